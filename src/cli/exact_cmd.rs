@@ -1,0 +1,212 @@
+//! `trainability exact | approx | table`: the exact engine and its f64 path.
+
+use super::args::{parse_min_widths, parse_prob, parse_width, print_json, Format, MinWidths};
+use crate::error::Result;
+use crate::exact::{dyadic_chain, report, BiasMode, ChainSpec};
+use crate::rational::{to_f64, to_pq};
+use num_rational::BigRational;
+use num_traits::Zero;
+use serde_json::json;
+
+/// Arguments shared by `exact` and `approx`.
+#[derive(clap::Args, Debug)]
+pub struct LawArgs {
+    /// Hidden widths N_1,...,N_{L-1}, e.g. 4,4,4.
+    #[arg(long, required = true, value_delimiter = ',', value_parser = parse_width)]
+    pub widths: Vec<usize>,
+    /// Bias initialization: zero (beta = 0) or symmetric (beta = 1).
+    #[arg(long, default_value = "zero")]
+    pub bias: BiasMode,
+    /// First-layer PD probability q1, exact: 1/4, 0.25, 1e-3.
+    #[arg(long, default_value = "0", value_parser = parse_prob)]
+    pub q1: BigRational,
+    /// Minimum widths n* (one per hidden layer, or ending in ",..."): adds trainability.
+    #[arg(long, value_parser = parse_min_widths)]
+    pub min_widths: Option<MinWidths>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+impl LawArgs {
+    fn spec(&self) -> Result<(ChainSpec, Option<Vec<usize>>)> {
+        let spec = ChainSpec::new(self.widths.clone(), self.bias, self.q1.clone())?;
+        let mw = self.min_widths.as_ref().map(|m| m.for_depth(spec.depth())).transpose()?;
+        Ok((spec, mw))
+    }
+}
+
+/// `trainability exact` arguments.
+#[derive(clap::Args, Debug)]
+pub struct ExactArgs {
+    #[command(flatten)]
+    pub law: LawArgs,
+}
+
+/// `trainability approx` arguments.
+#[derive(clap::Args, Debug)]
+pub struct ApproxArgs {
+    #[command(flatten)]
+    pub law: LawArgs,
+}
+
+/// Runs `exact`.
+pub fn run_exact(a: &ExactArgs) -> Result<i32> {
+    let (spec, mw) = a.law.spec()?;
+    let v = report::exact_json(&spec, mw.as_deref())?;
+    match a.law.format {
+        Format::Json => print_json(&v)?,
+        Format::Table => print_law_table(&v, true),
+    }
+    Ok(0)
+}
+
+/// Runs `approx`.
+pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
+    let (spec, mw) = a.law.spec()?;
+    let v = report::approx_json(&spec, mw.as_deref())?;
+    match a.law.format {
+        Format::Json => print_json(&v)?,
+        Format::Table => print_law_table(&v, false),
+    }
+    Ok(0)
+}
+
+fn print_law_table(v: &serde_json::Value, exact: bool) {
+    println!(
+        "widths {}  bias {}  q1 {}",
+        v["widths"],
+        v["bias"].as_str().unwrap_or(""),
+        v["q1"].as_str().unwrap_or("")
+    );
+    for (l, layer) in v["layers"].as_array().into_iter().flatten().enumerate() {
+        println!("\nlayer {} : P(K_{} = k)", l + 1, l + 1);
+        let f = layer["distribution_f64"].as_array().cloned().unwrap_or_default();
+        let exact_col: Vec<String> = if exact {
+            layer["distribution"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| s.as_str().unwrap_or("").to_string())
+                .collect()
+        } else {
+            vec![]
+        };
+        let w = exact_col.iter().map(String::len).max().unwrap_or(0).max(5);
+        for (k, x) in f.iter().enumerate() {
+            let dec = x.as_f64().map(|x| format!("{x:.6e}")).unwrap_or_default();
+            if exact {
+                println!("  k = {k:>4}   {:>w$}   {dec}", exact_col[k]);
+            } else {
+                println!("  k = {k:>4}   {dec}");
+            }
+        }
+        if let Some(b) = layer["rel_error_bound"].as_f64() {
+            println!("  (relative error of every entry <= {b:.2e})");
+        }
+    }
+    if exact {
+        println!("\nP(born dead)  = {}  ~ {:.6e}", v["born_dead"].as_str().unwrap_or(""), num(&v["born_dead_f64"]));
+        if let Some(t) = v["trainability"].as_str() {
+            println!("trainability  = {t}  ~ {:.6e}   (n* = {})", num(&v["trainability_f64"]), v["min_widths"]);
+        }
+    } else {
+        println!(
+            "\nP(born dead)  ~ {:.6e}  (log10 {}, relative error <= {:.2e})",
+            num(&v["born_dead_f64"]), v["born_dead_log10"], num(&v["born_dead_rel_error_bound"])
+        );
+        if v.get("trainability_f64").is_some() {
+            println!(
+                "trainability  ~ {:.6e}  (relative error <= {:.2e}, n* = {})",
+                num(&v["trainability_f64"]), num(&v["trainability_rel_error_bound"]), v["min_widths"]
+            );
+        }
+    }
+}
+
+/// `trainability table` arguments: the born-dead table.
+#[derive(clap::Args, Debug)]
+pub struct TableArgs {
+    /// Largest uniform width (rows 1..=max-width).
+    #[arg(long, default_value_t = 8)]
+    pub max_width: usize,
+    /// Largest depth in hidden layers (columns 1..=max-depth).
+    #[arg(long, default_value_t = 10)]
+    pub max_depth: usize,
+    /// First-layer PD probability q1, exact.
+    #[arg(long, default_value = "0", value_parser = parse_prob)]
+    pub q1: BigRational,
+    /// Output format (JSON carries the exact "p/q" values).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// Exact P(born dead) for uniform widths 1..=W and depths 1..=D, both bias
+/// modes: `table[bias][width-1][depth-1]`.
+pub fn born_dead_table(max_width: usize, max_depth: usize, q1: &BigRational) -> Result<Vec<(BiasMode, Vec<Vec<BigRational>>)>> {
+    let mut out = vec![];
+    for bias in [BiasMode::Zero, BiasMode::Symmetric] {
+        let mut rows = vec![];
+        for w in 1..=max_width {
+            let spec = ChainSpec::new(vec![w; max_depth], bias, q1.clone())?;
+            crate::exact::cost::check_exact(&spec)?;
+            rows.push(dyadic_chain::born_dead_by_depth(&spec));
+        }
+        out.push((bias, rows));
+    }
+    Ok(out)
+}
+
+/// Runs `table`.
+pub fn run_table(a: &TableArgs) -> Result<i32> {
+    if a.max_width == 0 || a.max_depth == 0 {
+        return Err(crate::Error::input("--max-width and --max-depth must be at least 1"));
+    }
+    let t = born_dead_table(a.max_width, a.max_depth, &a.q1)?;
+    match a.format {
+        Format::Json => {
+            let v: Vec<_> = t
+                .iter()
+                .map(|(bias, rows)| {
+                    json!({
+                        "bias": bias.name(),
+                        "q1": to_pq(&a.q1),
+                        "born_dead": rows.iter().map(|r| r.iter().map(to_pq).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            print_json(&json!({ "widths": (1..=a.max_width).collect::<Vec<_>>(), "depths": (1..=a.max_depth).collect::<Vec<_>>(), "tables": v }))?;
+        }
+        Format::Table => {
+            for (bias, rows) in &t {
+                println!(
+                    "P(born dead), exact, shown to 4 digits: bias {}, q1 = {} (rows: width, columns: hidden layers)",
+                    bias.name(),
+                    to_pq(&a.q1)
+                );
+                print!("{:>6}", "N \\ L");
+                for d in 1..=a.max_depth {
+                    print!("{d:>11}");
+                }
+                println!();
+                for (w, r) in rows.iter().enumerate() {
+                    print!("{:>6}", w + 1);
+                    for p in r {
+                        if p.is_zero() {
+                            print!("{:>11}", "0");
+                        } else {
+                            print!("{:>11.4e}", to_f64(p));
+                        }
+                    }
+                    println!();
+                }
+                println!();
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn num(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}

@@ -1,0 +1,11 @@
+//! (being built)
+use crate::error::{Error, Result};
+
+/// (being built)
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {}
+
+/// (being built)
+pub fn run(_: &InitArgs) -> Result<i32> {
+    Err(Error::input("this command is not built yet"))
+}

@@ -1,0 +1,158 @@
+//! Fast exact path (spec ALG-DYADIC). Every P(K_l = k) is kept as an integer
+//! numerator over one common denominator `D_l = o^{N_1} * 2^{E_l}`, where
+//! q1 = u / (o * 2^t) with o odd. Layer l >= 2 multiplies the denominator by
+//! 2^{(N_{l-1}+beta) N_l} and needs only shifts, additions and single-word
+//! multiplications by 2^s - 1: no gcd until the final conversion. When q1 is
+//! dyadic, o = 1 and every probability is an integer over a power of two.
+
+use super::rational_chain::binomial;
+use super::{ChainSpec, ExactLaw};
+use num_bigint::{BigInt, BigUint, Sign};
+use num_rational::BigRational;
+use num_traits::Zero;
+
+/// Distribution of one layer over the common denominator `odd * 2^shift`.
+#[derive(Clone, Debug)]
+pub struct ScaledDist {
+    /// Numerators for k = 0..=N.
+    pub numer: Vec<BigUint>,
+    /// Odd part of the denominator, o^{N_1}.
+    pub odd: BigUint,
+    /// Power-of-two part of the denominator.
+    pub shift: u64,
+}
+
+impl ScaledDist {
+    /// Reduced exact rationals (one gcd per entry, here only).
+    pub fn to_rationals(&self) -> Vec<BigRational> {
+        (0..self.numer.len()).map(|k| self.entry(k)).collect()
+    }
+
+    /// P(K = k) as a reduced rational.
+    pub fn entry(&self, k: usize) -> BigRational {
+        let den = BigInt::from_biguint(Sign::Plus, &self.odd << self.shift);
+        BigRational::new(BigInt::from_biguint(Sign::Plus, self.numer[k].clone()), den)
+    }
+
+    /// Bit length of the common denominator.
+    pub fn denominator_bits(&self) -> u64 {
+        self.odd.bits() + self.shift
+    }
+}
+
+/// First layer: K_1 ~ Binomial(N_1, 1 - q1) over denominator v^{N_1}.
+fn first_layer(spec: &ChainSpec, floor: usize) -> ScaledDist {
+    let n = spec.widths[0];
+    let u = spec.q1.numer().magnitude().clone();
+    let v = spec.q1.denom().magnitude().clone();
+    let t = v.trailing_zeros().unwrap_or(0);
+    let o = &v >> t;
+    let alive = &v - &u; // numerator of 1 - q1
+    let mut numer = Vec::with_capacity(n + 1);
+    for k in 0..=n {
+        if k < floor {
+            numer.push(BigUint::zero());
+            continue;
+        }
+        let c = binomial(n, k).magnitude().clone();
+        numer.push(c * num_traits::pow(alive.clone(), k) * num_traits::pow(u.clone(), n - k));
+    }
+    ScaledDist {
+        numer,
+        odd: num_traits::pow(o, n),
+        shift: t * n as u64,
+    }
+}
+
+/// One chain step (spec THM-CHAIN): from the law of K_{l-1} (width `m`) to
+/// the law of K_l (width `n`).
+pub fn step(prev: &ScaledDist, n: usize, beta: usize, floor: usize) -> ScaledDist {
+    let m = prev.numer.len() - 1;
+    let top = ((m + beta) * n) as u64; // extra power of two this layer
+    let mut acc = vec![BigUint::zero(); n + 1];
+    for (p, np) in prev.numer.iter().enumerate().skip(1) {
+        if np.is_zero() {
+            continue;
+        }
+        let s = (p + beta) as u64;
+        // term_k = n_p (2^s - 1)^k 2^{(top - s n)}, built incrementally in k.
+        let mut t = np << (top - s * n as u64);
+        for (k, a) in acc.iter_mut().enumerate() {
+            if k >= floor {
+                *a += &t;
+            }
+            if k < n {
+                if s < 64 {
+                    t *= (1u64 << s) - 1;
+                } else {
+                    t = (&t << s) - t;
+                }
+            }
+        }
+    }
+    let mut numer: Vec<BigUint> = acc
+        .into_iter()
+        .enumerate()
+        .map(|(k, a)| {
+            if a.is_zero() {
+                a
+            } else {
+                a * binomial(n, k).magnitude()
+            }
+        })
+        .collect();
+    if floor == 0 {
+        numer[0] += &prev.numer[0] << top;
+    }
+    ScaledDist {
+        numer,
+        odd: prev.odd.clone(),
+        shift: prev.shift + top,
+    }
+}
+
+/// All layers in scaled form; `floors` as in [`super::rational_chain::law`].
+pub fn scaled_law(spec: &ChainSpec, floors: Option<&[usize]>) -> Vec<ScaledDist> {
+    let floor = |l: usize| floors.map_or(0, |f| f[l]);
+    let beta = spec.bias.beta();
+    let mut out = vec![first_layer(spec, floor(0))];
+    for l in 1..spec.depth() {
+        let next = step(out.last().unwrap(), spec.widths[l], beta, floor(l));
+        out.push(next);
+    }
+    out
+}
+
+/// The exact law, reduced to rationals at the end.
+pub fn law(spec: &ChainSpec, floors: Option<&[usize]>) -> ExactLaw {
+    ExactLaw {
+        layers: scaled_law(spec, floors).iter().map(ScaledDist::to_rationals).collect(),
+    }
+}
+
+/// Exact P(born dead) only: runs the chain, keeps just the last layer, and
+/// reduces one number.
+pub fn born_dead(spec: &ChainSpec) -> BigRational {
+    let beta = spec.bias.beta();
+    let mut d = first_layer(spec, 0);
+    for &n in &spec.widths[1..] {
+        d = step(&d, n, beta, 0);
+    }
+    d.entry(0)
+}
+
+/// P(born dead) at every depth 1..=widths.len() in one pass (zero is
+/// absorbing, so P(born dead at depth l) = P(K_l = 0)).
+pub fn born_dead_by_depth(spec: &ChainSpec) -> Vec<BigRational> {
+    scaled_law(spec, None)
+        .iter()
+        .map(|d| d.entry(0))
+        .collect()
+}
+
+/// Check used by tests: the numerators of a layer sum to its denominator.
+pub fn sums_to_one(d: &ScaledDist) -> bool {
+    let total = d.numer.iter().fold(BigUint::zero(), |a, x| a + x);
+    total == (&d.odd << d.shift)
+}
+

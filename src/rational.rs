@@ -1,0 +1,107 @@
+//! Exact rationals at the user boundary: parsing "p/q", integers, decimals
+//! ("0.25") and scientific notation ("1e-3") without ever going through f64,
+//! and formatting reduced "p/q" strings.
+
+use crate::error::{Error, Result};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+/// Parses an exact rational: `"3/8"`, `"-2"`, `"0.125"`, `"1e-3"`, `"2.5E+2"`.
+/// Decimal strings are read exactly (0.1 is 1/10, not the nearest f64).
+pub fn parse_rational(s: &str) -> Result<BigRational> {
+    let t = s.trim();
+    let bad = |why: &str| {
+        Error::input(format!(
+            "cannot read {t:?} as an exact rational ({why}); write p/q (e.g. 1/4), an integer or a decimal (e.g. 0.25, 1e-3)"
+        ))
+    };
+    if t.is_empty() {
+        return Err(bad("empty"));
+    }
+    if let Some((p, q)) = t.split_once('/') {
+        let p: BigInt = p.trim().parse().map_err(|_| bad("numerator is not an integer"))?;
+        let q: BigInt = q.trim().parse().map_err(|_| bad("denominator is not an integer"))?;
+        if q.is_zero() {
+            return Err(bad("zero denominator"));
+        }
+        return Ok(BigRational::new(p, q));
+    }
+    let (mant, exp) = match t.find(['e', 'E']) {
+        Some(i) => {
+            let e: i64 = t[i + 1..].parse().map_err(|_| bad("exponent is not an integer"))?;
+            (&t[..i], e)
+        }
+        None => (t, 0),
+    };
+    if exp.abs() > 100_000 {
+        return Err(bad("exponent too large"));
+    }
+    let (neg, body) = match mant.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, mant.strip_prefix('+').unwrap_or(mant)),
+    };
+    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(bad("no digits"));
+    }
+    if !int_part.chars().chain(frac_part.chars()).all(|c| c.is_ascii_digit()) {
+        return Err(bad("unexpected character"));
+    }
+    let digits = format!("{int_part}{frac_part}");
+    let mut num: BigInt = if digits.is_empty() {
+        BigInt::zero()
+    } else {
+        digits.parse().map_err(|_| bad("digits"))?
+    };
+    if neg {
+        num = -num;
+    }
+    let scale = exp - frac_part.len() as i64;
+    let ten = BigInt::from(10u32);
+    let r = if scale >= 0 {
+        BigRational::from_integer(num * num_traits::pow(ten, scale as usize))
+    } else {
+        BigRational::new(num, num_traits::pow(ten, (-scale) as usize))
+    };
+    Ok(r)
+}
+
+/// Parses a probability: an exact rational in [0, 1].
+pub fn parse_probability(s: &str, name: &str) -> Result<BigRational> {
+    let r = parse_rational(s)?;
+    if r.is_negative() || r > BigRational::one() {
+        return Err(Error::input(format!("{name} = {s} is outside [0, 1]")));
+    }
+    Ok(r)
+}
+
+/// Reduced "p/q" string (always with a denominator, "0/1" and "1/1" included),
+/// the format of every exact value in this crate's JSON.
+pub fn to_pq(r: &BigRational) -> String {
+    format!("{}/{}", r.numer(), r.denom())
+}
+
+/// f64 value of a rational, correctly rounded by `num-rational` even when
+/// numerator and denominator overflow f64. Underflows to 0 below ~4.9e-324.
+pub fn to_f64(r: &BigRational) -> f64 {
+    r.to_f64().unwrap_or(f64::NAN)
+}
+
+/// 2^e as f64 for any i64 (saturating to 0 or inf), exactly when representable.
+pub fn pow2(e: i64) -> f64 {
+    if e > 1023 {
+        f64::INFINITY
+    } else if e < -1074 {
+        0.0
+    } else if e < -1022 {
+        2f64.powi(-1022) * 2f64.powi((e + 1022) as i32)
+    } else {
+        2f64.powi(e as i32)
+    }
+}
+
+/// Exact rational value of a finite f64 (every finite double is dyadic).
+pub fn from_f64_exact(x: f64) -> Result<BigRational> {
+    BigRational::from_float(x).ok_or_else(|| Error::input(format!("{x} is not a finite number")))
+}
