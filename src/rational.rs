@@ -20,8 +20,14 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
         return Err(bad("empty"));
     }
     if let Some((p, q)) = t.split_once('/') {
-        let p: BigInt = p.trim().parse().map_err(|_| bad("numerator is not an integer"))?;
-        let q: BigInt = q.trim().parse().map_err(|_| bad("denominator is not an integer"))?;
+        let p: BigInt = p
+            .trim()
+            .parse()
+            .map_err(|_| bad("numerator is not an integer"))?;
+        let q: BigInt = q
+            .trim()
+            .parse()
+            .map_err(|_| bad("denominator is not an integer"))?;
         if q.is_zero() {
             return Err(bad("zero denominator"));
         }
@@ -29,7 +35,9 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
     }
     let (mant, exp) = match t.find(['e', 'E']) {
         Some(i) => {
-            let e: i64 = t[i + 1..].parse().map_err(|_| bad("exponent is not an integer"))?;
+            let e: i64 = t[i + 1..]
+                .parse()
+                .map_err(|_| bad("exponent is not an integer"))?;
             (&t[..i], e)
         }
         None => (t, 0),
@@ -45,7 +53,11 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
     if int_part.is_empty() && frac_part.is_empty() {
         return Err(bad("no digits"));
     }
-    if !int_part.chars().chain(frac_part.chars()).all(|c| c.is_ascii_digit()) {
+    if !int_part
+        .chars()
+        .chain(frac_part.chars())
+        .all(|c| c.is_ascii_digit())
+    {
         return Err(bad("unexpected character"));
     }
     let digits = format!("{int_part}{frac_part}");
@@ -88,20 +100,51 @@ pub fn to_f64(r: &BigRational) -> f64 {
     r.to_f64().unwrap_or(f64::NAN)
 }
 
-/// 2^e as f64 for any i64 (saturating to 0 or inf), exactly when representable.
+/// 2^e as f64 for any i64 (saturating to 0 or inf), exact when
+/// representable (subnormals included); built from the bit pattern.
 pub fn pow2(e: i64) -> f64 {
     if e > 1023 {
         f64::INFINITY
-    } else if e < -1074 {
-        0.0
-    } else if e < -1022 {
-        2f64.powi(-1022) * 2f64.powi((e + 1022) as i32)
+    } else if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else if e >= -1074 {
+        f64::from_bits(1u64 << (e + 1074))
     } else {
-        2f64.powi(e as i32)
+        0.0
     }
 }
 
 /// Exact rational value of a finite f64 (every finite double is dyadic).
 pub fn from_f64_exact(x: f64) -> Result<BigRational> {
     BigRational::from_float(x).ok_or_else(|| Error::input(format!("{x} is not a finite number")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pow2_matches_repeated_halving() {
+        let mut x = 1.0f64;
+        for e in 0..=1074i64 {
+            assert_eq!(pow2(-e), x, "2^-{e}");
+            x /= 2.0;
+        }
+        assert_eq!(pow2(-1075), 0.0);
+        assert_eq!(pow2(1023), 2f64.powi(1023));
+        assert_eq!(pow2(1024), f64::INFINITY);
+    }
+
+    #[test]
+    fn decimals_are_read_exactly() {
+        let r = |s| parse_rational(s).unwrap();
+        assert_eq!(to_pq(&r("0.1")), "1/10");
+        assert_eq!(to_pq(&r("1e-3")), "1/1000");
+        assert_eq!(to_pq(&r("-2.50E+1")), "-25/1");
+        assert_eq!(to_pq(&r("6/8")), "3/4");
+        assert_eq!(to_pq(&r(".5")), "1/2");
+        for bad in ["", "1/0", "abc", "1e", "1.2.3", "--1", "1e999999"] {
+            assert!(parse_rational(bad).is_err(), "{bad}");
+        }
+    }
 }

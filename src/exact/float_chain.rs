@@ -48,7 +48,11 @@ impl FloatDist {
 
     /// Sum of entries k >= floor, with its own rounding count.
     pub fn tail_mass(&self, floor: usize) -> (Xf64, u64) {
-        let s = self.probs.iter().skip(floor).fold(Xf64::ZERO, |a, &x| a.add(x));
+        let s = self
+            .probs
+            .iter()
+            .skip(floor)
+            .fold(Xf64::ZERO, |a, &x| a.add(x));
         (s, self.roundings + 2 * self.probs.len() as u64)
     }
 }
@@ -104,7 +108,7 @@ pub fn step(prev: &FloatDist, n: usize, beta: usize, floor: usize) -> FloatDist 
         let alive = Xf64::from_f64(1.0 - crate::rational::pow2(-s)); // exact for s <= 53
         let mut a_pow = Xf64::ONE;
         for k in 0..=n {
-            let t = binom[k].mul(a_pow).mul(Xf64::pow2(-s * (n - k) as i64));
+            let t = binom[k].mul(a_pow).mul_pow2(-s * (n - k) as i64);
             acc[k] = acc[k].add(mass.mul(t));
             a_pow = a_pow.mul(alive);
         }
@@ -140,7 +144,9 @@ pub fn born_dead(spec: &ChainSpec) -> (Xf64, f64) {
 
 /// T(n*) and its relative error bound.
 pub fn trainability(spec: &ChainSpec, min_widths: &[usize]) -> (Xf64, f64) {
-    let last = law(spec, Some(min_widths)).pop().expect("at least one layer");
+    let last = law(spec, Some(min_widths))
+        .pop()
+        .expect("at least one layer");
     let (t, r) = last.tail_mass(0);
     (t, gamma(r))
 }

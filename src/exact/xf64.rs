@@ -61,7 +61,10 @@ impl Xf64 {
             r * BigRational::from_integer(BigInt::from(1u8) << (-shift) as u64)
         };
         let x = Xf64::from_f64(scaled.to_f64().unwrap_or(0.0));
-        Xf64 { m: x.m, e: x.e + shift }
+        Xf64 {
+            m: x.m,
+            e: x.e + shift,
+        }
     }
 
     fn norm(m: f64, e: i64) -> Xf64 {
@@ -75,6 +78,18 @@ impl Xf64 {
     /// Product (one rounding).
     pub fn mul(self, o: Xf64) -> Xf64 {
         Xf64::norm(self.m * o.m, self.e + o.e)
+    }
+
+    /// Exact product by 2^k (exponent shift, no rounding).
+    pub fn mul_pow2(self, k: i64) -> Xf64 {
+        if self.m == 0.0 {
+            self
+        } else {
+            Xf64 {
+                m: self.m,
+                e: self.e + k,
+            }
+        }
     }
 
     /// Product by a plain f64 (one rounding).
