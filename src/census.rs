@@ -78,7 +78,10 @@ pub fn census_from_forward(net: &Network, fwd: &Forward) -> Census {
         let z = &fwd.pre[l];
         let a = &fwd.post[l];
         let prev_pd: Option<Vec<bool>> = layers.last().map(|p: &LayerCensus| {
-            p.states.iter().map(|&s| s == NeuronState::PermanentlyDead).collect()
+            p.states
+                .iter()
+                .map(|&s| s == NeuronState::PermanentlyDead)
+                .collect()
         });
         let states = (0..layer.width())
             .map(|j| {

@@ -20,8 +20,14 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
         return Err(bad("empty"));
     }
     if let Some((p, q)) = t.split_once('/') {
-        let p: BigInt = p.trim().parse().map_err(|_| bad("numerator is not an integer"))?;
-        let q: BigInt = q.trim().parse().map_err(|_| bad("denominator is not an integer"))?;
+        let p: BigInt = p
+            .trim()
+            .parse()
+            .map_err(|_| bad("numerator is not an integer"))?;
+        let q: BigInt = q
+            .trim()
+            .parse()
+            .map_err(|_| bad("denominator is not an integer"))?;
         if q.is_zero() {
             return Err(bad("zero denominator"));
         }
@@ -29,7 +35,9 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
     }
     let (mant, exp) = match t.find(['e', 'E']) {
         Some(i) => {
-            let e: i64 = t[i + 1..].parse().map_err(|_| bad("exponent is not an integer"))?;
+            let e: i64 = t[i + 1..]
+                .parse()
+                .map_err(|_| bad("exponent is not an integer"))?;
             (&t[..i], e)
         }
         None => (t, 0),
@@ -45,7 +53,11 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
     if int_part.is_empty() && frac_part.is_empty() {
         return Err(bad("no digits"));
     }
-    if !int_part.chars().chain(frac_part.chars()).all(|c| c.is_ascii_digit()) {
+    if !int_part
+        .chars()
+        .chain(frac_part.chars())
+        .all(|c| c.is_ascii_digit())
+    {
         return Err(bad("unexpected character"));
     }
     let digits = format!("{int_part}{frac_part}");

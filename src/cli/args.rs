@@ -50,8 +50,9 @@ pub fn parse_min_widths(s: &str) -> std::result::Result<MinWidths, String> {
     let values = parts
         .iter()
         .map(|t| {
-            t.parse::<usize>()
-                .map_err(|_| format!("{t:?} is not a whole number (minimum widths look like 2,1,1 or 2,1,...)"))
+            t.parse::<usize>().map_err(|_| {
+                format!("{t:?} is not a whole number (minimum widths look like 2,1,1 or 2,1,...)")
+            })
         })
         .collect::<std::result::Result<Vec<_>, _>>()?;
     Ok(MinWidths { values, repeat })
@@ -73,7 +74,11 @@ impl MinWidths {
         if n > depth || (n < depth && !self.repeat) {
             return Err(Error::input(format!(
                 "--min-widths has {n} entries but the network has {depth} hidden layers{}",
-                if n < depth { " (end the list with ,... to repeat the last value)" } else { "" }
+                if n < depth {
+                    " (end the list with ,... to repeat the last value)"
+                } else {
+                    ""
+                }
             )));
         }
         let last = *self.values.last().expect("non-empty");
@@ -97,7 +102,8 @@ pub fn parse_exact(s: &str) -> std::result::Result<BigRational, String> {
 pub fn print_json(v: &serde_json::Value) -> Result<()> {
     println!(
         "{}",
-        serde_json::to_string_pretty(v).map_err(|e| Error::Numerical(format!("JSON encoding: {e}")))?
+        serde_json::to_string_pretty(v)
+            .map_err(|e| Error::Numerical(format!("JSON encoding: {e}")))?
     );
     Ok(())
 }

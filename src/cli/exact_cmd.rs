@@ -31,7 +31,11 @@ pub struct LawArgs {
 impl LawArgs {
     fn spec(&self) -> Result<(ChainSpec, Option<Vec<usize>>)> {
         let spec = ChainSpec::new(self.widths.clone(), self.bias, self.q1.clone())?;
-        let mw = self.min_widths.as_ref().map(|m| m.for_depth(spec.depth())).transpose()?;
+        let mw = self
+            .min_widths
+            .as_ref()
+            .map(|m| m.for_depth(spec.depth()))
+            .transpose()?;
         Ok((spec, mw))
     }
 }
@@ -81,7 +85,10 @@ fn print_law_table(v: &serde_json::Value, exact: bool) {
     );
     for (l, layer) in v["layers"].as_array().into_iter().flatten().enumerate() {
         println!("\nlayer {} : P(K_{} = k)", l + 1, l + 1);
-        let f = layer["distribution_f64"].as_array().cloned().unwrap_or_default();
+        let f = layer["distribution_f64"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let exact_col: Vec<String> = if exact {
             layer["distribution"]
                 .as_array()
@@ -106,19 +113,31 @@ fn print_law_table(v: &serde_json::Value, exact: bool) {
         }
     }
     if exact {
-        println!("\nP(born dead)  = {}  ~ {:.6e}", v["born_dead"].as_str().unwrap_or(""), num(&v["born_dead_f64"]));
+        println!(
+            "\nP(born dead)  = {}  ~ {:.6e}",
+            v["born_dead"].as_str().unwrap_or(""),
+            num(&v["born_dead_f64"])
+        );
         if let Some(t) = v["trainability"].as_str() {
-            println!("trainability  = {t}  ~ {:.6e}   (n* = {})", num(&v["trainability_f64"]), v["min_widths"]);
+            println!(
+                "trainability  = {t}  ~ {:.6e}   (n* = {})",
+                num(&v["trainability_f64"]),
+                v["min_widths"]
+            );
         }
     } else {
         println!(
             "\nP(born dead)  ~ {:.6e}  (log10 {}, relative error <= {:.2e})",
-            num(&v["born_dead_f64"]), v["born_dead_log10"], num(&v["born_dead_rel_error_bound"])
+            num(&v["born_dead_f64"]),
+            v["born_dead_log10"],
+            num(&v["born_dead_rel_error_bound"])
         );
         if v.get("trainability_f64").is_some() {
             println!(
                 "trainability  ~ {:.6e}  (relative error <= {:.2e}, n* = {})",
-                num(&v["trainability_f64"]), num(&v["trainability_rel_error_bound"]), v["min_widths"]
+                num(&v["trainability_f64"]),
+                num(&v["trainability_rel_error_bound"]),
+                v["min_widths"]
             );
         }
     }
@@ -143,7 +162,11 @@ pub struct TableArgs {
 
 /// Exact P(born dead) for uniform widths 1..=W and depths 1..=D, both bias
 /// modes: `table[bias][width-1][depth-1]`.
-pub fn born_dead_table(max_width: usize, max_depth: usize, q1: &BigRational) -> Result<Vec<(BiasMode, Vec<Vec<BigRational>>)>> {
+pub fn born_dead_table(
+    max_width: usize,
+    max_depth: usize,
+    q1: &BigRational,
+) -> Result<Vec<(BiasMode, Vec<Vec<BigRational>>)>> {
     let mut out = vec![];
     for bias in [BiasMode::Zero, BiasMode::Symmetric] {
         let mut rows = vec![];
@@ -160,7 +183,9 @@ pub fn born_dead_table(max_width: usize, max_depth: usize, q1: &BigRational) -> 
 /// Runs `table`.
 pub fn run_table(a: &TableArgs) -> Result<i32> {
     if a.max_width == 0 || a.max_depth == 0 {
-        return Err(crate::Error::input("--max-width and --max-depth must be at least 1"));
+        return Err(crate::Error::input(
+            "--max-width and --max-depth must be at least 1",
+        ));
     }
     let t = born_dead_table(a.max_width, a.max_depth, &a.q1)?;
     match a.format {
@@ -175,7 +200,9 @@ pub fn run_table(a: &TableArgs) -> Result<i32> {
                     })
                 })
                 .collect();
-            print_json(&json!({ "widths": (1..=a.max_width).collect::<Vec<_>>(), "depths": (1..=a.max_depth).collect::<Vec<_>>(), "tables": v }))?;
+            print_json(
+                &json!({ "widths": (1..=a.max_width).collect::<Vec<_>>(), "depths": (1..=a.max_depth).collect::<Vec<_>>(), "tables": v }),
+            )?;
         }
         Format::Table => {
             for (bias, rows) in &t {

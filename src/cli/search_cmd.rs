@@ -54,9 +54,17 @@ pub fn run_width(a: &WidthArgs) -> Result<i32> {
                 "smallest uniform width with trainability >= 1 - {} (depth {}, n* = {:?}, bias {}, q1 = {}):",
                 to_pq(&a.eps), a.depth, mw, a.bias.name(), to_pq(&a.q1)
             );
-            println!("  N = {}   T = {:.10} (exact)", ans.width, to_f64(&ans.trainability));
+            println!(
+                "  N = {}   T = {:.10} (exact)",
+                ans.width,
+                to_f64(&ans.trainability)
+            );
             if let Some(b) = &ans.trainability_below {
-                println!("  N = {}   T = {:.10} (exact, below the target)", ans.width - 1, to_f64(b));
+                println!(
+                    "  N = {}   T = {:.10} (exact, below the target)",
+                    ans.width - 1,
+                    to_f64(b)
+                );
             }
         }
     }
@@ -105,7 +113,10 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
         Format::Table => {
             println!(
                 "largest depth with P(born dead) <= {} (width {}, bias {}, q1 = {}):",
-                to_pq(&a.eps), a.width, a.bias.name(), to_pq(&a.q1)
+                to_pq(&a.eps),
+                a.width,
+                a.bias.name(),
+                to_pq(&a.q1)
             );
             if ans.saturated {
                 println!(
@@ -119,8 +130,15 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
             } else {
                 format!("f64, relative error <= {:.1e}", ans.rel_error_bound)
             };
-            println!("  depth {}   P(born dead) = {:.6e} ({how})", ans.depth, ans.born_dead);
-            println!("  depth {}   P(born dead) = {:.6e}", ans.depth + 1, ans.born_dead_next);
+            println!(
+                "  depth {}   P(born dead) = {:.6e} ({how})",
+                ans.depth, ans.born_dead
+            );
+            println!(
+                "  depth {}   P(born dead) = {:.6e}",
+                ans.depth + 1,
+                ans.born_dead_next
+            );
         }
     }
     Ok(0)

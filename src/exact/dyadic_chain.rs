@@ -126,7 +126,10 @@ pub fn scaled_law(spec: &ChainSpec, floors: Option<&[usize]>) -> Vec<ScaledDist>
 /// The exact law, reduced to rationals at the end.
 pub fn law(spec: &ChainSpec, floors: Option<&[usize]>) -> ExactLaw {
     ExactLaw {
-        layers: scaled_law(spec, floors).iter().map(ScaledDist::to_rationals).collect(),
+        layers: scaled_law(spec, floors)
+            .iter()
+            .map(ScaledDist::to_rationals)
+            .collect(),
     }
 }
 
@@ -144,10 +147,7 @@ pub fn born_dead(spec: &ChainSpec) -> BigRational {
 /// P(born dead) at every depth 1..=widths.len() in one pass (zero is
 /// absorbing, so P(born dead at depth l) = P(K_l = 0)).
 pub fn born_dead_by_depth(spec: &ChainSpec) -> Vec<BigRational> {
-    scaled_law(spec, None)
-        .iter()
-        .map(|d| d.entry(0))
-        .collect()
+    scaled_law(spec, None).iter().map(|d| d.entry(0)).collect()
 }
 
 /// Check used by tests: the numerators of a layer sum to its denominator.
@@ -155,4 +155,3 @@ pub fn sums_to_one(d: &ScaledDist) -> bool {
     let total = d.numer.iter().fold(BigUint::zero(), |a, x| a + x);
     total == (&d.odd << d.shift)
 }
-

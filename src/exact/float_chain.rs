@@ -48,7 +48,11 @@ impl FloatDist {
 
     /// Sum of entries k >= floor, with its own rounding count.
     pub fn tail_mass(&self, floor: usize) -> (Xf64, u64) {
-        let s = self.probs.iter().skip(floor).fold(Xf64::ZERO, |a, &x| a.add(x));
+        let s = self
+            .probs
+            .iter()
+            .skip(floor)
+            .fold(Xf64::ZERO, |a, &x| a.add(x));
         (s, self.roundings + 2 * self.probs.len() as u64)
     }
 }
@@ -140,7 +144,9 @@ pub fn born_dead(spec: &ChainSpec) -> (Xf64, f64) {
 
 /// T(n*) and its relative error bound.
 pub fn trainability(spec: &ChainSpec, min_widths: &[usize]) -> (Xf64, f64) {
-    let last = law(spec, Some(min_widths)).pop().expect("at least one layer");
+    let last = law(spec, Some(min_widths))
+        .pop()
+        .expect("at least one layer");
     let (t, r) = last.tail_mass(0);
     (t, gamma(r))
 }

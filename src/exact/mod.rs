@@ -10,7 +10,6 @@
 //!   (BOUND-F64), for widths and depths in the thousands.
 
 pub mod cost;
-mod xf64;
 pub mod dyadic_chain;
 pub mod float_chain;
 pub mod q1;
@@ -18,6 +17,7 @@ pub mod rational_chain;
 pub mod report;
 pub mod search;
 mod spec_types;
+mod xf64;
 
 pub use spec_types::{BiasMode, ChainSpec, ExactLaw};
 

@@ -10,7 +10,9 @@ fn check_finite(xs: &[f64]) -> Result<()> {
         return Err(Error::input("the data set is empty"));
     }
     if let Some(x) = xs.iter().find(|x| !x.is_finite()) {
-        return Err(Error::input(format!("the data contain a non-finite value ({x})")));
+        return Err(Error::input(format!(
+            "the data contain a non-finite value ({x})"
+        )));
     }
     Ok(())
 }
@@ -38,7 +40,9 @@ pub fn gaussian_bias_ball(d: usize, r: f64, s_w: f64, s_b: f64) -> Result<f64> {
     }
     for (name, v) in [("radius", r), ("weight std", s_w), ("bias std", s_b)] {
         if !(v.is_finite() && v > 0.0) {
-            return Err(Error::input(format!("{name} must be finite and > 0, got {v}")));
+            return Err(Error::input(format!(
+                "{name} must be finite and > 0, got {v}"
+            )));
         }
     }
     let f = FisherSnedecor::new(1.0, d as f64)
@@ -53,7 +57,9 @@ pub fn gaussian_bias_1d(xs: &[f64], s_w: f64, s_b: f64) -> Result<f64> {
     check_finite(xs)?;
     for (name, v) in [("weight std", s_w), ("bias std", s_b)] {
         if !(v.is_finite() && v > 0.0) {
-            return Err(Error::input(format!("{name} must be finite and > 0, got {v}")));
+            return Err(Error::input(format!(
+                "{name} must be finite and > 0, got {v}"
+            )));
         }
     }
     let c = s_w / s_b;

@@ -60,7 +60,11 @@ pub fn exact_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Valu
 /// `trainability_f64` and `trainability_rel_error_bound`.
 pub fn approx_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Value> {
     let total: usize = spec.widths.iter().map(|w| w + 1).sum();
-    let work: f64 = spec.widths.windows(2).map(|w| (w[0] * (w[1] + 1)) as f64).sum();
+    let work: f64 = spec
+        .widths
+        .windows(2)
+        .map(|w| (w[0] * (w[1] + 1)) as f64)
+        .sum();
     if total > 50_000_000 || work > 2e10 {
         return Err(Error::TooCostly(format!(
             "about {work:.1e} floating-point steps; keep the sum of N_(l-1) * N_l below 2e10"

@@ -37,7 +37,9 @@ pub fn min_uniform_width(
         return Err(Error::input("eps must be strictly between 0 and 1"));
     }
     if q1 == &BigRational::one() {
-        return Err(Error::input("q1 = 1: every first-layer neuron is PD, no width makes the network trainable"));
+        return Err(Error::input(
+            "q1 = 1: every first-layer neuron is PD, no width makes the network trainable",
+        ));
     }
     let target = BigRational::one() - eps;
     let lo_min = min_widths.iter().copied().max().unwrap_or(1).max(1);
@@ -45,7 +47,9 @@ pub fn min_uniform_width(
         let spec = ChainSpec::new(vec![n; depth], bias, q1.clone())?;
         spec.check_min_widths(min_widths)?;
         cost::check_exact(&spec).map_err(|e| {
-            Error::TooCostly(format!("width search passed N = {n} without reaching 1 - eps: {e}"))
+            Error::TooCostly(format!(
+                "width search passed N = {n} without reaching 1 - eps: {e}"
+            ))
         })?;
         Ok(dyadic_chain::law(&spec, Some(min_widths)).total_mass_last())
     };
@@ -68,7 +72,11 @@ pub fn min_uniform_width(
             lo = mid + 1;
         }
     }
-    let below = if best.0 > lo_min { Some(t_at(best.0 - 1)?) } else { None };
+    let below = if best.0 > lo_min {
+        Some(t_at(best.0 - 1)?)
+    } else {
+        None
+    };
     Ok(WidthAnswer {
         width: best.0,
         trainability: best.1,
@@ -100,7 +108,12 @@ pub struct DepthAnswer {
 /// lifting over powers T^(2^j) of the transition matrix finds the boundary
 /// in O(N^3 log D) even when D is astronomically large; when D is small
 /// enough the boundary is confirmed with exact rationals.
-pub fn max_depth_born_dead(width: usize, bias: BiasMode, q1: &BigRational, eps: &BigRational) -> Result<DepthAnswer> {
+pub fn max_depth_born_dead(
+    width: usize,
+    bias: BiasMode,
+    q1: &BigRational,
+    eps: &BigRational,
+) -> Result<DepthAnswer> {
     if width == 0 {
         return Err(Error::input("width must be at least 1"));
     }
@@ -115,7 +128,11 @@ pub fn max_depth_born_dead(width: usize, bias: BiasMode, q1: &BigRational, eps: 
     let eps_f = crate::rational::to_f64(eps);
     let n = width;
     let spec1 = ChainSpec::new(vec![n], bias, q1.clone())?;
-    let v0: Vec<f64> = float_chain::law(&spec1, None)[0].probs.iter().map(|x| x.to_f64()).collect();
+    let v0: Vec<f64> = float_chain::law(&spec1, None)[0]
+        .probs
+        .iter()
+        .map(|x| x.to_f64())
+        .collect();
     let t = transition_matrix(n, bias.beta());
     const MAX_LOG: usize = 62;
     let v0 = RowDVector::from_vec(v0);
@@ -149,7 +166,11 @@ pub fn max_depth_born_dead(width: usize, bias: BiasMode, q1: &BigRational, eps: 
             let by_depth = dyadic_chain::born_dead_by_depth(&spec);
             let d_exact = by_depth.iter().take_while(|p| *p <= eps).count();
             if d_exact as u64 == depth {
-                let prev = if depth == 0 { BigRational::zero() } else { by_depth[depth as usize - 1].clone() };
+                let prev = if depth == 0 {
+                    BigRational::zero()
+                } else {
+                    by_depth[depth as usize - 1].clone()
+                };
                 exact = Some((prev, by_depth[depth as usize].clone()));
             } else {
                 return Err(Error::Numerical(format!(

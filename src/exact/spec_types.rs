@@ -40,7 +40,9 @@ impl std::str::FromStr for BiasMode {
         match s {
             "zero" => Ok(BiasMode::Zero),
             "symmetric" => Ok(BiasMode::Symmetric),
-            _ => Err(Error::input(format!("bias mode {s:?}: expected zero or symmetric"))),
+            _ => Err(Error::input(format!(
+                "bias mode {s:?}: expected zero or symmetric"
+            ))),
         }
     }
 }
@@ -62,7 +64,9 @@ impl ChainSpec {
     /// q1 in [0, 1].
     pub fn new(widths: Vec<usize>, bias: BiasMode, q1: BigRational) -> Result<Self> {
         if widths.is_empty() {
-            return Err(Error::input("no hidden layer: give at least one width, e.g. --widths 4"));
+            return Err(Error::input(
+                "no hidden layer: give at least one width, e.g. --widths 4",
+            ));
         }
         if let Some(i) = widths.iter().position(|&w| w == 0) {
             return Err(Error::input(format!(
@@ -111,7 +115,10 @@ pub struct ExactLaw {
 impl ExactLaw {
     /// P(born dead) = P(K_{L-1} = 0): zero is absorbing (spec THM-BORN-DEAD-LAST).
     pub fn born_dead(&self) -> BigRational {
-        self.layers.last().map(|d| d[0].clone()).unwrap_or_else(BigRational::zero)
+        self.layers
+            .last()
+            .map(|d| d[0].clone())
+            .unwrap_or_else(BigRational::zero)
     }
 
     /// Total mass of the last layer (1 for an unrestricted law; T(n*) for a

@@ -61,7 +61,10 @@ impl Xf64 {
             r * BigRational::from_integer(BigInt::from(1u8) << (-shift) as u64)
         };
         let x = Xf64::from_f64(scaled.to_f64().unwrap_or(0.0));
-        Xf64 { m: x.m, e: x.e + shift }
+        Xf64 {
+            m: x.m,
+            e: x.e + shift,
+        }
     }
 
     fn norm(m: f64, e: i64) -> Xf64 {

@@ -1,1 +1,6 @@
-//! (being built)
+//! Initializers: random schemes (He, Glorot, LeCun, standard normal, RAI)
+//! and the data-dependent initializer (spec ALG-INIT-RANDOM, ALG-RAI).
+
+pub mod random;
+
+pub use random::{initialize, Architecture, BiasInit, InitScheme, WeightInit};

@@ -1,1 +1,3 @@
-//! (being built)
+//! Reading and writing: data sets (CSV, npy, built-in generators).
+
+pub mod data;

@@ -23,7 +23,10 @@ impl Dataset {
             .enumerate()
             .find_map(|(i, r)| r.iter().find(|v| !v.is_finite()).map(|v| (i, *v)))
         {
-            return Err(Error::input(format!("point {} has a non-finite value ({x})", i + 1)));
+            return Err(Error::input(format!(
+                "point {} has a non-finite value ({x})",
+                i + 1
+            )));
         }
         Ok(Dataset { points })
     }

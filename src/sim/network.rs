@@ -56,7 +56,10 @@ impl Network {
         }
         for (i, l) in layers.iter().enumerate() {
             if l.weight.nrows() == 0 || l.weight.ncols() == 0 {
-                return Err(Error::input(format!("layer {} has a zero dimension", i + 1)));
+                return Err(Error::input(format!(
+                    "layer {} has a zero dimension",
+                    i + 1
+                )));
             }
             if l.bias.len() != l.weight.nrows() {
                 return Err(Error::input(format!(
@@ -76,7 +79,10 @@ impl Network {
                 )));
             }
             if l.weight.iter().chain(l.bias.iter()).any(|v| !v.is_finite()) {
-                return Err(Error::input(format!("layer {} has a non-finite parameter", i + 1)));
+                return Err(Error::input(format!(
+                    "layer {} has a non-finite parameter",
+                    i + 1
+                )));
             }
         }
         Ok(Network { layers })

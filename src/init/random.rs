@@ -1,0 +1,373 @@
+//! Random initializers (spec ALG-INIT-RANDOM, ALG-RAI).
+//!
+//! Every scheme draws its numbers in one documented order, layer by layer
+//! (hidden layers, then the linear output layer): for [`InitScheme::Random`]
+//! the weights row by row (`out x in`, PyTorch layout), then the biases; for
+//! RAI neuron by neuron. [`sample_layer_into`] is the single place that draws,
+//! so [`initialize`] and the Monte Carlo fast path see identical networks.
+
+use crate::error::{Error, Result};
+use crate::sim::{Dataset, Layer, Network};
+use nalgebra::{DMatrix, DVector};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Beta, Distribution, StandardNormal};
+
+/// Layer sizes of a fully connected network (spec DEF-NETWORK).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Architecture {
+    /// Input dimension d >= 1.
+    pub input_dim: usize,
+    /// Hidden widths N_1..N_{L-1}, each >= 1, at least one.
+    pub hidden: Vec<usize>,
+    /// Output dimension N_L >= 1.
+    pub output_dim: usize,
+}
+
+impl Architecture {
+    /// Validating constructor: no zero dimension, at least one hidden layer.
+    pub fn new(input_dim: usize, hidden: Vec<usize>, output_dim: usize) -> Result<Self> {
+        if input_dim == 0 {
+            return Err(Error::input("the input dimension must be at least 1"));
+        }
+        if output_dim == 0 {
+            return Err(Error::input("the output dimension must be at least 1"));
+        }
+        if hidden.is_empty() {
+            return Err(Error::input(
+                "no hidden layer: give at least one width, e.g. --widths 8",
+            ));
+        }
+        if let Some(i) = hidden.iter().position(|&w| w == 0) {
+            return Err(Error::input(format!(
+                "hidden layer {} has width 0; every hidden width must be at least 1",
+                i + 1
+            )));
+        }
+        Ok(Architecture {
+            input_dim,
+            hidden,
+            output_dim,
+        })
+    }
+
+    /// (fan_in, fan_out) of every layer, hidden then output.
+    pub fn layer_shapes(&self) -> Vec<(usize, usize)> {
+        let mut dims = vec![self.input_dim];
+        dims.extend(&self.hidden);
+        dims.push(self.output_dim);
+        dims.windows(2).map(|w| (w[0], w[1])).collect()
+    }
+
+    /// Number of parameters (weights and biases).
+    pub fn parameter_count(&self) -> usize {
+        self.layer_shapes().iter().map(|(i, o)| (i + 1) * o).sum()
+    }
+}
+
+/// Weight laws; all are symmetric about 0 with no atom at 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WeightInit {
+    /// N(0, 2 / fan_in) (He et al. 2015).
+    HeNormal,
+    /// U(-sqrt(6 / fan_in), sqrt(6 / fan_in)).
+    HeUniform,
+    /// N(0, 2 / (fan_in + fan_out)) (Glorot and Bengio 2010).
+    GlorotNormal,
+    /// U(-sqrt(6 / (fan_in + fan_out)), +sqrt(...)).
+    GlorotUniform,
+    /// N(0, 1 / fan_in) (LeCun et al. 1998).
+    LecunNormal,
+    /// N(0, 1).
+    StandardNormal,
+}
+
+impl WeightInit {
+    /// The CLI name.
+    pub fn name(self) -> &'static str {
+        match self {
+            WeightInit::HeNormal => "he-normal",
+            WeightInit::HeUniform => "he-uniform",
+            WeightInit::GlorotNormal => "glorot-normal",
+            WeightInit::GlorotUniform => "glorot-uniform",
+            WeightInit::LecunNormal => "lecun-normal",
+            WeightInit::StandardNormal => "standard-normal",
+        }
+    }
+
+    /// Whether the weights are Gaussian (rows then rotation invariant).
+    pub fn is_gaussian(self) -> bool {
+        !matches!(self, WeightInit::HeUniform | WeightInit::GlorotUniform)
+    }
+
+    /// Standard deviation of one weight of a layer with this fan-in/fan-out.
+    pub fn std(self, fan_in: usize, fan_out: usize) -> f64 {
+        let (i, o) = (fan_in as f64, fan_out as f64);
+        match self {
+            WeightInit::HeNormal | WeightInit::HeUniform => (2.0 / i).sqrt(),
+            WeightInit::GlorotNormal | WeightInit::GlorotUniform => (2.0 / (i + o)).sqrt(),
+            WeightInit::LecunNormal => (1.0 / i).sqrt(),
+            WeightInit::StandardNormal => 1.0,
+        }
+    }
+
+    /// Draws one weight for a layer with this fan-in/fan-out.
+    fn sampler(self, fan_in: usize, fan_out: usize) -> Sampler {
+        let s = self.std(fan_in, fan_out);
+        if self.is_gaussian() {
+            Sampler::Normal(s)
+        } else {
+            // U(-a, a) has std a / sqrt(3).
+            Sampler::Uniform(s * 3f64.sqrt())
+        }
+    }
+}
+
+/// Bias laws.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BiasInit {
+    /// All biases 0 (beta = 0 in THM-CHAIN).
+    Zero,
+    /// N(0, std^2), std > 0.
+    Normal(f64),
+    /// U(-a, a), a > 0.
+    Uniform(f64),
+}
+
+impl BiasInit {
+    /// The CLI spelling (`zero`, `normal:STD`, `uniform:A`).
+    pub fn name(&self) -> String {
+        match self {
+            BiasInit::Zero => "zero".into(),
+            BiasInit::Normal(s) => format!("normal:{s}"),
+            BiasInit::Uniform(a) => format!("uniform:{a}"),
+        }
+    }
+
+    /// Standard deviation of one bias.
+    pub fn std(&self) -> f64 {
+        match *self {
+            BiasInit::Zero => 0.0,
+            BiasInit::Normal(s) => s,
+            BiasInit::Uniform(a) => a / 3f64.sqrt(),
+        }
+    }
+
+    fn sampler(&self) -> Sampler {
+        match *self {
+            BiasInit::Zero => Sampler::Zero,
+            BiasInit::Normal(s) => Sampler::Normal(s),
+            BiasInit::Uniform(a) => Sampler::Uniform(a),
+        }
+    }
+}
+
+/// An initialization scheme.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum InitScheme {
+    /// Independent weights and biases from the given laws.
+    Random {
+        /// Weight law.
+        weights: WeightInit,
+        /// Bias law.
+        bias: BiasInit,
+    },
+    /// Randomized asymmetric initialization (Lu, Shin, Su, Karniadakis 2019,
+    /// arXiv:1903.06733, Sec. 5; spec ALG-RAI). Biases are part of the scheme.
+    Rai,
+    /// The data-dependent initializer (`crate::init::data_dependent`).
+    DataDependent,
+}
+
+impl InitScheme {
+    /// Combines `--init NAME` and `--bias SPEC` (the bias is ignored by RAI
+    /// and the data-dependent scheme, which set their own biases; passing a
+    /// non-zero bias with them is refused as ambiguous).
+    pub fn from_cli(init: &str, bias: &str) -> Result<Self> {
+        let bias: BiasInit = bias.parse()?;
+        match init.trim() {
+            "rai" | "data-dependent" if bias != BiasInit::Zero => Err(Error::input(format!(
+                "--init {init} sets its own biases; drop --bias {} (or use --bias zero)",
+                bias.name()
+            ))),
+            "rai" => Ok(InitScheme::Rai),
+            "data-dependent" => Ok(InitScheme::DataDependent),
+            w => Ok(InitScheme::Random {
+                weights: w.parse()?,
+                bias,
+            }),
+        }
+    }
+
+    /// The CLI name of the weight part.
+    pub fn name(&self) -> String {
+        match self {
+            InitScheme::Random { weights, .. } => weights.name().into(),
+            InitScheme::Rai => "rai".into(),
+            InitScheme::DataDependent => "data-dependent".into(),
+        }
+    }
+}
+
+const INIT_NAMES: &str = "he-normal, he-uniform, glorot-normal, glorot-uniform, lecun-normal, standard-normal, rai, data-dependent";
+
+impl std::str::FromStr for WeightInit {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.trim() {
+            "he-normal" => WeightInit::HeNormal,
+            "he-uniform" => WeightInit::HeUniform,
+            "glorot-normal" => WeightInit::GlorotNormal,
+            "glorot-uniform" => WeightInit::GlorotUniform,
+            "lecun-normal" => WeightInit::LecunNormal,
+            "standard-normal" => WeightInit::StandardNormal,
+            other => {
+                return Err(Error::input(format!(
+                    "unknown initializer {other:?}; expected one of {INIT_NAMES}"
+                )))
+            }
+        })
+    }
+}
+
+impl std::str::FromStr for InitScheme {
+    type Err = Error;
+    /// Parses `--init` alone (random schemes get zero biases).
+    fn from_str(s: &str) -> Result<Self> {
+        InitScheme::from_cli(s, "zero")
+    }
+}
+
+impl std::str::FromStr for BiasInit {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let s = s.trim();
+        let bad = || {
+            Error::input(format!(
+                "bias {s:?}: expected zero, normal:STD or uniform:A with STD, A finite and > 0"
+            ))
+        };
+        if s == "zero" {
+            return Ok(BiasInit::Zero);
+        }
+        let (kind, v) = s.split_once(':').ok_or_else(bad)?;
+        let v: f64 = v.trim().parse().map_err(|_| bad())?;
+        if !(v.is_finite() && v > 0.0) {
+            return Err(bad());
+        }
+        match kind.trim() {
+            "normal" => Ok(BiasInit::Normal(v)),
+            "uniform" => Ok(BiasInit::Uniform(v)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// One scalar law.
+#[derive(Clone, Copy, Debug)]
+enum Sampler {
+    Zero,
+    Normal(f64),
+    Uniform(f64),
+}
+
+impl Sampler {
+    #[inline]
+    fn fill(self, out: &mut [f64], rng: &mut ChaCha8Rng) {
+        match self {
+            Sampler::Zero => out.fill(0.0),
+            Sampler::Normal(s) => out.iter_mut().for_each(|v| {
+                let z: f64 = StandardNormal.sample(rng);
+                *v = s * z
+            }),
+            Sampler::Uniform(a) => out.iter_mut().for_each(|v| *v = rng.gen_range(-a..a)),
+        }
+    }
+}
+
+/// RAI constants: P = Beta(2, 1) for the one positive entry, and
+/// sigma_out = 0.6007 / sqrt(fan_in + 1) for the others (spec ALG-RAI).
+pub const RAI_SIGMA: f64 = 0.6007;
+
+/// Draws one layer's parameters into `weight` (row-major `fan_out x fan_in`)
+/// and `bias` (length `fan_out`). Fails only for `DataDependent`, which is
+/// not a per-layer random scheme.
+pub fn sample_layer_into(
+    scheme: &InitScheme,
+    fan_in: usize,
+    fan_out: usize,
+    weight: &mut [f64],
+    bias: &mut [f64],
+    rng: &mut ChaCha8Rng,
+) -> Result<()> {
+    debug_assert_eq!(weight.len(), fan_in * fan_out);
+    debug_assert_eq!(bias.len(), fan_out);
+    match scheme {
+        InitScheme::Random { weights, bias: b } => {
+            weights.sampler(fan_in, fan_out).fill(weight, rng);
+            b.sampler().fill(bias, rng);
+        }
+        InitScheme::Rai => {
+            // Per neuron: V = (w_j, b_j) in R^{fan_in + 1}, V ~ N(0, s^2 I),
+            // then one uniformly chosen entry k is replaced by Beta(2, 1).
+            let s = RAI_SIGMA / ((fan_in + 1) as f64).sqrt();
+            let beta = Beta::new(2.0, 1.0).expect("valid Beta parameters");
+            for j in 0..fan_out {
+                let row = &mut weight[j * fan_in..(j + 1) * fan_in];
+                Sampler::Normal(s).fill(row, rng);
+                Sampler::Normal(s).fill(&mut bias[j..j + 1], rng);
+                let k = rng.gen_range(0..=fan_in);
+                let v = beta.sample(rng);
+                if k < fan_in {
+                    row[k] = v;
+                } else {
+                    bias[j] = v;
+                }
+            }
+        }
+        InitScheme::DataDependent => {
+            return Err(Error::input(
+                "the data-dependent initializer is not a per-layer random scheme",
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// Initializes a network for `arch` (hidden ReLU layers and a linear output
+/// layer, all drawn by `scheme`). `data` is used only by the data-dependent
+/// scheme (and checked against `arch.input_dim`).
+pub fn initialize(
+    scheme: &InitScheme,
+    arch: &Architecture,
+    data: &Dataset,
+    rng: &mut ChaCha8Rng,
+) -> Result<Network> {
+    if data.dim() != arch.input_dim {
+        return Err(Error::input(format!(
+            "the data have dimension {} but the network expects inputs of dimension {}",
+            data.dim(),
+            arch.input_dim
+        )));
+    }
+    if let InitScheme::DataDependent = scheme {
+        return data_dependent(arch, data, rng);
+    }
+    let mut layers = Vec::with_capacity(arch.hidden.len() + 1);
+    for (fan_in, fan_out) in arch.layer_shapes() {
+        let mut w = vec![0.0; fan_in * fan_out];
+        let mut b = vec![0.0; fan_out];
+        sample_layer_into(scheme, fan_in, fan_out, &mut w, &mut b, rng)?;
+        layers.push(Layer {
+            weight: DMatrix::from_row_slice(fan_out, fan_in, &w),
+            bias: DVector::from_vec(b),
+        });
+    }
+    Network::new(layers)
+}
+
+fn data_dependent(_arch: &Architecture, _data: &Dataset, _rng: &mut ChaCha8Rng) -> Result<Network> {
+    Err(Error::input(
+        "data-dependent initialization is not available yet",
+    ))
+}

@@ -1,0 +1,310 @@
+//! Data sources (spec ALG-DATA): built-in generators `ball:R:M`, `cube:A:M`,
+//! `gauss:M`, `grid1d:A:M`, and files `csv:PATH`, `npy:PATH` (or a bare
+//! path ending in `.csv` / `.npy`). Generators are deterministic functions
+//! of the rng; files are validated (ragged rows, NaN/inf, empty: clear
+//! errors naming the row and column).
+
+use crate::error::{Error, Result};
+use crate::sim::Dataset;
+use nalgebra::DMatrix;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+use std::path::Path;
+
+/// Largest number of values (m x d) a generator will produce.
+pub const MAX_GENERATED_VALUES: usize = 50_000_000;
+
+const SOURCES: &str = "ball:R:M, cube:A:M, gauss:M, grid1d:A:M, csv:PATH, npy:PATH";
+
+/// Loads a data set of dimension `input_dim` from a source string.
+pub fn load_data(source: &str, input_dim: usize, rng: &mut ChaCha8Rng) -> Result<Dataset> {
+    if input_dim == 0 {
+        return Err(Error::input("the input dimension must be at least 1"));
+    }
+    let s = source.trim();
+    let data = if let Some(p) = s.strip_prefix("csv:") {
+        read_csv(p)?
+    } else if let Some(p) = s.strip_prefix("npy:") {
+        read_npy(p)?
+    } else if s.ends_with(".csv") {
+        read_csv(s)?
+    } else if s.ends_with(".npy") {
+        read_npy(s)?
+    } else {
+        return generate(s, input_dim, rng);
+    };
+    if data.dim() != input_dim {
+        return Err(Error::input(format!(
+            "the data in {s:?} have dimension {} but --input-dim is {input_dim}",
+            data.dim()
+        )));
+    }
+    Ok(data)
+}
+
+fn generate(s: &str, d: usize, rng: &mut ChaCha8Rng) -> Result<Dataset> {
+    let parts: Vec<&str> = s.split(':').map(str::trim).collect();
+    let unknown = || {
+        Error::input(format!(
+            "unknown data source {s:?}; expected one of {SOURCES}"
+        ))
+    };
+    let arity = |n: usize, form: &str| {
+        if parts.len() == n {
+            Ok(())
+        } else {
+            Err(Error::input(format!(
+                "data source {s:?}: expected the form {form}"
+            )))
+        }
+    };
+    let (gen, m) = match parts[0] {
+        "ball" => {
+            arity(3, "ball:R:M")?;
+            (
+                Gen::Ball(positive(parts[1], "ball radius R")?),
+                count(parts[2])?,
+            )
+        }
+        "cube" => {
+            arity(3, "cube:A:M")?;
+            (
+                Gen::Cube(positive(parts[1], "cube half-side A")?),
+                count(parts[2])?,
+            )
+        }
+        "gauss" => {
+            arity(2, "gauss:M")?;
+            (Gen::Gauss, count(parts[1])?)
+        }
+        "grid1d" => {
+            arity(3, "grid1d:A:M")?;
+            if d != 1 {
+                return Err(Error::input(format!(
+                    "grid1d data are 1-D but --input-dim is {d}; use --input-dim 1"
+                )));
+            }
+            (
+                Gen::Grid(positive(parts[1], "grid half-width A")?),
+                count(parts[2])?,
+            )
+        }
+        _ => return Err(unknown()),
+    };
+    if m.saturating_mul(d) > MAX_GENERATED_VALUES {
+        return Err(Error::TooCostly(format!(
+            "{m} points in dimension {d} is more than {MAX_GENERATED_VALUES} values; use fewer points"
+        )));
+    }
+    let mut pts = DMatrix::<f64>::zeros(m, d);
+    let mut row = vec![0.0; d];
+    for i in 0..m {
+        gen.point(i, m, &mut row, rng);
+        for (j, v) in row.iter().enumerate() {
+            pts[(i, j)] = *v;
+        }
+    }
+    Dataset::new(pts)
+}
+
+#[derive(Clone, Copy)]
+enum Gen {
+    Ball(f64),
+    Cube(f64),
+    Gauss,
+    Grid(f64),
+}
+
+impl Gen {
+    fn point(self, i: usize, m: usize, out: &mut [f64], rng: &mut ChaCha8Rng) {
+        match self {
+            // Uniform in the ball: Gaussian direction, radius R U^(1/d).
+            Gen::Ball(r) => loop {
+                out.iter_mut().for_each(|v| *v = rng.sample(StandardNormal));
+                let n = out.iter().map(|v| v * v).sum::<f64>().sqrt();
+                if n > 0.0 {
+                    let u: f64 = rng.gen();
+                    let rad = r * u.powf(1.0 / out.len() as f64);
+                    out.iter_mut().for_each(|v| *v *= rad / n);
+                    break;
+                }
+            },
+            Gen::Cube(a) => out.iter_mut().for_each(|v| *v = rng.gen_range(-a..=a)),
+            Gen::Gauss => out.iter_mut().for_each(|v| *v = rng.sample(StandardNormal)),
+            // x_i = -A + 2A i / (M - 1); symmetric: x_{M-1-i} = -x_i exactly.
+            Gen::Grid(a) => {
+                out[0] = if m == 1 {
+                    0.0
+                } else {
+                    let t = (2 * i) as f64 - (m - 1) as f64; // in [-(m-1), m-1], odd symmetric
+                    a * t / (m - 1) as f64
+                }
+            }
+        }
+    }
+}
+
+fn positive(t: &str, what: &str) -> Result<f64> {
+    let v: f64 = t
+        .parse()
+        .map_err(|_| Error::input(format!("{what}: {t:?} is not a number")))?;
+    if !(v.is_finite() && v > 0.0) {
+        return Err(Error::input(format!(
+            "{what} must be finite and > 0, got {t}"
+        )));
+    }
+    Ok(v)
+}
+
+fn count(t: &str) -> Result<usize> {
+    let m: usize = t
+        .parse()
+        .map_err(|_| Error::input(format!("number of points M: {t:?} is not a whole number")))?;
+    if m == 0 {
+        return Err(Error::input(
+            "the number of points M must be at least 1 (empty data)",
+        ));
+    }
+    Ok(m)
+}
+
+/// Reads a CSV file: one row per point, comma separated, optional header
+/// (detected: a first row with a non-numeric field). Blank lines are skipped.
+pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    parse_csv(&text, &path.display().to_string())
+}
+
+/// Parses CSV text (see [`read_csv`]); `name` labels error messages.
+pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
+    let fmt = |m: String| Error::format(format!("CSV file {name}"), m);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    let mut width: Option<(usize, u64)> = None;
+    let mut first = true;
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| fmt(e.to_string()))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.iter().all(str::is_empty) {
+            continue;
+        }
+        if first {
+            first = false;
+            // A header: every field non-empty and not a number.
+            if rec
+                .iter()
+                .all(|f| !f.is_empty() && f.parse::<f64>().is_err())
+            {
+                continue;
+            }
+        }
+        if let Some((w, l0)) = width {
+            if rec.len() != w {
+                return Err(fmt(format!(
+                    "line {line} has {} fields but line {l0} has {w} (ragged rows)",
+                    rec.len()
+                )));
+            }
+        } else {
+            width = Some((rec.len(), line));
+        }
+        let mut row = Vec::with_capacity(rec.len());
+        for (j, f) in rec.iter().enumerate() {
+            if f.is_empty() {
+                return Err(fmt(format!("line {line}, column {}: empty field", j + 1)));
+            }
+            let v: f64 = f.parse().map_err(|_| {
+                fmt(format!(
+                    "line {line}, column {}: {f:?} is not a number",
+                    j + 1
+                ))
+            })?;
+            if !v.is_finite() {
+                return Err(fmt(format!(
+                    "line {line}, column {}: non-finite value {f:?} (NaN and inf are not data)",
+                    j + 1
+                )));
+            }
+            row.push(v);
+        }
+        rows.push(row);
+    }
+    if rows.is_empty() {
+        return Err(fmt(
+            "no data rows (the file is empty or has only a header)".into()
+        ));
+    }
+    Dataset::from_rows(&rows)
+}
+
+/// Reads a `.npy` array of f32 or f64 (little or big endian): 1-D = one
+/// coordinate per point, 2-D = m x d; C or Fortran order.
+pub fn read_npy(path: impl AsRef<Path>) -> Result<Dataset> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_npy(&bytes, &path.display().to_string())
+}
+
+/// Parses npy bytes (see [`read_npy`]); `name` labels error messages.
+pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset> {
+    let fmt = |m: String| Error::format(format!("npy file {name}"), m);
+    let npy = npyz::NpyFile::new(bytes).map_err(|e| fmt(e.to_string()))?;
+    let shape = npy.shape().to_vec();
+    let order = npy.order();
+    let (m, d) = match shape[..] {
+        [m] => (m as usize, 1),
+        [m, d] => (m as usize, d as usize),
+        _ => {
+            return Err(fmt(format!(
+                "expected a 1-D or 2-D array, got shape {shape:?}"
+            )))
+        }
+    };
+    if m == 0 || d == 0 {
+        return Err(fmt(format!("the array is empty (shape {shape:?})")));
+    }
+    let size = match npy.dtype() {
+        npyz::DType::Plain(t) if t.type_char() == npyz::TypeChar::Float => t.size_field(),
+        other => {
+            return Err(fmt(format!(
+                "expected float32 or float64 values, got dtype {}",
+                other.descr()
+            )))
+        }
+    };
+    let flat: Vec<f64> = match size {
+        8 => npy.into_vec::<f64>().map_err(|e| fmt(e.to_string()))?,
+        4 => npy
+            .into_vec::<f32>()
+            .map_err(|e| fmt(e.to_string()))?
+            .into_iter()
+            .map(f64::from)
+            .collect(),
+        s => {
+            return Err(fmt(format!(
+                "expected float32 or float64 values, got a {s}-byte float"
+            )))
+        }
+    };
+    let pts = match order {
+        npyz::Order::C => DMatrix::from_row_slice(m, d, &flat),
+        npyz::Order::Fortran => DMatrix::from_column_slice(m, d, &flat),
+    };
+    if let Some(k) = pts.iter().position(|v| !v.is_finite()) {
+        // column-major index k -> (row, col)
+        let (i, j) = (k % m, k / m);
+        return Err(fmt(format!(
+            "row {}, column {}: non-finite value {} (NaN and inf are not data)",
+            i + 1,
+            j + 1,
+            pts[(i, j)]
+        )));
+    }
+    Dataset::new(pts)
+}
