@@ -29,7 +29,11 @@ fn random_net(rng: &mut ChaCha8Rng, d: usize, hidden: &[usize], out: usize) -> N
 /// Reads (and optionally overwrites) one parameter; returns the old value.
 fn param(net: &mut Network, l: usize, is_b: bool, i: usize, set: Option<f64>) -> f64 {
     let layer = &mut net.layers_mut()[l];
-    let p = if is_b { &mut layer.bias[i] } else { &mut layer.weight[i] };
+    let p = if is_b {
+        &mut layer.bias[i]
+    } else {
+        &mut layer.weight[i]
+    };
     let old = *p;
     if let Some(v) = set {
         *p = v;
@@ -39,7 +43,10 @@ fn param(net: &mut Network, l: usize, is_b: bool, i: usize, set: Option<f64>) ->
 
 fn pattern(net: &Network, data: &Dataset) -> Vec<bool> {
     let f = net.forward(data).unwrap();
-    f.pre.iter().flat_map(|z| z.iter().map(|&v| v > 0.0).collect::<Vec<_>>()).collect()
+    f.pre
+        .iter()
+        .flat_map(|z| z.iter().map(|&v| v > 0.0).collect::<Vec<_>>())
+        .collect()
 }
 
 /// Within one activation pattern the MSE (+ L2) is a quadratic polynomial in
@@ -70,8 +77,10 @@ fn gradients_match_central_differences() {
             let (gw, gb) = &g.layers[l];
             let (r, c) = gw.shape();
             // (is_bias, index)
-            let idx: Vec<(bool, usize)> =
-                (0..r * c).map(|i| (false, i)).chain((0..r).map(|i| (true, i))).collect();
+            let idx: Vec<(bool, usize)> = (0..r * c)
+                .map(|i| (false, i))
+                .chain((0..r).map(|i| (true, i)))
+                .collect();
             for (is_b, i) in idx {
                 let orig = param(&mut net, l, is_b, i, None);
                 param(&mut net, l, is_b, i, Some(orig + h));
@@ -87,7 +96,10 @@ fn gradients_match_central_differences() {
                 let fd = (lp - lm) / (2.0 * h);
                 let an = if is_b { gb[i] } else { gw[i] };
                 let tol = 1e-7 * (1.0 + total) + 1e-6 * an.abs();
-                assert!((fd - an).abs() <= tol, "case {case} layer {l} bias={is_b} idx {i}: fd {fd} vs backprop {an}");
+                assert!(
+                    (fd - an).abs() <= tol,
+                    "case {case} layer {l} bias={is_b} idx {i}: fd {fd} vs backprop {an}"
+                );
                 checked += 1;
             }
         }
@@ -103,8 +115,14 @@ fn gradients_match_central_differences() {
 fn relu_derivative_at_zero_is_zero() {
     let (v, c) = (3.0, 0.5);
     let net = Network::new(vec![
-        Layer { weight: DMatrix::from_element(1, 1, 1.0), bias: DVector::from_element(1, 0.0) },
-        Layer { weight: DMatrix::from_element(1, 1, v), bias: DVector::from_element(1, c) },
+        Layer {
+            weight: DMatrix::from_element(1, 1, 1.0),
+            bias: DVector::from_element(1, 0.0),
+        },
+        Layer {
+            weight: DMatrix::from_element(1, 1, v),
+            bias: DVector::from_element(1, c),
+        },
     ])
     .unwrap();
     let data = Dataset::new(DMatrix::from_column_slice(2, 1, &[0.0, 1.0])).unwrap();

@@ -22,7 +22,9 @@ fn random_net(rng: &mut ChaCha8Rng, d: usize, hidden: &[usize], bias_std: f64) -
             let s = Normal::new(0.0, (2.0 / w[0] as f64).sqrt()).unwrap();
             Layer {
                 weight: DMatrix::from_fn(w[1], w[0], |_, _| s.sample(rng)),
-                bias: DVector::from_fn(w[1], |_, _| bias_std * rng.sample::<f64, _>(StandardNormal)),
+                bias: DVector::from_fn(w[1], |_, _| {
+                    bias_std * rng.sample::<f64, _>(StandardNormal)
+                }),
             }
         })
         .collect();
@@ -38,7 +40,13 @@ fn pd_neurons_stay_dead_under_gd_adam_adamw() {
     let opts = [
         Optimizer::Gd { lr: 0.05 },
         Optimizer::adam(0.02),
-        Optimizer::Adam { lr: 0.02, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.5 },
+        Optimizer::Adam {
+            lr: 0.02,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.5,
+        },
     ];
     let (mut pd_checks, mut pd_neurons, mut td_revived, mut nets) = (0u64, 0u64, 0u64, 0u64);
     for seed in 0..240u64 {
@@ -85,7 +93,12 @@ fn pd_neurons_stay_dead_under_gd_adam_adamw() {
         for opt in opts {
             nets += 1;
             let mut net = init.clone();
-            let cfg = TrainConfig { optimizer: opt, max_steps: 150, tol: 1e-12, l2: 0.0 };
+            let cfg = TrainConfig {
+                optimizer: opt,
+                max_steps: 150,
+                tol: 1e-12,
+                l2: 0.0,
+            };
             let mut revived = vec![false; td0.len()];
             train_with_hook(&mut net, &data, &targets, &cfg, |step, n, fwd| {
                 let c = census_from_forward(n, fwd);
@@ -96,7 +109,10 @@ fn pd_neurons_stay_dead_under_gd_adam_adamw() {
                         "seed {seed} {} step {step}: neuron ({l},{j}) left PD",
                         opt.name()
                     );
-                    assert!(is_constant(fwd.post[l].column(j)), "seed {seed}: PD output not constant");
+                    assert!(
+                        is_constant(fwd.post[l].column(j)),
+                        "seed {seed}: PD output not constant"
+                    );
                     pd_checks += 1;
                 }
                 for (t, &(l, j)) in td0.iter().enumerate() {
@@ -111,7 +127,10 @@ fn pd_neurons_stay_dead_under_gd_adam_adamw() {
     }
     eprintln!("nets {nets}, PD neurons at init {pd_neurons}, PD checks {pd_checks}, TD revivals {td_revived}");
     // The sweep must exercise the property: many PD neurons checked at every step.
-    assert!(pd_neurons >= 200 && pd_checks >= 50_000, "{pd_neurons} {pd_checks}");
+    assert!(
+        pd_neurons >= 200 && pd_checks >= 50_000,
+        "{pd_neurons} {pd_checks}"
+    );
     // And the distinction matters: some merely dead (TD) neurons do revive,
     // so "dead at init" could not replace "PD" in THM-PD-SOUND.
     assert!(td_revived > 0);
@@ -136,8 +155,16 @@ fn limit_case() -> (Network, Dataset, DMatrix<f64>) {
 
 fn state_after(opt: Optimizer, l2: f64, steps: usize) -> (NeuronState, f64) {
     let (mut net, data, y) = limit_case();
-    assert_eq!(census(&net, &data).unwrap().layers[1].states[0], NeuronState::PermanentlyDead);
-    let cfg = TrainConfig { optimizer: opt, max_steps: steps, tol: 1e-12, l2 };
+    assert_eq!(
+        census(&net, &data).unwrap().layers[1].states[0],
+        NeuronState::PermanentlyDead
+    );
+    let cfg = TrainConfig {
+        optimizer: opt,
+        max_steps: steps,
+        tol: 1e-12,
+        l2,
+    };
     train(&mut net, &data, &y, &cfg).unwrap();
     let c = census(&net, &data).unwrap();
     (c.layers[1].states[0], net.layers()[1].weight[0])
@@ -155,7 +182,16 @@ fn without_penalty_or_with_gd_the_pd_neuron_stays_pd() {
     for (opt, l2) in [
         (Optimizer::adam(1e-3), 0.0),
         (Optimizer::Gd { lr: 1e-3 }, 1e-2),
-        (Optimizer::Adam { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 1e-2 }, 0.0),
+        (
+            Optimizer::Adam {
+                lr: 1e-3,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                weight_decay: 1e-2,
+            },
+            0.0,
+        ),
     ] {
         let (s, w) = state_after(opt, l2, 50);
         assert_eq!(s, NeuronState::PermanentlyDead, "{}", opt.name());

@@ -68,7 +68,11 @@ pub fn loss_and_gradients(
     let mut delta = resid * (2.0 / m);
     let mut grads: Vec<(DMatrix<f64>, DVector<f64>)> = Vec::with_capacity(n);
     for l in (0..n).rev() {
-        let input = if l == 0 { data.points() } else { &fwd.post[l - 1] };
+        let input = if l == 0 {
+            data.points()
+        } else {
+            &fwd.post[l - 1]
+        };
         let mut gw = delta.transpose() * input;
         if l2 != 0.0 {
             gw += &layers[l].weight * (2.0 * l2);

@@ -5,9 +5,14 @@
 //! behind `trainability reproduce` (ALG-EXPERIMENTS).
 
 pub mod backprop;
+pub mod bounds;
+pub mod experiments;
 pub mod optim;
+pub mod tasks;
 pub mod trainer;
 
 pub use backprop::{loss, loss_and_gradients, mse, Gradients};
+pub use bounds::{even_target_loss_floor, success_bound_u};
 pub use optim::{Optimizer, OptimizerState};
+pub use tasks::{Task, TaskKind};
 pub use trainer::{train, train_with_hook, TrainConfig, TrainOutcome};

@@ -38,13 +38,21 @@ pub enum Optimizer {
 impl Optimizer {
     /// Adam with the usual defaults (beta1 0.9, beta2 0.999, eps 1e-8).
     pub fn adam(lr: f64) -> Self {
-        Optimizer::Adam { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 }
+        Optimizer::Adam {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+        }
     }
 
     /// Validates hyper-parameters.
     pub fn validate(&self) -> Result<()> {
         let bad = |what: &str, v: f64| {
-            Err(Error::input(format!("optimizer: {what} = {v} is out of range")))
+            Err(Error::input(format!(
+                "optimizer: {what} = {v} is out of range"
+            )))
         };
         match *self {
             Optimizer::Gd { lr } => {
@@ -52,7 +60,13 @@ impl Optimizer {
                     return bad("learning rate", lr);
                 }
             }
-            Optimizer::Adam { lr, beta1, beta2, eps, weight_decay } => {
+            Optimizer::Adam {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => {
                 if !(lr.is_finite() && lr > 0.0) {
                     return bad("learning rate", lr);
                 }
@@ -77,7 +91,9 @@ impl Optimizer {
     pub fn name(&self) -> String {
         match *self {
             Optimizer::Gd { lr } => format!("gd(lr={lr})"),
-            Optimizer::Adam { lr, weight_decay, .. } if weight_decay > 0.0 => {
+            Optimizer::Adam {
+                lr, weight_decay, ..
+            } if weight_decay > 0.0 => {
                 format!("adamw(lr={lr},wd={weight_decay})")
             }
             Optimizer::Adam { lr, .. } => format!("adam(lr={lr})"),
@@ -118,7 +134,11 @@ impl OptimizerState {
                 })
                 .collect(),
         };
-        Ok(OptimizerState { opt, step: 0, moments })
+        Ok(OptimizerState {
+            opt,
+            step: 0,
+            moments,
+        })
     }
 
     /// Applies one update with gradients `g` (same shapes as `net`).
@@ -131,7 +151,13 @@ impl OptimizerState {
                     layer.bias.zip_apply(gb, |p, g| *p -= lr * g);
                 }
             }
-            Optimizer::Adam { lr, beta1, beta2, eps, weight_decay } => {
+            Optimizer::Adam {
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weight_decay,
+            } => {
                 let c1 = 1.0 - beta1.powi(self.step);
                 let c2 = 1.0 - beta2.powi(self.step);
                 let upd = |p: &mut f64, g: f64, m: &mut f64, v: &mut f64| {
@@ -144,8 +170,11 @@ impl OptimizerState {
                     let vh = *v / c2;
                     *p -= lr * mh / (vh.sqrt() + eps);
                 };
-                for ((layer, (gw, gb)), mo) in
-                    net.layers_mut().iter_mut().zip(&g.layers).zip(&mut self.moments)
+                for ((layer, (gw, gb)), mo) in net
+                    .layers_mut()
+                    .iter_mut()
+                    .zip(&g.layers)
+                    .zip(&mut self.moments)
                 {
                     for i in 0..gw.len() {
                         upd(&mut layer.weight[i], gw[i], &mut mo.mw[i], &mut mo.vw[i]);

@@ -25,17 +25,28 @@ pub struct TrainConfig {
 impl TrainConfig {
     /// The project's defaults (DEF-SUCCESS): Adam, lr 1e-3, tolerance 1e-4.
     pub fn default_adam(max_steps: usize) -> Self {
-        TrainConfig { optimizer: Optimizer::adam(1e-3), max_steps, tol: 1e-4, l2: 0.0 }
+        TrainConfig {
+            optimizer: Optimizer::adam(1e-3),
+            max_steps,
+            tol: 1e-4,
+            l2: 0.0,
+        }
     }
 
     /// Validates the configuration.
     pub fn validate(&self) -> Result<()> {
         self.optimizer.validate()?;
         if !(self.tol.is_finite() && self.tol > 0.0) {
-            return Err(Error::input(format!("tolerance must be finite and > 0, got {}", self.tol)));
+            return Err(Error::input(format!(
+                "tolerance must be finite and > 0, got {}",
+                self.tol
+            )));
         }
         if !(self.l2.is_finite() && self.l2 >= 0.0) {
-            return Err(Error::input(format!("l2 penalty must be finite and >= 0, got {}", self.l2)));
+            return Err(Error::input(format!(
+                "l2 penalty must be finite and >= 0, got {}",
+                self.l2
+            )));
         }
         Ok(())
     }
@@ -89,10 +100,19 @@ pub fn train_with_hook(
             initial_loss = mse;
         }
         let diverged = !total.is_finite()
-            || grads.layers.iter().any(|(w, b)| w.iter().chain(b.iter()).any(|v| !v.is_finite()));
+            || grads
+                .layers
+                .iter()
+                .any(|(w, b)| w.iter().chain(b.iter()).any(|v| !v.is_finite()));
         let success = !diverged && mse < cfg.tol;
         if diverged || success || step == cfg.max_steps {
-            return Ok(TrainOutcome { initial_loss, final_loss: mse, steps: step, success, diverged });
+            return Ok(TrainOutcome {
+                initial_loss,
+                final_loss: mse,
+                steps: step,
+                success,
+                diverged,
+            });
         }
         state.apply(net, &grads);
         step += 1;
