@@ -1,11 +1,113 @@
-//! (being built)
+//! `trainability check`: test sampled counts from another implementation
+//! against the exact law (spec ALG-CHECK); `--power` prints how many samples
+//! are needed to detect standard deviations (ALG-POWER).
+
+use super::args::{parse_prob, parse_width, print_json, Format};
 use crate::error::{Error, Result};
+use crate::exact::{BiasMode, ChainSpec};
+use crate::oracle::check::{check_samples, CheckReport, Kind};
+use crate::oracle::power::{power_rows, render_markdown};
+use crate::oracle::samples::read_samples;
+use num_rational::BigRational;
+use std::path::PathBuf;
 
-/// (being built)
+/// `trainability check` arguments.
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {}
+pub struct CheckArgs {
+    /// Hidden widths N_1,...,N_{L-1}, e.g. 8,8,8.
+    #[arg(long, required = true, value_delimiter = ',', value_parser = parse_width)]
+    pub widths: Vec<usize>,
+    /// Bias initialization: zero (beta = 0) or symmetric (beta = 1).
+    #[arg(long, default_value = "zero")]
+    pub bias: BiasMode,
+    /// First-layer PD probability q1, exact: 1/2, 0.25, 1e-3.
+    #[arg(long, default_value = "0", value_parser = parse_prob)]
+    pub q1: BigRational,
+    /// CSV of counts: one row per sampled network, one column per hidden layer (header optional).
+    #[arg(long, required_unless_present = "power")]
+    pub samples: Option<PathBuf>,
+    /// What the counts are: non-PD neurons (exact law) or active neurons (one-sided test).
+    #[arg(long, value_enum, default_value = "nonpd")]
+    pub kind: Kind,
+    /// Level of the overall test (reject when the overall p-value is below it).
+    #[arg(long, default_value_t = 1e-3)]
+    pub alpha: f64,
+    /// Instead of testing, print the samples needed for power 0.9 / 0.99 against standard deviations.
+    #[arg(long)]
+    pub power: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
 
-/// (being built)
-pub fn run(_: &CheckArgs) -> Result<i32> {
-    Err(Error::input("this command is not built yet"))
+/// Runs `check`: exit 0 accept, 1 reject (errors exit 2 in the caller).
+pub fn run(a: &CheckArgs) -> Result<i32> {
+    if !(a.alpha > 0.0 && a.alpha < 1.0) {
+        return Err(Error::input(format!(
+            "--alpha {} is not in (0, 1)",
+            a.alpha
+        )));
+    }
+    let spec = ChainSpec::new(a.widths.clone(), a.bias, a.q1.clone())?;
+    if a.power {
+        let rows = power_rows(&spec, a.alpha)?;
+        match a.format {
+            Format::Json => print_json(
+                &serde_json::to_value(&rows).map_err(|e| Error::Numerical(e.to_string()))?,
+            )?,
+            Format::Table => {
+                println!("samples needed by `check --kind nonpd` at alpha = {} (noncentral chi-square, spec ALG-POWER)\n", a.alpha);
+                print!("{}", render_markdown(&rows));
+            }
+        }
+        return Ok(0);
+    }
+    let path = a
+        .samples
+        .as_ref()
+        .expect("clap requires --samples without --power");
+    let samples = read_samples(path, &spec.widths)?;
+    let report = check_samples(&spec, &samples, a.kind, a.alpha)?;
+    match a.format {
+        Format::Json => print_json(
+            &serde_json::to_value(&report).map_err(|e| Error::Numerical(e.to_string()))?,
+        )?,
+        Format::Table => print_table(&report),
+    }
+    Ok(if report.reject { 1 } else { 0 })
+}
+
+fn print_table(r: &CheckReport) {
+    let kind = match r.kind {
+        Kind::NonPd => "non-PD counts vs the exact law",
+        Kind::Active => "active counts vs the non-PD law (one-sided)",
+    };
+    println!("check: {} samples, {kind}", r.samples);
+    println!("\nlayer  width  mean observed  mean expected");
+    for l in &r.layers {
+        println!(
+            "{:>5}  {:>5}  {:>13.4}  {:>13.4}",
+            l.layer, l.width, l.mean_observed, l.mean_expected
+        );
+    }
+    println!("\ntest        layer   statistic  dof     p-value");
+    for t in &r.tests {
+        let st = t.statistic.map_or("-".to_string(), |s| format!("{s:.3}"));
+        let dof = t.dof.map_or("-".to_string(), |d| d.to_string());
+        println!(
+            "{:<10}  {:>5}  {:>10}  {:>3}  {:>10.3e}",
+            t.test, t.layer, st, dof, t.p_value
+        );
+    }
+    println!(
+        "\noverall p-value {:.3e} (Bonferroni over {} tests), alpha {}: {}",
+        r.overall_p_value,
+        r.tests.len(),
+        r.alpha,
+        if r.reject {
+            "REJECT (the samples do not follow the law)"
+        } else {
+            "ACCEPT (no evidence against the law)"
+        }
+    );
 }

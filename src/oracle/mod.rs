@@ -1,1 +1,10 @@
-//! (being built)
+//! The oracle for other implementations (issue 5): test sampled counts
+//! against the exact law ([`check`], spec ALG-CHECK), the number of samples
+//! such a test needs ([`power`], ALG-POWER), and golden test vectors
+//! ([`vectors`], FMT-VECTORS).
+
+pub mod check;
+pub mod laws;
+pub mod power;
+pub mod samples;
+pub mod vectors;

@@ -1,0 +1,220 @@
+//! The Monte Carlo hot loop (spec ALG-CENSUS-FAST): draw one network and
+//! count, per hidden layer, its non-PD and active neurons, without building
+//! a [`Network`](crate::sim::Network) and without allocating.
+//!
+//! Same draws as [`initialize`](crate::init::initialize) (the output layer,
+//! drawn last, is not needed and not drawn), same decisions as
+//! [`census`](crate::census::census). Savings, all exact:
+//! - PD is decided from signs for layers >= 2 (DEF-PD); a PD neuron of a
+//!   layer that is not preceded by an all-PD layer outputs exactly 0
+//!   (THM-PD-IMPLIES-DEAD), so its column is never computed;
+//! - columns of activations that are identically 0 (PD or dead at 0) are
+//!   dropped from the next product (adding exact zeros changes nothing);
+//! - once a layer is entirely PD every later layer is too (DEF-PD), so the
+//!   sample stops there.
+
+use crate::error::{Error, Result};
+use crate::init::random::sample_layer_into;
+use crate::init::{Architecture, InitScheme};
+use crate::sim::Dataset;
+use nalgebra::{DMatrixView, DMatrixViewMut};
+use rand_chacha::ChaCha8Rng;
+
+/// Per-layer counts of one sampled network.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SampleCounts {
+    /// Non-PD neurons per hidden layer (K_l).
+    pub non_pd: Vec<usize>,
+    /// Active neurons per hidden layer.
+    pub active: Vec<usize>,
+}
+
+impl SampleCounts {
+    /// Born dead: some hidden layer entirely PD (DEF-BORN-DEAD).
+    pub fn born_dead(&self) -> bool {
+        self.non_pd.contains(&0)
+    }
+}
+
+/// Reusable buffers for one thread.
+pub struct Workspace {
+    arch: Architecture,
+    scheme: InitScheme,
+    m: usize,
+    /// Data, column-major m x d.
+    x: Vec<f64>,
+    w: Vec<f64>,
+    b: Vec<f64>,
+    /// Compacted W^T, column-major |S| x |T|.
+    wt: Vec<f64>,
+    /// Activations of kept input columns, column-major m x |S|.
+    a: Vec<f64>,
+    z: Vec<f64>,
+    /// Indices (in the previous layer) of the kept input columns.
+    kept: Vec<usize>,
+    next_kept: Vec<usize>,
+    /// Indices of the neurons to compute (non-PD).
+    compute: Vec<usize>,
+    pd_prev: Vec<bool>,
+    pd: Vec<bool>,
+    counts: SampleCounts,
+}
+
+impl Workspace {
+    /// Buffers for `arch` on `data`; `scheme` must be a random scheme.
+    pub fn new(scheme: &InitScheme, arch: &Architecture, data: &Dataset) -> Result<Self> {
+        if let InitScheme::DataDependent = scheme {
+            return Err(Error::input(
+                "Monte Carlo needs a random initializer; the data-dependent one is deterministic given its rng only through the data",
+            ));
+        }
+        if data.dim() != arch.input_dim {
+            return Err(Error::input(format!(
+                "the data have dimension {} but the network expects inputs of dimension {}",
+                data.dim(),
+                arch.input_dim
+            )));
+        }
+        let m = data.len();
+        let wmax = *arch.hidden.iter().max().expect("validated");
+        let fan_max = wmax.max(arch.input_dim);
+        Ok(Workspace {
+            arch: arch.clone(),
+            scheme: *scheme,
+            m,
+            x: data.points().as_slice().to_vec(),
+            w: vec![0.0; fan_max * wmax],
+            b: vec![0.0; wmax],
+            wt: vec![0.0; fan_max * wmax],
+            a: vec![0.0; m * fan_max],
+            z: vec![0.0; m * wmax],
+            kept: Vec::with_capacity(fan_max),
+            next_kept: Vec::with_capacity(wmax),
+            compute: Vec::with_capacity(wmax),
+            pd_prev: Vec::with_capacity(wmax),
+            pd: Vec::with_capacity(wmax),
+            counts: SampleCounts {
+                non_pd: vec![0; arch.hidden.len()],
+                active: vec![0; arch.hidden.len()],
+            },
+        })
+    }
+
+    /// Draws the hidden layers of one network from `rng` and counts.
+    pub fn sample(&mut self, rng: &mut ChaCha8Rng) -> Result<&SampleCounts> {
+        let m = self.m;
+        let depth = self.arch.hidden.len();
+        let mut fan_in = self.arch.input_dim;
+        self.counts.non_pd.fill(0);
+        self.counts.active.fill(0);
+        for l in 0..depth {
+            let n = self.arch.hidden[l];
+            let (w, b) = (&mut self.w[..n * fan_in], &mut self.b[..n]);
+            sample_layer_into(&self.scheme, fan_in, n, w, b, rng)?;
+            self.pd.clear();
+            self.compute.clear();
+            if l == 0 {
+                self.pd.resize(n, false);
+                self.compute.extend(0..n);
+            } else {
+                // DEF-PD from signs. The previous layer is not all PD (else
+                // the loop has stopped).
+                for j in 0..n {
+                    let row = &w[j * fan_in..(j + 1) * fan_in];
+                    let pd = b[j] <= 0.0
+                        && row
+                            .iter()
+                            .zip(&self.pd_prev)
+                            .all(|(&wji, &dead)| dead || wji <= 0.0);
+                    self.pd.push(pd);
+                    if !pd {
+                        self.compute.push(j);
+                    }
+                }
+            }
+            // Z[:, t] = A[:, S] W[T[t], S]^T + b[T[t]] for t in compute.
+            let (k, t) = if l == 0 {
+                (fan_in, n)
+            } else {
+                (self.kept.len(), self.compute.len())
+            };
+            let z = &mut self.z[..m * t];
+            if k == 0 {
+                z.fill(0.0);
+            } else {
+                let wt = &mut self.wt[..k * t];
+                for (c, &j) in self.compute.iter().enumerate() {
+                    let row = &w[j * fan_in..(j + 1) * fan_in];
+                    let col = &mut wt[c * k..(c + 1) * k];
+                    if l == 0 {
+                        col.copy_from_slice(row);
+                    } else {
+                        for (dst, &i) in col.iter_mut().zip(&self.kept) {
+                            *dst = row[i];
+                        }
+                    }
+                }
+                let a: &[f64] = if l == 0 { &self.x } else { &self.a[..m * k] };
+                let av = DMatrixView::from_slice(a, m, k);
+                let wv = DMatrixView::from_slice(wt, k, t);
+                let mut zv = DMatrixViewMut::from_slice(z, m, t);
+                zv.gemm(1.0, &av, &wv, 0.0);
+            }
+            // Add biases, decide PD (layer 1), activity; write kept columns.
+            self.next_kept.clear();
+            let mut non_pd = n;
+            let mut active = 0;
+            let mut out = 0; // next free column of the activation buffer
+            for c in 0..t {
+                let j = self.compute[c];
+                let col = &mut z[c * m..(c + 1) * m];
+                let bj = b[j];
+                col.iter_mut().for_each(|v| *v += bj);
+                if l == 0 && col.iter().all(|&v| v <= 0.0) {
+                    self.pd[j] = true;
+                }
+                if self.pd[j] {
+                    continue;
+                }
+                // relu, constancy (exact), non-zero test.
+                let first = relu(col[0]);
+                let mut constant = true;
+                let mut nonzero = first != 0.0;
+                for v in col.iter_mut() {
+                    *v = relu(*v);
+                    constant &= *v == first;
+                    nonzero |= *v != 0.0;
+                }
+                if !constant {
+                    active += 1;
+                }
+                if nonzero {
+                    self.next_kept.push(j);
+                    // move column c to column `out` of the activation buffer
+                    self.a[out * m..(out + 1) * m].copy_from_slice(col);
+                    out += 1;
+                }
+            }
+            non_pd -= self.pd.iter().filter(|&&p| p).count();
+            self.counts.non_pd[l] = non_pd;
+            self.counts.active[l] = active;
+            if non_pd == 0 {
+                // Every later layer is entirely PD (DEF-PD), hence dead.
+                break;
+            }
+            std::mem::swap(&mut self.kept, &mut self.next_kept);
+            std::mem::swap(&mut self.pd_prev, &mut self.pd);
+            fan_in = n;
+        }
+        Ok(&self.counts)
+    }
+}
+
+#[inline]
+fn relu(x: f64) -> f64 {
+    if x > 0.0 {
+        x
+    } else {
+        0.0
+    }
+}

@@ -1,0 +1,153 @@
+//! Monte Carlo over random networks on a fixed data set (spec ALG-MC-SEEDS,
+//! ALG-CENSUS-FAST, ALG-GOF-MC): per-layer histograms of non-PD and active
+//! counts, dead fractions, born-dead count, and agreement with the exact law.
+
+pub mod cost;
+pub mod fast;
+mod progress;
+pub mod report;
+pub mod theory;
+
+pub use fast::{SampleCounts, Workspace};
+
+use crate::error::{Error, Result};
+use crate::init::{Architecture, InitScheme};
+use crate::sim::Dataset;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+/// What to simulate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct McConfig {
+    /// Network shape.
+    pub arch: Architecture,
+    /// A random scheme (not data-dependent).
+    pub scheme: InitScheme,
+    /// Number of independent networks (>= 1).
+    pub samples: u64,
+    /// Master seed.
+    pub seed: u64,
+}
+
+/// Histograms over the samples.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct McResult {
+    /// Number of networks.
+    pub samples: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Hidden widths.
+    pub widths: Vec<usize>,
+    /// `non_pd[l][k]` = number of samples with k non-PD neurons in layer l+1.
+    pub non_pd: Vec<Vec<u64>>,
+    /// `active[l][k]` = number of samples with k active neurons in layer l+1.
+    pub active: Vec<Vec<u64>>,
+    /// Samples with some hidden layer entirely PD.
+    pub born_dead_count: u64,
+}
+
+impl McResult {
+    fn zeros(widths: &[usize], samples: u64, seed: u64) -> Self {
+        let h = || widths.iter().map(|&n| vec![0u64; n + 1]).collect();
+        McResult {
+            samples,
+            seed,
+            widths: widths.to_vec(),
+            non_pd: h(),
+            active: h(),
+            born_dead_count: 0,
+        }
+    }
+
+    fn add(&mut self, c: &SampleCounts) {
+        for l in 0..self.widths.len() {
+            self.non_pd[l][c.non_pd[l]] += 1;
+            self.active[l][c.active[l]] += 1;
+        }
+        self.born_dead_count += u64::from(c.born_dead());
+    }
+
+    fn merge(mut self, o: McResult) -> Self {
+        for l in 0..self.widths.len() {
+            for k in 0..=self.widths[l] {
+                self.non_pd[l][k] += o.non_pd[l][k];
+                self.active[l][k] += o.active[l][k];
+            }
+        }
+        self.born_dead_count += o.born_dead_count;
+        self
+    }
+
+    /// Fraction of layer l's neurons (over all samples) that are dead.
+    pub fn dead_fraction(&self, l: usize) -> f64 {
+        let n = self.widths[l] as f64;
+        let active: f64 = self.active[l]
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| k as f64 * c as f64)
+            .sum();
+        1.0 - active / (n * self.samples as f64)
+    }
+
+    /// Total number of PD neurons of layer 1 over all samples and the number
+    /// of layer-1 neurons observed: i.i.d. Bernoulli(q1) trials (THM-CHAIN).
+    pub fn first_layer_pd(&self) -> (u64, u64) {
+        let n = self.widths[0] as u64;
+        let non_pd: u64 = self.non_pd[0]
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| k as u64 * c)
+            .sum();
+        (n * self.samples - non_pd, n * self.samples)
+    }
+}
+
+/// The rng of sample `i`: `ChaCha8Rng::seed_from_u64(seed)` on stream `i`
+/// (spec ALG-MC-SEEDS).
+pub fn sample_rng(seed: u64, i: u64) -> ChaCha8Rng {
+    let mut r = ChaCha8Rng::seed_from_u64(seed);
+    r.set_stream(i);
+    r
+}
+
+/// Samples per work unit (the unit of parallelism and of progress).
+const CHUNK: u64 = 64;
+
+/// Runs the Monte Carlo on the current rayon pool. Bit-identical for any
+/// number of threads: sample i always uses [`sample_rng`]`(seed, i)` and the
+/// histograms are sums of integers. `progress` shows a bar on stderr for
+/// runs longer than about 1.5 s when stderr is a terminal.
+pub fn run(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
+    if cfg.samples == 0 {
+        return Err(Error::input("--samples must be at least 1"));
+    }
+    cost::check(&cfg.arch, data.len(), cfg.samples)?;
+    // Validate once (scheme, dimensions) before spawning work.
+    Workspace::new(&cfg.scheme, &cfg.arch, data)?;
+    let bar = progress::Progress::new(cfg.samples, progress);
+    let chunks = cfg.samples.div_ceil(CHUNK);
+    let res = (0..chunks)
+        .into_par_iter()
+        .map_init(
+            || Workspace::new(&cfg.scheme, &cfg.arch, data).expect("validated above"),
+            |ws, c| -> Result<McResult> {
+                let mut r = McResult::zeros(&cfg.arch.hidden, 0, cfg.seed);
+                let end = ((c + 1) * CHUNK).min(cfg.samples);
+                for i in c * CHUNK..end {
+                    r.add(ws.sample(&mut sample_rng(cfg.seed, i))?);
+                }
+                bar.inc(end - c * CHUNK);
+                Ok(r)
+            },
+        )
+        .try_reduce(
+            || McResult::zeros(&cfg.arch.hidden, 0, cfg.seed),
+            |a, b| Ok(a.merge(b)),
+        )?;
+    bar.finish();
+    Ok(McResult {
+        samples: cfg.samples,
+        ..res
+    })
+}

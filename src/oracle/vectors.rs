@@ -1,0 +1,1 @@
+//! Golden test vectors (spec FMT-VECTORS): being built.

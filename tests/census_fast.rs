@@ -1,0 +1,132 @@
+//! The Monte Carlo fast census equals the reference census exactly.
+// spec: ALG-CENSUS-FAST, DEF-PD, DEF-ACTIVE, DEF-BORN-DEAD
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use relu_trainability::census::census;
+use relu_trainability::init::{initialize, Architecture, BiasInit, InitScheme, WeightInit};
+use relu_trainability::montecarlo::Workspace;
+use relu_trainability::sim::Dataset;
+
+const WEIGHTS: [WeightInit; 6] = [
+    WeightInit::HeNormal,
+    WeightInit::HeUniform,
+    WeightInit::GlorotNormal,
+    WeightInit::GlorotUniform,
+    WeightInit::LecunNormal,
+    WeightInit::StandardNormal,
+];
+
+fn random_case(r: &mut ChaCha8Rng) -> (InitScheme, Architecture, Dataset) {
+    let d = r.gen_range(1..=4);
+    let depth = r.gen_range(1..=7);
+    let wmax = if r.gen_bool(0.2) { 12 } else { 5 };
+    let hidden: Vec<usize> = (0..depth).map(|_| r.gen_range(1..=wmax)).collect();
+    let arch = Architecture::new(d, hidden, r.gen_range(1..=2)).unwrap();
+    let scheme = match r.gen_range(0..8) {
+        0 => InitScheme::Rai,
+        _ => {
+            let weights = WEIGHTS[r.gen_range(0..6)];
+            let bias = match r.gen_range(0..3) {
+                0 => BiasInit::Zero,
+                1 => BiasInit::Normal(r.gen_range(0.01..3.0)),
+                _ => BiasInit::Uniform(r.gen_range(0.01..3.0)),
+            };
+            InitScheme::Random { weights, bias }
+        }
+    };
+    let m = r.gen_range(1..=24);
+    // Data with structure: duplicates, zeros, one-signed coordinates, grids.
+    let kind = r.gen_range(0..5);
+    let mut rows: Vec<Vec<f64>> = (0..m)
+        .map(|i| {
+            (0..d)
+                .map(|_| match kind {
+                    0 => r.gen_range(-1.0..1.0),
+                    1 => r.gen_range(0.0..1.0),
+                    2 => (r.gen_range(-2..=2) as f64) * 0.5,
+                    3 => (i as f64) - (m as f64) / 2.0,
+                    _ => 0.0,
+                })
+                .collect()
+        })
+        .collect();
+    if r.gen_bool(0.3) && m > 1 {
+        rows[m - 1] = rows[0].clone();
+    }
+    (scheme, arch, Dataset::from_rows(&rows).unwrap())
+}
+
+#[test]
+fn fast_census_equals_reference_on_random_cases() {
+    let mut r = ChaCha8Rng::seed_from_u64(2024);
+    let mut checked = 0;
+    let mut pd_seen = 0;
+    let mut td_seen = 0;
+    for case in 0..4000 {
+        let (scheme, arch, data) = random_case(&mut r);
+        let mut ws = Workspace::new(&scheme, &arch, &data).unwrap();
+        for s in 0..3u64 {
+            let seed = case * 10 + s;
+            let net =
+                initialize(&scheme, &arch, &data, &mut ChaCha8Rng::seed_from_u64(seed)).unwrap();
+            let c = census(&net, &data).unwrap();
+            let fast = ws
+                .sample(&mut ChaCha8Rng::seed_from_u64(seed))
+                .unwrap()
+                .clone();
+            let non_pd: Vec<usize> = c.layers.iter().map(|l| l.non_pd()).collect();
+            let active: Vec<usize> = c.layers.iter().map(|l| l.active()).collect();
+            assert_eq!(
+                fast.non_pd, non_pd,
+                "case {case} seed {seed}: {scheme:?} {arch:?}"
+            );
+            assert_eq!(
+                fast.active, active,
+                "case {case} seed {seed}: {scheme:?} {arch:?}"
+            );
+            assert_eq!(fast.born_dead(), c.born_dead());
+            pd_seen += c.layers.iter().map(|l| l.permanently_dead()).sum::<usize>();
+            td_seen += c.layers.iter().map(|l| l.tentatively_dead()).sum::<usize>();
+            checked += 1;
+        }
+    }
+    // The cases exercise every state (the comparison is not vacuous).
+    assert_eq!(checked, 12_000);
+    assert!(
+        pd_seen > 1000 && td_seen > 1000,
+        "pd {pd_seen} td {td_seen}"
+    );
+}
+
+#[test]
+fn fast_census_equals_reference_bench_shape() {
+    // The benchmark's shape: width 32, depth 10, 256 points in 2-D, He normal.
+    let arch = Architecture::new(2, vec![32; 10], 1).unwrap();
+    let mut r = ChaCha8Rng::seed_from_u64(5);
+    let rows: Vec<Vec<f64>> = (0..256)
+        .map(|_| vec![r.gen_range(-1.0..1.0), r.gen_range(-1.0..1.0)])
+        .collect();
+    let data = Dataset::from_rows(&rows).unwrap();
+    for bias in [BiasInit::Zero, BiasInit::Normal(0.5)] {
+        let scheme = InitScheme::Random {
+            weights: WeightInit::HeNormal,
+            bias,
+        };
+        let mut ws = Workspace::new(&scheme, &arch, &data).unwrap();
+        for seed in 0..200 {
+            let net =
+                initialize(&scheme, &arch, &data, &mut ChaCha8Rng::seed_from_u64(seed)).unwrap();
+            let c = census(&net, &data).unwrap();
+            let fast = ws.sample(&mut ChaCha8Rng::seed_from_u64(seed)).unwrap();
+            assert_eq!(
+                fast.non_pd,
+                c.layers.iter().map(|l| l.non_pd()).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                fast.active,
+                c.layers.iter().map(|l| l.active()).collect::<Vec<_>>()
+            );
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! `check_samples` accepts samples of the chain drawn by an independent
+//! coin-flip sampler and rejects wrong laws at the power ALG-POWER computes.
+// spec: ALG-CHECK, ALG-POWER, THM-CHAIN, THM-ACTIVE-BOUND
+
+mod oracle_support;
+
+use num_rational::BigRational;
+use oracle_support::{sample_counts, sample_many};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use relu_trainability::exact::{BiasMode, ChainSpec};
+use relu_trainability::oracle::check::{check_samples, Kind};
+use relu_trainability::oracle::power::{power, sample_size, Deviation};
+
+fn spec(w: &[usize], b: BiasMode, q1: &str) -> ChainSpec {
+    ChainSpec::parse(w.to_vec(), b, q1).unwrap()
+}
+
+fn q1f(s: &ChainSpec) -> f64 {
+    relu_trainability::rational::to_f64(&s.q1)
+}
+
+fn draw(s: &ChainSpec, n: usize, seed: u64) -> Vec<Vec<usize>> {
+    sample_many(&s.widths, s.bias.beta(), q1f(s), n, seed)
+}
+
+fn cases() -> Vec<ChainSpec> {
+    vec![
+        spec(&[8, 8, 8], BiasMode::Zero, "1/2"),
+        spec(&[5, 2, 4], BiasMode::Symmetric, "1/3"),
+        spec(&[3, 3, 3], BiasMode::Zero, "0"),
+        spec(&[1, 1], BiasMode::Symmetric, "1/4"),
+        spec(&[6], BiasMode::Zero, "1/4"),
+        spec(&[4, 4, 4, 4, 4, 4], BiasMode::Symmetric, "1/2"),
+    ]
+}
+
+/// Samples of the right law are accepted at alpha = 1e-6 (false alarm <= 1e-6 each).
+#[test]
+fn accepts_the_exact_law() {
+    for (i, s) in cases().iter().enumerate() {
+        let r = check_samples(s, &draw(s, 3000, 100 + i as u64), Kind::NonPd, 1e-6).unwrap();
+        assert!(
+            !r.reject,
+            "{:?}: p = {} ({:?})",
+            s.widths, r.overall_p_value, r.tests
+        );
+        let r = check_samples(s, &draw(s, 3000, 200 + i as u64), Kind::Active, 1e-6).unwrap();
+        assert!(
+            !r.reject,
+            "active {:?}: p = {}",
+            s.widths, r.overall_p_value
+        );
+    }
+}
+
+/// The whole check keeps its level: over 400 replications at alpha = 0.05
+/// the number of rejections stays below 42, the 1e-6 upper quantile of
+/// Binomial(400, 0.05) (Bonferroni makes the test conservative).
+#[test]
+fn false_alarm_rate_is_at_most_alpha() {
+    let s = spec(&[5, 2, 4], BiasMode::Symmetric, "1/3");
+    let rej = (0..400)
+        .filter(|&i| {
+            check_samples(&s, &draw(&s, 400, 10_000 + i), Kind::NonPd, 0.05)
+                .unwrap()
+                .reject
+        })
+        .count();
+    assert!(rej <= 42, "{rej} false alarms out of 400 at alpha 0.05");
+}
+
+/// Companion: wrong laws are rejected (large samples, alpha = 1e-6).
+#[test]
+fn rejects_wrong_laws() {
+    let h0 = spec(&[8, 8, 8], BiasMode::Zero, "1/2");
+    for (k, dev) in [
+        Deviation::Q1Shift(BigRational::new(1.into(), 20.into())),
+        Deviation::WrongBias,
+        Deviation::NarrowerLayer(1),
+        Deviation::NarrowerLayer(3),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let alt = dev.apply(&h0).unwrap();
+        let r = check_samples(&h0, &draw(&alt, 3000, 300 + k as u64), Kind::NonPd, 1e-6).unwrap();
+        assert!(r.reject, "{dev:?} not rejected: p = {}", r.overall_p_value);
+    }
+}
+
+/// Counts drawn independently from the exact marginals (columns shuffled
+/// across networks) have exactly the right marginals; the transition tests
+/// of consecutive layers catch them.
+#[test]
+fn transition_tests_catch_right_marginals_wrong_chain() {
+    let s = spec(&[4, 4, 4], BiasMode::Zero, "1/4");
+    let mut samples = draw(&s, 4000, 17);
+    let mut rng = ChaCha8Rng::seed_from_u64(18);
+    for l in 0..3 {
+        let mut col: Vec<usize> = samples.iter().map(|r| r[l]).collect();
+        col.shuffle(&mut rng);
+        samples.iter_mut().zip(col).for_each(|(r, v)| r[l] = v);
+    }
+    let r = check_samples(&s, &samples, Kind::NonPd, 1e-6).unwrap();
+    assert!(r.reject, "p = {}", r.overall_p_value);
+    assert!(r
+        .tests
+        .iter()
+        .filter(|t| t.test == "marginal")
+        .all(|t| t.p_value > 1e-6));
+    assert!(r
+        .tests
+        .iter()
+        .any(|t| t.test == "transition" && t.p_value < 1e-6 / 5.0));
+}
+
+/// Active counts below the non-PD counts (each non-PD neuron active with
+/// probability 0.7) pass the one-sided test; counts above it (q1 too small
+/// in the implementation) fail it.
+#[test]
+fn active_kind_is_one_sided() {
+    let s = spec(&[6, 6, 6], BiasMode::Symmetric, "1/2");
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let thinned: Vec<Vec<usize>> = draw(&s, 3000, 4)
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|k| {
+                    (0..k)
+                        .filter(|_| rand::Rng::gen_bool(&mut rng, 0.7))
+                        .count()
+                })
+                .collect()
+        })
+        .collect();
+    assert!(
+        !check_samples(&s, &thinned, Kind::Active, 1e-6)
+            .unwrap()
+            .reject
+    );
+    let too_many = draw(&spec(&[6, 6, 6], BiasMode::Symmetric, "1/4"), 3000, 5);
+    assert!(
+        check_samples(&s, &too_many, Kind::Active, 1e-6)
+            .unwrap()
+            .reject
+    );
+}
+
+#[test]
+fn bad_input() {
+    let s = spec(&[3, 3], BiasMode::Zero, "1/2");
+    assert!(check_samples(&s, &[], Kind::NonPd, 1e-3).is_err());
+    assert!(check_samples(&s, &[vec![1, 2, 3]], Kind::NonPd, 1e-3).is_err());
+    assert!(check_samples(&s, &[vec![1, 4]], Kind::NonPd, 1e-3).is_err());
+    assert!(check_samples(&s, &[vec![1, 1]], Kind::NonPd, 0.0).is_err());
+    assert!(check_samples(&s, &[vec![1, 1]], Kind::NonPd, f64::NAN).is_err());
+}
+
+/// The documented power holds: with the sample size ALG-POWER gives for
+/// power 0.9 at alpha = 1e-3, at least 158 of 200 simulated checks reject
+/// (P(Binomial(200, 0.9) < 158) < 1e-6). Also the power function is
+/// increasing on these cases and the bias mode of a one-layer net is
+/// undetectable.
+#[test]
+fn documented_power_is_achieved() {
+    let h0 = spec(&[8, 8, 8], BiasMode::Zero, "1/2");
+    for (k, dev) in [
+        Deviation::Q1Shift(BigRational::new((-1).into(), 20.into())),
+        Deviation::WrongBias,
+        Deviation::NarrowerLayer(1),
+        Deviation::NarrowerLayer(2),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let alt = dev.apply(&h0).unwrap();
+        let n = sample_size(&h0, &alt, 1e-3, 0.9).unwrap().unwrap();
+        let rej = (0..200u64)
+            .filter(|&i| {
+                check_samples(
+                    &h0,
+                    &draw(&alt, n as usize, 1000 * (k as u64 + 1) + i),
+                    Kind::NonPd,
+                    1e-3,
+                )
+                .unwrap()
+                .reject
+            })
+            .count();
+        eprintln!("{}: n = {n}, empirical power {}/200", dev.label(), rej);
+        assert!(
+            rej >= 158,
+            "{}: n = {n}, only {rej}/200 rejections",
+            dev.label()
+        );
+        assert!(power(&h0, &alt, n, 1e-3).unwrap() >= 0.9);
+    }
+    let one = spec(&[8], BiasMode::Zero, "1/2");
+    assert_eq!(
+        sample_size(&one, &Deviation::WrongBias.apply(&one).unwrap(), 1e-3, 0.9).unwrap(),
+        None
+    );
+}
+
+#[test]
+fn sampler_is_deterministic() {
+    let mut a = ChaCha8Rng::seed_from_u64(1);
+    let mut b = ChaCha8Rng::seed_from_u64(1);
+    assert_eq!(
+        sample_counts(&[5, 5], 1, 0.5, &mut a),
+        sample_counts(&[5, 5], 1, 0.5, &mut b)
+    );
+}
