@@ -1,11 +1,79 @@
-//! (being built)
+//! `trainability simulate`: Monte Carlo over random networks on data,
+//! compared with the exact law (spec FMT-SIMULATE, ALG-GOF-MC).
+
+use super::args::{parse_width, print_json, Format};
 use crate::error::{Error, Result};
+use crate::init::{Architecture, InitScheme};
+use crate::io::data::load_data;
+use crate::montecarlo::{self, report, sample_rng, theory, McConfig};
 
-/// (being built)
+/// `trainability simulate` arguments.
 #[derive(clap::Args, Debug)]
-pub struct SimulateArgs {}
+pub struct SimulateArgs {
+    /// Input dimension d.
+    #[arg(long)]
+    pub input_dim: usize,
+    /// Hidden widths N_1,...,N_{L-1}, e.g. 8,8,8.
+    #[arg(long, required = true, value_delimiter = ',', value_parser = parse_width)]
+    pub widths: Vec<usize>,
+    /// Weight initializer: he-normal, he-uniform, glorot-normal, glorot-uniform,
+    /// lecun-normal, standard-normal, rai.
+    #[arg(long, default_value = "he-normal")]
+    pub init: String,
+    /// Bias initializer: zero, normal:STD or uniform:A.
+    #[arg(long, default_value = "zero")]
+    pub bias: String,
+    /// Data: ball:R:M, cube:A:M, gauss:M, grid1d:A:M, csv:PATH, npy:PATH.
+    #[arg(long)]
+    pub data: String,
+    /// Number of random networks.
+    #[arg(long, default_value_t = 10_000)]
+    pub samples: u64,
+    /// Master seed (sample i uses stream i; generated data use stream 2^64-1).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
 
-/// (being built)
-pub fn run(_: &SimulateArgs) -> Result<i32> {
-    Err(Error::input("this command is not built yet"))
+/// Runs `simulate`.
+pub fn run(a: &SimulateArgs) -> Result<i32> {
+    if a.samples == 0 {
+        return Err(Error::input("--samples must be at least 1"));
+    }
+    let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
+    if scheme == InitScheme::DataDependent {
+        return Err(Error::input(
+            "simulate samples random networks; --init data-dependent is not random (use `trainability init`)",
+        ));
+    }
+    let arch = Architecture::new(a.input_dim, a.widths.clone(), 1)?;
+    let data = load_data(&a.data, a.input_dim, &mut sample_rng(a.seed, u64::MAX))?;
+    let cfg = McConfig {
+        arch,
+        scheme,
+        samples: a.samples,
+        seed: a.seed,
+    };
+    let threads = match a.threads {
+        Some(0) => return Err(Error::input("--threads must be at least 1")),
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::input(format!("cannot start {threads} threads: {e}")))?;
+    let res = pool.install(|| montecarlo::run(&cfg, &data, true))?;
+    let agr = theory::agreement(&scheme, &data, &res)?;
+    let v = report::simulate_json(&cfg, &a.data, data.len(), &res, &agr);
+    match a.format {
+        Format::Json => print_json(&v)?,
+        Format::Table => print!("{}", report::simulate_table(&v)),
+    }
+    Ok(0)
 }

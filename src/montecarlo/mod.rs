@@ -5,6 +5,8 @@
 pub mod cost;
 pub mod fast;
 mod progress;
+pub mod report;
+pub mod theory;
 
 pub use fast::{SampleCounts, Workspace};
 

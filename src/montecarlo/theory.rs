@@ -1,0 +1,266 @@
+//! Agreement of a Monte Carlo run with the exact law (spec ALG-GOF-MC).
+//!
+//! The chain law THM-CHAIN applies when weights are symmetric without atom
+//! (every [`WeightInit`]) and biases are zero (beta = 0) or symmetric without
+//! atom (beta = 1); it does not apply to RAI (asymmetric). The data enter
+//! only through q1, known in closed form in the cases of [`closed_form_q1`];
+//! otherwise q1 is estimated from the run (layer-1 PD neurons are i.i.d.
+//! Bernoulli(q1) trials) with a Clopper-Pearson interval, and no p-value is
+//! given (the law would not be fully specified).
+
+use super::McResult;
+use crate::error::{Error, Result};
+use crate::exact::{self, float_chain, q1, BiasMode, ChainSpec};
+use crate::init::{BiasInit, InitScheme};
+use crate::rational::{from_f64_exact, to_f64};
+use crate::sim::Dataset;
+use crate::stats::{
+    dominance::one_sided_dominance, gof::chi_square_gof, intervals::clopper_pearson,
+};
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+use serde::Serialize;
+
+/// Confidence of the reported Clopper-Pearson intervals.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// q1 and where it comes from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Q1Info {
+    /// The value used (closed form) or the point estimate (Monte Carlo).
+    pub value: f64,
+    /// Spec ID of the closed form, or "monte-carlo".
+    pub source: String,
+    /// Clopper-Pearson interval of the layer-1 PD rate from this run.
+    pub interval: (f64, f64),
+    /// Confidence of `interval`.
+    pub confidence: f64,
+}
+
+/// Per-layer comparison with the law.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LayerTheory {
+    /// P(K_l = k) (f64), when the law applies with a known q1.
+    pub law: Option<Vec<f64>>,
+    /// Pearson chi-square p-value of the non-PD histogram against `law`.
+    pub gof_p_value: Option<f64>,
+    /// Chi-square statistic and degrees of freedom (after pooling).
+    pub gof_statistic: Option<f64>,
+    /// Degrees of freedom of the chi-square test.
+    pub gof_dof: Option<usize>,
+    /// One-sided p-value of "active counts are stochastically <= the law"
+    /// (THM-ACTIVE-BOUND).
+    pub active_dominance_p_value: Option<f64>,
+}
+
+/// Everything the run says about the theory.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Agreement {
+    /// Bias mode of the chain (None for RAI).
+    pub bias_mode: Option<BiasMode>,
+    /// Why the law is or is not compared.
+    pub law_status: String,
+    /// q1 (None for RAI).
+    pub q1: Option<Q1Info>,
+    /// One entry per hidden layer.
+    pub layers: Vec<LayerTheory>,
+    /// P(born dead) under the law, when it applies with a known q1.
+    pub born_dead_probability: Option<f64>,
+    /// Clopper-Pearson interval of the born-dead rate.
+    pub born_dead_interval: (f64, f64),
+}
+
+/// The chain's bias mode for a scheme (None: the chain does not apply).
+pub fn bias_mode(scheme: &InitScheme) -> Option<BiasMode> {
+    match scheme {
+        InitScheme::Random {
+            bias: BiasInit::Zero,
+            ..
+        } => Some(BiasMode::Zero),
+        InitScheme::Random { .. } => Some(BiasMode::Symmetric),
+        _ => None,
+    }
+}
+
+/// q1 in closed form when one applies, with the spec ID used:
+/// - zero bias, d = 1: THM-Q1-ZERO-1D (exact rational);
+/// - zero bias, X containing x and -x for some x != 0: q1 = 0
+///   (PROP-Q1-ANTIPODAL); X = {0}: q1 = 1;
+/// - zero bias, d = 2, Gaussian weights: q1 = max(0, G - pi) / (2 pi), G the
+///   largest angular gap between the nonzero points (PROP-Q1-GAP-2D);
+/// - Gaussian weights and Gaussian bias, d = 1: THM-Q1-ATAN with the actual
+///   first-layer standard deviations.
+pub fn closed_form_q1(
+    scheme: &InitScheme,
+    n1: usize,
+    data: &Dataset,
+) -> Result<Option<(BigRational, &'static str)>> {
+    let InitScheme::Random { weights, bias } = scheme else {
+        return Ok(None);
+    };
+    let d = data.dim();
+    let xs: Vec<f64> = data.points().iter().copied().collect();
+    match bias {
+        BiasInit::Zero => {
+            if d == 1 {
+                return Ok(Some((q1::zero_bias_1d(&xs)?, "THM-Q1-ZERO-1D")));
+            }
+            if xs.iter().all(|&v| v == 0.0) {
+                return Ok(Some((BigRational::one(), "PROP-Q1-ANTIPODAL")));
+            }
+            if has_antipodal_pair(data) {
+                return Ok(Some((BigRational::zero(), "PROP-Q1-ANTIPODAL")));
+            }
+            if d == 2 && weights.is_gaussian() {
+                return Ok(Some((from_f64_exact(gap_q1_2d(data))?, "PROP-Q1-GAP-2D")));
+            }
+            Ok(None)
+        }
+        BiasInit::Normal(s_b) if d == 1 && weights.is_gaussian() => {
+            let s_w = weights.std(1, n1);
+            Ok(Some((
+                from_f64_exact(q1::gaussian_bias_1d(&xs, s_w, *s_b)?)?,
+                "THM-Q1-ATAN",
+            )))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Whether X contains x and -x for some x != 0 (exact comparison).
+pub fn has_antipodal_pair(data: &Dataset) -> bool {
+    let key = |r: Vec<f64>| {
+        r.into_iter()
+            .map(|v| (v + 0.0).to_bits())
+            .collect::<Vec<u64>>()
+    };
+    let rows: Vec<Vec<f64>> = data
+        .points()
+        .row_iter()
+        .map(|r| r.iter().copied().collect())
+        .collect();
+    let set: std::collections::HashSet<Vec<u64>> = rows.iter().cloned().map(key).collect();
+    rows.iter()
+        .filter(|r| r.iter().any(|&v| v != 0.0))
+        .any(|r| set.contains(&key(r.iter().map(|v| -v).collect())))
+}
+
+/// PROP-Q1-GAP-2D: for rotation-invariant w in R^2 and zero bias,
+/// q1 = max(0, G - pi) / (2 pi) with G the largest gap between consecutive
+/// angles of the nonzero points (G = 2 pi for one direction). Points at 0
+/// never matter. Evaluated in f64 (atan2).
+pub fn gap_q1_2d(data: &Dataset) -> f64 {
+    let mut ang: Vec<f64> = data
+        .points()
+        .row_iter()
+        .filter(|r| r[0] != 0.0 || r[1] != 0.0)
+        .map(|r| r[1].atan2(r[0]))
+        .collect();
+    if ang.is_empty() {
+        return 1.0;
+    }
+    ang.sort_by(f64::total_cmp);
+    let tau = std::f64::consts::TAU;
+    let mut gap = ang[0] + tau - ang[ang.len() - 1];
+    for w in ang.windows(2) {
+        gap = gap.max(w[1] - w[0]);
+    }
+    ((gap - std::f64::consts::PI).max(0.0) / tau).min(0.5)
+}
+
+/// The marginal laws of K_1..K_{L-1} as f64 (exact engine, or the scaled
+/// f64 engine with its proven error bound when the exact one is too costly).
+pub fn law_f64(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
+    match exact::exact_law(spec) {
+        Ok(law) => Ok(law
+            .layers
+            .iter()
+            .map(|d| d.iter().map(to_f64).collect())
+            .collect()),
+        Err(Error::TooCostly(_)) => Ok(float_chain::law(spec, None)
+            .iter()
+            .map(|d| d.probs.iter().map(|x| x.to_f64()).collect())
+            .collect()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Compares a run with the theory.
+pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<Agreement> {
+    let n = res.samples;
+    let born_dead_interval = clopper_pearson(res.born_dead_count, n, CONFIDENCE);
+    let none = |status: String, q1: Option<Q1Info>| Agreement {
+        bias_mode: bias_mode(scheme),
+        law_status: status,
+        q1,
+        layers: vec![LayerTheory::empty(); res.widths.len()],
+        born_dead_probability: None,
+        born_dead_interval,
+    };
+    let Some(mode) = bias_mode(scheme) else {
+        return Ok(none(
+            format!(
+                "no exact law: {} weights are not symmetric (THM-CHAIN does not apply)",
+                scheme.name()
+            ),
+            None,
+        ));
+    };
+    let (pd1, trials1) = res.first_layer_pd();
+    let interval = clopper_pearson(pd1, trials1, CONFIDENCE);
+    let Some((q1, source)) = closed_form_q1(scheme, res.widths[0], data)? else {
+        let q1 = Q1Info {
+            value: pd1 as f64 / trials1 as f64,
+            source: "monte-carlo".into(),
+            interval,
+            confidence: CONFIDENCE,
+        };
+        return Ok(none(
+            "no p-value: q1 has no closed form for this data and initializer; it is estimated from this run".into(),
+            Some(q1),
+        ));
+    };
+    let spec = ChainSpec::new(res.widths.clone(), mode, q1.clone())?;
+    let law = law_f64(&spec)?;
+    let mut layers = Vec::with_capacity(law.len());
+    for (l, p) in law.iter().enumerate() {
+        let g = chi_square_gof(&res.non_pd[l], p)?;
+        let dom = one_sided_dominance(&res.active[l], p)?;
+        layers.push(LayerTheory {
+            law: Some(p.clone()),
+            gof_p_value: Some(g.p_value),
+            gof_statistic: Some(g.statistic),
+            gof_dof: Some(g.dof),
+            active_dominance_p_value: Some(dom),
+        });
+    }
+    let born = law.last().map(|d| d[0]);
+    Ok(Agreement {
+        bias_mode: Some(mode),
+        law_status: format!(
+            "exact law (THM-CHAIN, beta = {}), q1 from {source}",
+            mode.beta()
+        ),
+        q1: Some(Q1Info {
+            value: to_f64(&q1),
+            source: source.into(),
+            interval,
+            confidence: CONFIDENCE,
+        }),
+        layers,
+        born_dead_probability: born,
+        born_dead_interval,
+    })
+}
+
+impl LayerTheory {
+    fn empty() -> Self {
+        LayerTheory {
+            law: None,
+            gof_p_value: None,
+            gof_statistic: None,
+            gof_dof: None,
+            active_dominance_p_value: None,
+        }
+    }
+}
