@@ -100,20 +100,51 @@ pub fn to_f64(r: &BigRational) -> f64 {
     r.to_f64().unwrap_or(f64::NAN)
 }
 
-/// 2^e as f64 for any i64 (saturating to 0 or inf), exactly when representable.
+/// 2^e as f64 for any i64 (saturating to 0 or inf), exact when
+/// representable (subnormals included); built from the bit pattern.
 pub fn pow2(e: i64) -> f64 {
     if e > 1023 {
         f64::INFINITY
-    } else if e < -1074 {
-        0.0
-    } else if e < -1022 {
-        2f64.powi(-1022) * 2f64.powi((e + 1022) as i32)
+    } else if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else if e >= -1074 {
+        f64::from_bits(1u64 << (e + 1074))
     } else {
-        2f64.powi(e as i32)
+        0.0
     }
 }
 
 /// Exact rational value of a finite f64 (every finite double is dyadic).
 pub fn from_f64_exact(x: f64) -> Result<BigRational> {
     BigRational::from_float(x).ok_or_else(|| Error::input(format!("{x} is not a finite number")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pow2_matches_repeated_halving() {
+        let mut x = 1.0f64;
+        for e in 0..=1074i64 {
+            assert_eq!(pow2(-e), x, "2^-{e}");
+            x /= 2.0;
+        }
+        assert_eq!(pow2(-1075), 0.0);
+        assert_eq!(pow2(1023), 2f64.powi(1023));
+        assert_eq!(pow2(1024), f64::INFINITY);
+    }
+
+    #[test]
+    fn decimals_are_read_exactly() {
+        let r = |s| parse_rational(s).unwrap();
+        assert_eq!(to_pq(&r("0.1")), "1/10");
+        assert_eq!(to_pq(&r("1e-3")), "1/1000");
+        assert_eq!(to_pq(&r("-2.50E+1")), "-25/1");
+        assert_eq!(to_pq(&r("6/8")), "3/4");
+        assert_eq!(to_pq(&r(".5")), "1/2");
+        for bad in ["", "1/0", "abc", "1e", "1.2.3", "--1", "1e999999"] {
+            assert!(parse_rational(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -8,8 +8,9 @@
 use super::rational_chain::binomial;
 use super::{ChainSpec, ExactLaw};
 use num_bigint::{BigInt, BigUint, Sign};
+use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::Zero;
+use num_traits::{One, Zero};
 
 /// Distribution of one layer over the common denominator `odd * 2^shift`.
 #[derive(Clone, Debug)]
@@ -28,10 +29,27 @@ impl ScaledDist {
         (0..self.numer.len()).map(|k| self.entry(k)).collect()
     }
 
-    /// P(K = k) as a reduced rational.
+    /// P(K = k) as a reduced rational. The power-of-two part of the gcd is
+    /// a trailing-zero count and the odd part a gcd with the (small) odd
+    /// denominator, so no quadratic gcd of two huge numbers is ever run.
     pub fn entry(&self, k: usize) -> BigRational {
-        let den = BigInt::from_biguint(Sign::Plus, &self.odd << self.shift);
-        BigRational::new(BigInt::from_biguint(Sign::Plus, self.numer[k].clone()), den)
+        let n = &self.numer[k];
+        if n.is_zero() {
+            return BigRational::zero();
+        }
+        let twos = n.trailing_zeros().unwrap_or(0).min(self.shift);
+        let n = n >> twos;
+        let g = (&n % &self.odd).gcd(&self.odd);
+        let (n, odd) = if g.is_one() {
+            (n, self.odd.clone())
+        } else {
+            (n / &g, &self.odd / &g)
+        };
+        let den = odd << (self.shift - twos);
+        BigRational::new_raw(
+            BigInt::from_biguint(Sign::Plus, n),
+            BigInt::from_biguint(Sign::Plus, den),
+        )
     }
 
     /// Bit length of the common denominator.

@@ -108,7 +108,7 @@ pub fn step(prev: &FloatDist, n: usize, beta: usize, floor: usize) -> FloatDist 
         let alive = Xf64::from_f64(1.0 - crate::rational::pow2(-s)); // exact for s <= 53
         let mut a_pow = Xf64::ONE;
         for k in 0..=n {
-            let t = binom[k].mul(a_pow).mul(Xf64::pow2(-s * (n - k) as i64));
+            let t = binom[k].mul(a_pow).mul_pow2(-s * (n - k) as i64);
             acc[k] = acc[k].add(mass.mul(t));
             a_pow = a_pow.mul(alive);
         }

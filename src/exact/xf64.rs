@@ -80,6 +80,18 @@ impl Xf64 {
         Xf64::norm(self.m * o.m, self.e + o.e)
     }
 
+    /// Exact product by 2^k (exponent shift, no rounding).
+    pub fn mul_pow2(self, k: i64) -> Xf64 {
+        if self.m == 0.0 {
+            self
+        } else {
+            Xf64 {
+                m: self.m,
+                e: self.e + k,
+            }
+        }
+    }
+
     /// Product by a plain f64 (one rounding).
     pub fn mul_f64(self, x: f64) -> Xf64 {
         self.mul(Xf64::from_f64(x))

@@ -1,0 +1,129 @@
+//! The census on hand-built networks whose states follow directly from the
+//! definitions (each expected state is derived in a comment).
+
+use nalgebra::{DMatrix, DVector};
+use relu_trainability::census::{census, NeuronState::*};
+use relu_trainability::exact::{dyadic_chain, BiasMode, ChainSpec};
+use relu_trainability::sim::{Dataset, Layer, Network};
+
+fn layer(rows: &[&[f64]], bias: &[f64]) -> Layer {
+    let n = rows.len();
+    let m = rows[0].len();
+    Layer {
+        weight: DMatrix::from_fn(n, m, |i, j| rows[i][j]),
+        bias: DVector::from_column_slice(bias),
+    }
+}
+
+fn data_1d(xs: &[f64]) -> Dataset {
+    Dataset::new(DMatrix::from_column_slice(xs.len(), 1, xs)).unwrap()
+}
+
+// spec: DEF-NETWORK, DEF-DEAD, DEF-ACTIVE, DEF-PD, DEF-TD, THM-PD-IMPLIES-DEAD
+#[test]
+fn states_follow_the_definitions() {
+    let x = data_1d(&[-1.0, 0.0, 1.0]);
+    let l1 = layer(
+        &[&[1.0], &[1.0], &[0.0], &[1.0]],
+        // relu(x) = (0,0,1): active; x - 5 <= 0 on X: PD;
+        // 0 x + 1 = 1 > 0 constant: dead, not PD -> TD; x - 1 = (-2,-1,0) <= 0: PD (0 counts)
+        &[0.0, -5.0, 1.0, -1.0],
+    );
+    let l2 = layer(
+        &[
+            // b <= 0, weights on non-PD inputs {0, 2} are <= 0: PD although w = 5 on a PD input
+            &[0.0, 5.0, -2.0, 7.0],
+            // b = 1 > 0: not PD; z = 1 - relu(x) - 1 = -relu(x) <= 0: constant 0, so TD
+            &[-1.0, 0.0, -1.0, 0.0],
+            // z = 2 relu(x) - 1 = (-1,-1,1): active
+            &[2.0, 0.0, 0.0, 0.0],
+        ],
+        &[0.0, 1.0, -1.0],
+    );
+    let out = layer(&[&[1.0, 1.0, 1.0]], &[0.0]);
+    let net = Network::new(vec![l1, l2, out]).unwrap();
+    assert_eq!(net.hidden_widths(), vec![4, 3]);
+    let c = census(&net, &x).unwrap();
+    assert_eq!(
+        c.layers[0].states,
+        vec![Active, PermanentlyDead, TentativelyDead, PermanentlyDead]
+    );
+    assert_eq!(
+        c.layers[1].states,
+        vec![PermanentlyDead, TentativelyDead, Active]
+    );
+    assert_eq!(
+        (
+            c.layers[0].active(),
+            c.layers[0].tentatively_dead(),
+            c.layers[0].permanently_dead()
+        ),
+        (1, 1, 2)
+    );
+    assert_eq!(c.layers[1].non_pd(), 2);
+    assert!(!c.born_dead());
+    // PD neurons output exactly 0 (the previous layer is not entirely PD)
+    let fwd = net.forward(&x).unwrap();
+    for (l, lc) in c.layers.iter().enumerate() {
+        for (j, s) in lc.states.iter().enumerate() {
+            if *s == PermanentlyDead {
+                assert!(fwd.post[l].column(j).iter().all(|&v| v == 0.0));
+            }
+        }
+    }
+}
+
+// spec: DEF-PD, DEF-BORN-DEAD, THM-PD-IMPLIES-DEAD
+#[test]
+fn an_entirely_pd_layer_kills_every_later_layer_even_with_positive_bias() {
+    let x = data_1d(&[0.5, 1.0, 2.0]);
+    let l1 = layer(&[&[-1.0], &[-2.0]], &[0.0, 0.0]); // z < 0 on X: both PD
+                                                      // positive bias: output constant relu(3) = 3 on X: PD by the first clause, and dead
+    let l2 = layer(&[&[1.0, 1.0]], &[3.0]);
+    let l3 = layer(&[&[1.0]], &[0.0]);
+    let out = layer(&[&[1.0]], &[0.0]);
+    let net = Network::new(vec![l1, l2, l3, out]).unwrap();
+    let c = census(&net, &x).unwrap();
+    assert!(c
+        .layers
+        .iter()
+        .all(|l| l.permanently_dead() == l.states.len()));
+    assert!(c.born_dead());
+    let fwd = net.forward(&x).unwrap();
+    assert!(fwd.post[1].iter().all(|&v| v == 3.0));
+}
+
+// spec: DEF-TRAINABLE, DEF-TRAINABILITY, THM-CHAIN
+#[test]
+fn trainable_means_enough_non_pd_neurons_in_every_layer() {
+    // The census of the first network above has K = (2, 2): trainable for
+    // n* = (2, 1) and (2, 2), not for (3, 1). The exact engine agrees that
+    // such a network (widths 4,3) has positive probability of each event.
+    let k = [2usize, 2];
+    let trainable = |nstar: &[usize]| k.iter().zip(nstar).all(|(a, b)| a >= b);
+    assert!(trainable(&[2, 1]) && trainable(&[2, 2]) && !trainable(&[3, 1]));
+    let spec = ChainSpec::new(
+        vec![4, 3],
+        BiasMode::Zero,
+        num_rational::BigRational::new(1.into(), 2.into()),
+    )
+    .unwrap();
+    let t21 = dyadic_chain::law(&spec, Some(&[2, 1])).total_mass_last();
+    let t31 = dyadic_chain::law(&spec, Some(&[3, 1])).total_mass_last();
+    assert!(t31 < t21);
+}
+
+#[test]
+fn network_shapes_are_validated() {
+    let l1 = layer(&[&[1.0, 2.0]], &[0.0]);
+    let bad = layer(&[&[1.0, 2.0]], &[0.0]); // expects 2 inputs, previous has 1 output
+    assert!(Network::new(vec![l1.clone(), bad]).is_err());
+    assert!(Network::new(vec![l1.clone()]).is_err());
+    let out = layer(&[&[1.0]], &[0.0]);
+    let net = Network::new(vec![l1, out]).unwrap();
+    assert!(
+        census(&net, &data_1d(&[1.0, 2.0])).is_err(),
+        "dimension mismatch"
+    );
+    assert!(Dataset::new(DMatrix::from_column_slice(1, 1, &[f64::NAN])).is_err());
+}

@@ -1,0 +1,154 @@
+//! The `exact`, `approx`, `table`, `width` and `depth` commands: the JSON
+//! contract and bad input (clear message, exit 2, never a panic).
+
+use assert_cmd::Command;
+use num_rational::BigRational;
+use relu_trainability::exact::{rational_chain, BiasMode, ChainSpec};
+use relu_trainability::rational::{parse_rational, to_pq};
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::cargo_bin("trainability").unwrap()
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let out = bin().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        args,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn fails_with(args: &[&str], needle: &str) {
+    let out = bin().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?} should exit 2");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(needle),
+        "{args:?}: stderr {err:?} lacks {needle:?}"
+    );
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+}
+
+// spec: THM-CHAIN, DEF-TRAINABILITY
+#[test]
+fn exact_json_contract_matches_reference() {
+    let v = json_of(&[
+        "exact",
+        "--widths",
+        "4,2,3",
+        "--bias",
+        "symmetric",
+        "--q1",
+        "1/3",
+        "--min-widths",
+        "2,1,1",
+        "--format",
+        "json",
+    ]);
+    let spec = ChainSpec::new(
+        vec![4, 2, 3],
+        BiasMode::Symmetric,
+        parse_rational("1/3").unwrap(),
+    )
+    .unwrap();
+    let reference = rational_chain::law(&spec, None);
+    assert_eq!(v["widths"], serde_json::json!([4, 2, 3]));
+    assert_eq!(v["bias"], "symmetric");
+    assert_eq!(v["q1"], "1/3");
+    let layers = v["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 3);
+    for (l, layer) in layers.iter().enumerate() {
+        let d: Vec<String> = layer["distribution"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        let want: Vec<String> = reference.layers[l].iter().map(to_pq).collect();
+        assert_eq!(d, want);
+        let f = layer["distribution_f64"].as_array().unwrap();
+        assert_eq!(f.len(), d.len());
+    }
+    assert_eq!(v["born_dead"], to_pq(&reference.layers[2][0]));
+    let t = rational_chain::law(&spec, Some(&[2, 1, 1]));
+    let total: BigRational = t.layers[2].iter().cloned().sum();
+    assert_eq!(v["trainability"], to_pq(&total));
+    assert!(v["born_dead_f64"].as_f64().unwrap() > 0.0);
+}
+
+// spec: BOUND-F64
+#[test]
+fn approx_reports_bounds_and_agrees_with_exact() {
+    let e = json_of(&["exact", "--widths", "5,5,5,5", "--format", "json"]);
+    let a = json_of(&["approx", "--widths", "5,5,5,5", "--format", "json"]);
+    let exact = e["born_dead_f64"].as_f64().unwrap();
+    let approx = a["born_dead_f64"].as_f64().unwrap();
+    let bound = a["born_dead_rel_error_bound"].as_f64().unwrap();
+    assert!(bound > 0.0 && bound < 1e-12);
+    // the f64 rendering of the exact value is itself correctly rounded (<= 1/2 ulp)
+    assert!((approx - exact).abs() <= (bound + 1.2e-16) * exact);
+}
+
+// spec: ALG-SEARCH
+#[test]
+fn width_and_depth_commands_answer() {
+    let w = json_of(&[
+        "width",
+        "--depth",
+        "10",
+        "--min-widths",
+        "2,1,...",
+        "--eps",
+        "1e-3",
+        "--format",
+        "json",
+    ]);
+    let n = w["width"].as_u64().unwrap();
+    assert!(n >= 2);
+    assert!(w["trainability_f64"].as_f64().unwrap() >= 0.999);
+    assert!(w["trainability_below_f64"].as_f64().unwrap() < 0.999);
+    let d = json_of(&[
+        "depth", "--width", "3", "--eps", "1/100", "--format", "json",
+    ]);
+    assert_eq!(d["exact"], true);
+    assert!(d["born_dead_f64"].as_f64().unwrap() <= 0.01);
+    assert!(d["born_dead_next_f64"].as_f64().unwrap() > 0.01);
+}
+
+// spec: ALG-COST
+#[test]
+fn bad_input_is_refused_clearly() {
+    fails_with(&["exact", "--widths", "4,0,4"], "width of 0");
+    fails_with(&["exact", "--widths", ""], "width");
+    fails_with(&["exact"], "--widths");
+    fails_with(&["exact", "--widths", "4,x"], "not a whole number");
+    fails_with(&["exact", "--widths", "4", "--q1", "3/2"], "outside [0, 1]");
+    fails_with(&["exact", "--widths", "4", "--q1=-0.1"], "outside [0, 1]");
+    fails_with(
+        &["exact", "--widths", "4", "--q1", "1/0"],
+        "zero denominator",
+    );
+    fails_with(&["exact", "--widths", "4", "--q1", "abc"], "exact rational");
+    fails_with(
+        &["exact", "--widths", "4,4", "--min-widths", "1,1,1"],
+        "3 entries",
+    );
+    fails_with(&["exact", "--widths", "4,4", "--min-widths", "1"], "repeat");
+    fails_with(
+        &["exact", "--widths", "4", "--bias", "gaussian"],
+        "zero or symmetric",
+    );
+    // far too big: refused quickly with advice, not attempted
+    fails_with(
+        &["exact", "--widths", "5000,5000,5000,5000"],
+        "trainability approx",
+    );
+    fails_with(&["table", "--max-width", "0"], "at least 1");
+    fails_with(&["width", "--depth", "3", "--eps", "0"], "eps");
+    fails_with(&["width", "--depth", "3", "--q1", "1"], "q1 = 1");
+    fails_with(&["depth", "--width", "0"], "width");
+}

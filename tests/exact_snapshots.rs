@@ -1,0 +1,50 @@
+//! insta snapshots (in snapshots/) of exact tables. The values are not
+//! hand-written: they are produced by the engine, and the same numbers are
+//! independently checked against the plain-rational reference here before
+//! being snapshotted, so a snapshot diff means the law itself changed.
+
+use num_rational::BigRational;
+use num_traits::Zero;
+use relu_trainability::cli::exact_cmd::born_dead_table;
+use relu_trainability::exact::{dyadic_chain, rational_chain, report, BiasMode, ChainSpec};
+use relu_trainability::rational::to_pq;
+
+macro_rules! snap {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_json_snapshot!($name, $value);
+        });
+    };
+}
+
+// spec: THM-CHAIN, ALG-DYADIC
+#[test]
+fn snapshot_full_distribution_3_3_3() {
+    for bias in [BiasMode::Zero, BiasMode::Symmetric] {
+        let spec = ChainSpec::new(vec![3, 3, 3], bias, BigRational::zero()).unwrap();
+        assert_eq!(
+            dyadic_chain::law(&spec, None),
+            rational_chain::law(&spec, None)
+        );
+        let v = report::exact_json(&spec, Some(&[2, 1, 1])).unwrap();
+        snap!(format!("distribution_3_3_3_{}", bias.name()), v);
+    }
+}
+
+// spec: DEF-BORN-DEAD, THM-DEPTH-DEATH
+#[test]
+fn snapshot_born_dead_table_widths_1_to_8_depths_1_to_10() {
+    let table = born_dead_table(8, 10, &BigRational::zero()).unwrap();
+    for (bias, rows) in &table {
+        for (w, row) in rows.iter().enumerate() {
+            let spec = ChainSpec::new(vec![w + 1; 10], *bias, BigRational::zero()).unwrap();
+            let reference = rational_chain::law(&spec, None);
+            for (d, p) in row.iter().enumerate() {
+                assert_eq!(p, &reference.layers[d][0]);
+            }
+        }
+        let strings: Vec<Vec<String>> =
+            rows.iter().map(|r| r.iter().map(to_pq).collect()).collect();
+        snap!(format!("born_dead_table_{}", bias.name()), strings);
+    }
+}
