@@ -1,11 +1,30 @@
-//! (being built)
+//! `trainability vectors`: write the golden test vectors (spec FMT-VECTORS).
+
 use crate::error::{Error, Result};
+use crate::oracle::vectors::{golden_vectors, to_text};
+use std::path::PathBuf;
 
-/// (being built)
+/// `trainability vectors` arguments.
 #[derive(clap::Args, Debug)]
-pub struct VectorsArgs {}
+pub struct VectorsArgs {
+    /// Output file ("-" for standard output).
+    #[arg(long, required = true)]
+    pub out: PathBuf,
+}
 
-/// (being built)
-pub fn run(_: &VectorsArgs) -> Result<i32> {
-    Err(Error::input("this command is not built yet"))
+/// Writes the vectors file.
+pub fn run(a: &VectorsArgs) -> Result<i32> {
+    let file = golden_vectors()?;
+    let text = to_text(&file)?;
+    if a.out.as_os_str() == "-" {
+        print!("{text}");
+    } else {
+        std::fs::write(&a.out, &text).map_err(|e| Error::io(&a.out, e))?;
+        eprintln!(
+            "wrote {} test vectors to {}",
+            file.vectors.len(),
+            a.out.display()
+        );
+    }
+    Ok(0)
 }
