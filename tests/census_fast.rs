@@ -130,3 +130,37 @@ fn fast_census_equals_reference_bench_shape() {
         }
     }
 }
+
+/// Not a test: a fixed workload for `perf stat` (cycles per network are
+/// meaningful on a loaded machine where wall-clock benches are not).
+/// Run: cargo test --release --test census_fast -- --ignored probe --nocapture
+#[test]
+#[ignore]
+fn probe_fixed_workload() {
+    let n: u64 = std::env::var("PROBE_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_000);
+    let arch = Architecture::new(2, vec![32; 10], 1).unwrap();
+    let data =
+        relu_trainability::io::data::load_data("cube:1:256", 2, &mut ChaCha8Rng::seed_from_u64(1))
+            .unwrap();
+    let scheme = InitScheme::Random {
+        weights: WeightInit::HeNormal,
+        bias: BiasInit::Zero,
+    };
+    let mut ws = Workspace::new(&scheme, &arch, &data).unwrap();
+    let t = std::time::Instant::now();
+    let mut acc = 0;
+    for i in 0..n {
+        acc += ws
+            .sample(&mut relu_trainability::montecarlo::sample_rng(7, i))
+            .unwrap()
+            .active[9];
+    }
+    let s = t.elapsed().as_secs_f64();
+    eprintln!(
+        "{n} networks in {s:.3} s: {:.0}/s (wall), checksum {acc}",
+        n as f64 / s
+    );
+}

@@ -142,56 +142,48 @@ impl Workspace {
             if k == 0 {
                 z.fill(0.0);
             } else {
-                let wt = &mut self.wt[..k * t];
-                for (c, &j) in self.compute.iter().enumerate() {
-                    let row = &w[j * fan_in..(j + 1) * fan_in];
-                    let col = &mut wt[c * k..(c + 1) * k];
-                    if l == 0 {
-                        col.copy_from_slice(row);
-                    } else {
-                        for (dst, &i) in col.iter_mut().zip(&self.kept) {
+                // W is row-major n x fan_in, i.e. W^T column-major: use it
+                // as is when nothing is dropped, else gather the kept part.
+                let wt: &[f64] = if k == fan_in && t == n {
+                    w
+                } else {
+                    let wt = &mut self.wt[..k * t];
+                    for (c, &j) in self.compute.iter().enumerate() {
+                        let row = &w[j * fan_in..(j + 1) * fan_in];
+                        for (dst, &i) in wt[c * k..(c + 1) * k].iter_mut().zip(&self.kept) {
                             *dst = row[i];
                         }
                     }
-                }
+                    wt
+                };
                 let a: &[f64] = if l == 0 { &self.x } else { &self.a[..m * k] };
                 let av = DMatrixView::from_slice(a, m, k);
                 let wv = DMatrixView::from_slice(wt, k, t);
                 let mut zv = DMatrixViewMut::from_slice(z, m, t);
                 zv.gemm(1.0, &av, &wv, 0.0);
             }
-            // Add biases, decide PD (layer 1), activity; write kept columns.
+            // One pass per computed neuron: add the bias, apply relu, decide
+            // constancy and non-zero-ness (exact), and write the activations
+            // straight into the next input buffer (the product is done). A
+            // layer-1 neuron is PD iff all its relu outputs are 0.
             self.next_kept.clear();
             let mut non_pd = n;
             let mut active = 0;
             let mut out = 0; // next free column of the activation buffer
             for c in 0..t {
                 let j = self.compute[c];
-                let col = &mut z[c * m..(c + 1) * m];
-                let bj = b[j];
-                col.iter_mut().for_each(|v| *v += bj);
-                if l == 0 && col.iter().all(|&v| v <= 0.0) {
+                let col = &z[c * m..(c + 1) * m];
+                let dst = &mut self.a[out * m..(out + 1) * m];
+                let (differs, nonzero) = relu_pass(col, b[j], dst);
+                if l == 0 && !nonzero {
                     self.pd[j] = true;
-                }
-                if self.pd[j] {
                     continue;
                 }
-                // relu, constancy (exact), non-zero test.
-                let first = relu(col[0]);
-                let mut constant = true;
-                let mut nonzero = first != 0.0;
-                for v in col.iter_mut() {
-                    *v = relu(*v);
-                    constant &= *v == first;
-                    nonzero |= *v != 0.0;
-                }
-                if !constant {
+                if differs {
                     active += 1;
                 }
                 if nonzero {
                     self.next_kept.push(j);
-                    // move column c to column `out` of the activation buffer
-                    self.a[out * m..(out + 1) * m].copy_from_slice(col);
                     out += 1;
                 }
             }
@@ -208,6 +200,74 @@ impl Workspace {
         }
         Ok(&self.counts)
     }
+}
+
+/// dst = relu(col + b); returns (some output differs from another, some
+/// output is non-zero). Outputs are >= 0 and never -0.0, so: constant iff
+/// min == max, non-zero iff max > 0 (exact comparisons).
+#[inline(always)]
+fn relu_pass_generic(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
+    let mut lo = f64::INFINITY;
+    let mut hi = 0.0f64;
+    for (d, &v) in dst.iter_mut().zip(col) {
+        let r = relu(v + b);
+        *d = r;
+        lo = lo.min(r);
+        hi = hi.max(r);
+    }
+    (lo != hi, hi > 0.0)
+}
+
+/// The same computation with AVX2 intrinsics: one addition v + b (as in
+/// the scalar code) and max(., +0.0), which returns +0.0 for v + b <= 0.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn relu_pass_avx2(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
+    use std::arch::x86_64::*;
+    let n = col.len().min(dst.len());
+    let (cp, dp) = (col.as_ptr(), dst.as_mut_ptr());
+    let bv = _mm256_set1_pd(b);
+    let zero = _mm256_setzero_pd();
+    let (mut lo0, mut lo1) = (_mm256_set1_pd(f64::INFINITY), _mm256_set1_pd(f64::INFINITY));
+    let (mut hi0, mut hi1) = (zero, zero);
+    let mut i = 0;
+    while i + 8 <= n {
+        let r0 = _mm256_max_pd(_mm256_add_pd(_mm256_loadu_pd(cp.add(i)), bv), zero);
+        let r1 = _mm256_max_pd(_mm256_add_pd(_mm256_loadu_pd(cp.add(i + 4)), bv), zero);
+        _mm256_storeu_pd(dp.add(i), r0);
+        _mm256_storeu_pd(dp.add(i + 4), r1);
+        lo0 = _mm256_min_pd(lo0, r0);
+        lo1 = _mm256_min_pd(lo1, r1);
+        hi0 = _mm256_max_pd(hi0, r0);
+        hi1 = _mm256_max_pd(hi1, r1);
+        i += 8;
+    }
+    let mut l = [0.0f64; 4];
+    let mut h = [0.0f64; 4];
+    _mm256_storeu_pd(l.as_mut_ptr(), _mm256_min_pd(lo0, lo1));
+    _mm256_storeu_pd(h.as_mut_ptr(), _mm256_max_pd(hi0, hi1));
+    let mut lo = l.iter().fold(f64::INFINITY, |a, &x| a.min(x));
+    let mut hi = h.iter().fold(0.0f64, |a, &x| a.max(x));
+    while i < n {
+        let r = relu(*cp.add(i) + b);
+        *dp.add(i) = r;
+        lo = lo.min(r);
+        hi = hi.max(r);
+        i += 1;
+    }
+    (lo != hi, hi > 0.0)
+}
+
+#[inline]
+fn relu_pass(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            return unsafe { relu_pass_avx2(col, b, dst) };
+        }
+    }
+    relu_pass_generic(col, b, dst)
 }
 
 #[inline]
