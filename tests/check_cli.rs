@@ -127,6 +127,11 @@ fn malformed_files_exit_2_with_a_message() {
     check(&["--widths", "3,3", "--samples", &missing, "--alpha", "2"]).code(2);
     check(&["--widths", "3,0", "--samples", &missing]).code(2);
     check(&["--widths", "3,3"]).code(2); // no --samples
+                                         // joint laws with more than 2e7 cells: refused with advice, not attempted
+    let big = write(&dir, "big.csv", "1,1\n");
+    let out = check(&["--widths", "5000,5000", "--q1", "1/2", "--samples", &big]).code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("too costly") && err.contains("cells"), "{err}");
 }
 
 #[test]

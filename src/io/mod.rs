@@ -1,3 +1,4 @@
 //! Reading and writing: data sets (CSV, npy, built-in generators).
 
 pub mod data;
+pub mod plots;

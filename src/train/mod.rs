@@ -8,6 +8,7 @@ pub mod backprop;
 pub mod bounds;
 pub mod experiments;
 pub mod optim;
+pub mod report;
 pub mod tasks;
 pub mod trainer;
 
