@@ -62,12 +62,9 @@ pub fn to_safetensors_bytes(net: &Network, dtype: Storage) -> Result<Vec<u8>> {
                 .map_err(|e| Error::format(WHAT, e.to_string()))
         })
         .collect::<Result<Vec<_>>>()?;
-    let meta: HashMap<String, String> = [
-        ("format".to_string(), "pt".to_string()),
-        ("producer".to_string(), "relu-trainability".to_string()),
-    ]
-    .into_iter()
-    .collect();
+    // One metadata key only: the crate writes a HashMap, whose order would
+    // otherwise make same-seed files differ byte for byte.
+    let meta: HashMap<String, String> = [("format".to_string(), "pt".to_string())].into();
     safetensors::serialize(views, &Some(meta)).map_err(|e| Error::format(WHAT, e.to_string()))
 }
 
