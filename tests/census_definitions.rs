@@ -127,3 +127,45 @@ fn network_shapes_are_validated() {
     );
     assert!(Dataset::new(DMatrix::from_column_slice(1, 1, &[f64::NAN])).is_err());
 }
+
+// spec: DEF-MIN-WIDTHS, DEF-BORN-DEAD
+#[test]
+fn a_layer_without_non_pd_neurons_makes_the_output_constant_whatever_the_other_parameters() {
+    // n* = (1, ..., 1) is necessary for any non-constant target: once a layer
+    // has K_l = 0, no values of the remaining (non-PD) parameters make the
+    // output vary on X. Checked by redrawing every parameter after the dead
+    // layer (and the first layer's other neurons) many times.
+    use rand::{Rng, SeedableRng};
+    let x = data_1d(&[-2.0, -0.5, 0.0, 0.7, 3.0]);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    for _ in 0..200 {
+        let mut g = |n: usize, m: usize| {
+            let w: Vec<Vec<f64>> = (0..n)
+                .map(|_| (0..m).map(|_| rng.gen_range(-3.0..3.0)).collect())
+                .collect();
+            let b: Vec<f64> = (0..n).map(|_| rng.gen_range(-3.0..3.0)).collect();
+            (w, b)
+        };
+        let (w1, b1) = g(3, 1);
+        let (w3, b3) = g(4, 2);
+        let (wo, bo) = g(1, 4);
+        // layer 2: b <= 0 and every weight <= 0, so with layer 1 >= 0 it is entirely PD
+        let l2 = layer(&[&[-1.0, -0.5, 0.0], &[-2.0, 0.0, -0.1]], &[-0.5, 0.0]);
+        let net = Network::new(vec![
+            layer(&rows(&w1), &b1),
+            l2,
+            layer(&rows(&w3), &b3),
+            layer(&rows(&wo), &bo),
+        ])
+        .unwrap();
+        let c = census(&net, &x).unwrap();
+        assert_eq!(c.layers[1].non_pd(), 0);
+        assert!(c.born_dead());
+        let out = net.forward(&x).unwrap().output;
+        assert!(out.iter().all(|&v| v == out[0]), "output varies on X");
+    }
+}
+
+fn rows(w: &[Vec<f64>]) -> Vec<&[f64]> {
+    w.iter().map(|r| r.as_slice()).collect()
+}

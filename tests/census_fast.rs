@@ -149,6 +149,31 @@ fn probe_fixed_workload() {
         weights: WeightInit::HeNormal,
         bias: BiasInit::Zero,
     };
+    if let Some(threads) = std::env::var("PROBE_THREADS")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+    {
+        use relu_trainability::montecarlo::{run, McConfig};
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let cfg = McConfig {
+            arch,
+            scheme,
+            samples: n,
+            seed: 7,
+        };
+        let t = std::time::Instant::now();
+        let r = pool.install(|| run(&cfg, &data, false)).unwrap();
+        let s = t.elapsed().as_secs_f64();
+        eprintln!(
+            "{n} networks on {threads} threads in {s:.3} s: {:.0}/s (wall), born dead {}",
+            n as f64 / s,
+            r.born_dead_count
+        );
+        return;
+    }
     let mut ws = Workspace::new(&scheme, &arch, &data).unwrap();
     let t = std::time::Instant::now();
     let mut acc = 0;

@@ -27,7 +27,7 @@ fn check(args: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-/// Exact-law samples: exit 0 (false alarm <= 1e-6 at --alpha 1e-6); wrong
+/// Exact-law samples: exit 0 at --alpha 1e-6 (nominal; see ALG-GOF calibration); wrong
 /// bias mode: exit 1 (3000 samples; power ~1 by the ALG-POWER table).
 #[test]
 fn accept_and_reject_exit_codes() {
@@ -127,6 +127,11 @@ fn malformed_files_exit_2_with_a_message() {
     check(&["--widths", "3,3", "--samples", &missing, "--alpha", "2"]).code(2);
     check(&["--widths", "3,0", "--samples", &missing]).code(2);
     check(&["--widths", "3,3"]).code(2); // no --samples
+                                         // joint laws with more than 2e7 cells: refused with advice, not attempted
+    let big = write(&dir, "big.csv", "1,1\n");
+    let out = check(&["--widths", "5000,5000", "--q1", "1/2", "--samples", &big]).code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("too costly") && err.contains("cells"), "{err}");
 }
 
 #[test]

@@ -370,3 +370,21 @@ fn f64_path_handles_thousands_without_underflow() {
     let (t, tb) = float_chain::trainability(&s, &vec![1; 300]);
     assert!((t.to_f64() - 1.0).abs() <= tb);
 }
+
+// spec: BOUND-F64
+#[test]
+fn f64_path_is_bit_identical_for_any_thread_count() {
+    let s = spec(vec![200, 150, 300, 100], true, r(1, 3));
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| float_chain::law(&s, None))
+    };
+    let (a, b) = (run(1), run(3));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.probs, y.probs);
+        assert_eq!(x.roundings, y.roundings);
+    }
+}

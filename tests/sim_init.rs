@@ -126,7 +126,7 @@ fn bias_laws_have_documented_variance() {
 
 #[test]
 fn rai_neurons_always_have_a_positive_parameter() {
-    // spec: ALG-RAI. The Beta(2,1) entry is > 0 almost surely, so no neuron
+    // ALG-RAI: the Beta(2,1) entry is > 0 almost surely, so no neuron
     // has all of (w_j, b_j) <= 0; with symmetric laws and fan_in = 1 that
     // happens with probability 1/4 (checked below for He normal).
     let (w, b) = layer(InitScheme::Rai, 1, 20_000, 3);

@@ -8,13 +8,18 @@
 //! error is at most gamma_r = r u / (1 - r u) (Higham, Lemma 3.1). The
 //! rounding count `r` is tracked per layer:
 //! - layer 1: r_1 = 4 N_1 + 2;
-//! - layer l: r_l = r_{l-1} + 4 N_l + 3 + 2 N_{l-1};
+//! - layer l: r_l = r_{l-1} + 4 N_l + 2 N_{l-1} + 5 (the sum over p runs in
+//!   fixed chunks, so a term meets at most N_{l-1} + 1 additions);
 //! - a sum of the last layer's entries (trainability) adds 2 N_{L-1}.
 
 pub use super::xf64::Xf64;
 use super::ChainSpec;
 use num_rational::BigRational;
 use num_traits::One;
+use rayon::prelude::*;
+
+/// Number of p values per parallel chunk (fixed: determinism).
+const P_CHUNK: usize = 64;
 
 /// Unit roundoff of f64.
 pub const UNIT_ROUNDOFF: f64 = 1.1102230246251565e-16; // 2^-53
@@ -99,24 +104,40 @@ pub fn step(prev: &FloatDist, n: usize, beta: usize, floor: usize) -> FloatDist 
         binom.push(c);
         c = c.mul_f64((n - k) as f64).div_f64((k + 1) as f64);
     }
-    for p in 1..=m {
-        let mass = prev.probs[p];
-        if mass == Xf64::ZERO {
-            continue;
-        }
-        let s = (p + beta) as i64;
-        let alive = Xf64::from_f64(1.0 - crate::rational::pow2(-s)); // exact for s <= 53
-        let mut a_pow = Xf64::ONE;
-        for k in 0..=n {
-            let t = binom[k].mul(a_pow).mul_pow2(-s * (n - k) as i64);
-            acc[k] = acc[k].add(mass.mul(t));
-            a_pow = a_pow.mul(alive);
+    // Fixed chunks of p (independent of the thread count, so results are
+    // bit-identical with any number of threads); partial sums are combined
+    // in chunk order.
+    let ps: Vec<usize> = (1..=m).collect();
+    let partials: Vec<Vec<Xf64>> = ps
+        .par_chunks(P_CHUNK)
+        .map(|chunk| {
+            let mut part = vec![Xf64::ZERO; n + 1];
+            for &p in chunk {
+                let mass = prev.probs[p];
+                if mass == Xf64::ZERO {
+                    continue;
+                }
+                let s = (p + beta) as i64;
+                let alive = Xf64::from_f64(1.0 - crate::rational::pow2(-s)); // exact for s <= 53
+                let mut a_pow = Xf64::ONE;
+                for (k, slot) in part.iter_mut().enumerate() {
+                    let t = Xf64::mul3_pow2(binom[k], a_pow, mass, -s * (n - k) as i64);
+                    *slot = slot.add(t);
+                    a_pow = a_pow.mul(alive);
+                }
+            }
+            part
+        })
+        .collect();
+    for part in &partials {
+        for (a, x) in acc.iter_mut().zip(part) {
+            *a = a.add(*x);
         }
     }
     acc.iter_mut().take(floor).for_each(|x| *x = Xf64::ZERO);
     FloatDist {
         probs: acc,
-        roundings: prev.roundings + 4 * n as u64 + 3 + 2 * m as u64,
+        roundings: prev.roundings + 4 * n as u64 + 2 * m as u64 + 5,
     }
 }
 

@@ -80,6 +80,12 @@ impl Xf64 {
         Xf64::norm(self.m * o.m, self.e + o.e)
     }
 
+    /// a * b * c * 2^k with two roundings and one normalization.
+    pub fn mul3_pow2(a: Xf64, b: Xf64, c: Xf64, k: i64) -> Xf64 {
+        // mantissas in [0.5, 1): the product stays in [1/8, 1), no underflow
+        Xf64::norm(a.m * b.m * c.m, a.e + b.e + c.e + k)
+    }
+
     /// Exact product by 2^k (exponent shift, no rounding).
     pub fn mul_pow2(self, k: i64) -> Xf64 {
         if self.m == 0.0 {

@@ -366,8 +366,6 @@ pub fn initialize(
     Network::new(layers)
 }
 
-fn data_dependent(_arch: &Architecture, _data: &Dataset, _rng: &mut ChaCha8Rng) -> Result<Network> {
-    Err(Error::input(
-        "data-dependent initialization is not available yet",
-    ))
+fn data_dependent(arch: &Architecture, data: &Dataset, rng: &mut ChaCha8Rng) -> Result<Network> {
+    super::data_dependent::initialize(arch, data, rng)
 }
