@@ -27,7 +27,7 @@ fn check(args: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-/// Exact-law samples: exit 0 (false alarm <= 1e-6 at --alpha 1e-6); wrong
+/// Exact-law samples: exit 0 at --alpha 1e-6 (nominal; see ALG-GOF calibration); wrong
 /// bias mode: exit 1 (3000 samples; power ~1 by the ALG-POWER table).
 #[test]
 fn accept_and_reject_exit_codes() {

@@ -39,7 +39,8 @@ fn simulate(
 }
 
 /// Zero bias, 1-D data of one sign: q1 = 1/2 (THM-Q1-ZERO-1D). Right claim
-/// accepted at alpha = 1e-6 (both kinds), wrong q1 / bias mode / width rejected.
+/// accepted at nominal alpha = 1e-6 (both kinds; ALG-GOF calibration), wrong
+/// q1 / bias mode / width rejected.
 #[test]
 fn zero_bias_simulated_networks() {
     let (nonpd, active) = simulate(&[6, 6, 6], "he-normal", "zero", 3000, 42);
