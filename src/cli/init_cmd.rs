@@ -1,11 +1,123 @@
-//! (being built)
+//! `trainability init`: write an initialized network as a safetensors file
+//! in the PyTorch layout (spec ALG-DD-INIT, FMT-SAFETENSORS).
+
+use super::args::parse_width;
+use crate::census::census;
 use crate::error::{Error, Result};
+use crate::init::data_dependent::{initialize_detailed, DdOptions, Storage};
+use crate::init::{initialize, Architecture, InitScheme};
+use crate::io::data::load_data;
+use crate::io::model::{round_network, write_safetensors};
+use crate::montecarlo::sample_rng;
+use crate::sim::Dataset;
+use nalgebra::DMatrix;
 
-/// (being built)
+/// `trainability init` arguments.
 #[derive(clap::Args, Debug)]
-pub struct InitArgs {}
+pub struct InitArgs {
+    /// Initializer: data-dependent, or a random scheme (he-normal,
+    /// he-uniform, glorot-normal, glorot-uniform, lecun-normal,
+    /// standard-normal, rai).
+    #[arg(long, default_value = "data-dependent")]
+    pub init: String,
+    /// Bias of a random scheme: zero, normal:STD or uniform:A.
+    #[arg(long, default_value = "zero")]
+    pub bias: String,
+    /// Input dimension d.
+    #[arg(long)]
+    pub input_dim: usize,
+    /// Hidden widths N_1,...,N_{L-1}, e.g. 64,64.
+    #[arg(long, required = true, value_delimiter = ',', value_parser = parse_width)]
+    pub widths: Vec<usize>,
+    /// Output dimension.
+    #[arg(long, default_value_t = 1)]
+    pub output_dim: usize,
+    /// Training inputs (required by data-dependent; for random schemes only
+    /// used for the census printed after writing): ball:R:M, cube:A:M,
+    /// gauss:M, grid1d:A:M, csv:PATH, npy:PATH, or a .csv / .npy path.
+    #[arg(long)]
+    pub data: Option<String>,
+    /// Seed (the network uses stream 0, generated data stream 2^64-1).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Output file.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// Stored precision: f32 (PyTorch default) or f64.
+    #[arg(long, default_value = "f32")]
+    pub dtype: String,
+}
 
-/// (being built)
-pub fn run(_: &InitArgs) -> Result<i32> {
-    Err(Error::input("this command is not built yet"))
+/// Runs `init`: builds the network, writes it, prints a census summary.
+pub fn run(a: &InitArgs) -> Result<i32> {
+    let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
+    let storage: Storage = a.dtype.parse()?;
+    let arch = Architecture::new(a.input_dim, a.widths.clone(), a.output_dim)?;
+    let data = match &a.data {
+        Some(s) => Some(load_data(
+            s,
+            a.input_dim,
+            &mut sample_rng(a.seed, u64::MAX),
+        )?),
+        None => None,
+    };
+    let mut rng = sample_rng(a.seed, 0);
+    let net = match (&scheme, &data) {
+        (InitScheme::DataDependent, None) => {
+            return Err(Error::input(
+                "--init data-dependent needs the training inputs: add --data SOURCE",
+            ))
+        }
+        (InitScheme::DataDependent, Some(d)) => {
+            let opts = DdOptions {
+                storage,
+                ..Default::default()
+            };
+            let r = initialize_detailed(&arch, d, &mut rng, &opts)?;
+            for (l, info) in r.layers.iter().enumerate() {
+                if info.peel_fallback {
+                    eprintln!(
+                        "note: hidden layer {} could not use the rank construction (rows too close for {}); every neuron is still active",
+                        l + 1,
+                        storage.name()
+                    );
+                }
+            }
+            r.network
+        }
+        (_, d) => {
+            let dummy;
+            let d = match d {
+                Some(d) => d,
+                None => {
+                    dummy = Dataset::new(DMatrix::zeros(1, a.input_dim))?;
+                    &dummy
+                }
+            };
+            round_network(&initialize(&scheme, &arch, d, &mut rng)?, storage)
+        }
+    };
+    write_safetensors(&net, &a.out, storage)?;
+    println!(
+        "wrote {} ({} {}, widths {:?}, {} parameters)",
+        a.out.display(),
+        scheme.name(),
+        storage.name(),
+        a.widths,
+        arch.parameter_count()
+    );
+    if let Some(d) = &data {
+        let c = census(&net, d)?;
+        println!("census on the {} training points (stored values):", d.len());
+        for (l, lc) in c.layers.iter().enumerate() {
+            println!(
+                "  layer {}: active {}, tentatively dead {}, permanently dead {}",
+                l + 1,
+                lc.active(),
+                lc.tentatively_dead(),
+                lc.permanently_dead()
+            );
+        }
+    }
+    Ok(0)
 }

@@ -1,0 +1,265 @@
+//! safetensors model files: PyTorch names and layout, round trips, and
+//! malformed files (fixtures written here with the safetensors crate).
+// spec: FMT-SAFETENSORS
+
+mod init_support;
+
+use init_support::{make, Shape};
+use nalgebra::{DMatrix, DVector};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use relu_trainability::census::census;
+use relu_trainability::init::data_dependent::{initialize_with, DdOptions, Storage};
+use relu_trainability::init::Architecture;
+use relu_trainability::io::model::{
+    from_safetensors_bytes, read_safetensors, to_safetensors_bytes, write_safetensors,
+};
+use relu_trainability::sim::{Dataset, Layer, Network};
+use safetensors::tensor::{Dtype, TensorView};
+use safetensors::SafeTensors;
+
+/// A fixture: (name, dtype, shape, values as f64 encoded in dtype).
+fn fixture(tensors: &[(&str, Dtype, Vec<usize>, Vec<f64>)]) -> Vec<u8> {
+    let bufs: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = tensors
+        .iter()
+        .map(|(n, dt, s, v)| {
+            let bytes: Vec<u8> = match dt {
+                Dtype::F32 => v.iter().flat_map(|&x| (x as f32).to_le_bytes()).collect(),
+                Dtype::F64 => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+                Dtype::I64 => v.iter().flat_map(|&x| (x as i64).to_le_bytes()).collect(),
+                Dtype::F16 => v.iter().flat_map(|_| [0u8, 0x3c]).collect(),
+                _ => unreachable!(),
+            };
+            (n.to_string(), *dt, s.clone(), bytes)
+        })
+        .collect();
+    let views: Vec<(String, TensorView)> = bufs
+        .iter()
+        .map(|(n, dt, s, b)| (n.clone(), TensorView::new(*dt, s.clone(), b).unwrap()))
+        .collect();
+    safetensors::serialize(views, &None).unwrap()
+}
+
+/// The 2-3-1 network used by the layout tests, tensors in PyTorch order.
+fn small(prefix: &str, dt: Dtype) -> Vec<u8> {
+    fixture(&[
+        (
+            &format!("{prefix}0.weight"),
+            dt,
+            vec![3, 2],
+            vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        ),
+        (
+            &format!("{prefix}0.bias"),
+            dt,
+            vec![3],
+            vec![0.5, -1.0, -100.0],
+        ),
+        (
+            &format!("{prefix}2.weight"),
+            dt,
+            vec![1, 3],
+            vec![1.0, -1.0, 2.0],
+        ),
+        (&format!("{prefix}2.bias"), dt, vec![1], vec![0.25]),
+    ])
+}
+
+#[test]
+fn reads_pytorch_names_and_row_major_layout() {
+    for prefix in ["layers.", ""] {
+        for dt in [Dtype::F32, Dtype::F64] {
+            let net = from_safetensors_bytes(&small(prefix, dt)).unwrap();
+            assert_eq!(net.hidden_widths(), vec![3]);
+            // weight [out=3, in=2] row-major: row j = (w_j1, w_j2).
+            assert_eq!(net.layers()[0].weight[(0, 1)], 2.0);
+            assert_eq!(net.layers()[0].weight[(2, 0)], 5.0);
+            // Forward by hand at x = (1, 1): z = (3.5, 6, -89), a = (3.5, 6, 0),
+            // output = 3.5 - 6 + 0 + 0.25 = -2.25.
+            let x = Dataset::from_rows(&[vec![1.0, 1.0]]).unwrap();
+            let out = net.forward(&x).unwrap().output[(0, 0)];
+            assert_eq!(out, -2.25);
+        }
+    }
+}
+
+#[test]
+fn writer_uses_sequential_names_shapes_and_metadata() {
+    let net = from_safetensors_bytes(&small("", Dtype::F64)).unwrap();
+    for (storage, dtype) in [(Storage::F32, Dtype::F32), (Storage::F64, Dtype::F64)] {
+        let bytes = to_safetensors_bytes(&net, storage).unwrap();
+        let st = SafeTensors::deserialize(&bytes).unwrap();
+        let mut names: Vec<String> = st.names().into_iter().cloned().collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "layers.0.bias",
+                "layers.0.weight",
+                "layers.2.bias",
+                "layers.2.weight"
+            ]
+        );
+        let w = st.tensor("layers.0.weight").unwrap();
+        assert_eq!(w.shape(), [3, 2]);
+        assert_eq!(w.dtype(), dtype);
+        assert_eq!(st.tensor("layers.2.bias").unwrap().shape(), [1]);
+        let (_, meta) = SafeTensors::read_metadata(&bytes).unwrap();
+        assert_eq!(meta.metadata().as_ref().unwrap()["format"], "pt");
+        // Round trip is exact (all values representable in f32).
+        assert_eq!(from_safetensors_bytes(&bytes).unwrap(), net);
+    }
+}
+
+// spec: THM-DD-ACTIVE
+#[test]
+fn f32_file_round_trip_keeps_every_neuron_active() {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 0..5u64 {
+        let data = make(Shape::Gaussian, 30, 4, seed);
+        let arch = Architecture::new(4, vec![32, 8, 32, 3], 2).unwrap();
+        let opts = DdOptions {
+            storage: Storage::F32,
+            ..Default::default()
+        };
+        let net =
+            initialize_with(&arch, &data, &mut ChaCha8Rng::seed_from_u64(seed), &opts).unwrap();
+        let path = dir.path().join("m.safetensors");
+        write_safetensors(&net, &path, Storage::F32).unwrap();
+        let back = read_safetensors(&path).unwrap();
+        assert_eq!(back, net, "f32 values survive the file bit for bit");
+        let c = census(&back, &data).unwrap();
+        assert!(c.layers.iter().all(|l| l.dead() == 0));
+    }
+}
+
+#[test]
+fn f64_round_trip_is_exact_and_f32_rounds_to_nearest() {
+    let l1 = Layer {
+        weight: DMatrix::from_row_slice(1, 1, &[0.1]),
+        bias: DVector::from_vec(vec![1e-3]),
+    };
+    let l2 = Layer {
+        weight: DMatrix::from_row_slice(1, 1, &[1.0 / 3.0]),
+        bias: DVector::from_vec(vec![0.0]),
+    };
+    let net = Network::new(vec![l1, l2]).unwrap();
+    let back = from_safetensors_bytes(&to_safetensors_bytes(&net, Storage::F64).unwrap()).unwrap();
+    assert_eq!(back, net);
+    let back = from_safetensors_bytes(&to_safetensors_bytes(&net, Storage::F32).unwrap()).unwrap();
+    assert_eq!(back.layers()[0].weight[(0, 0)], 0.1f32 as f64);
+    assert_eq!(back.layers()[1].weight[(0, 0)], (1.0f32 / 3.0) as f64);
+    // A value beyond f32 is refused, not turned into inf.
+    let big = Layer {
+        weight: DMatrix::from_row_slice(1, 1, &[1e300]),
+        bias: DVector::from_vec(vec![0.0]),
+    };
+    let net = Network::new(vec![
+        big,
+        Layer {
+            weight: DMatrix::from_row_slice(1, 1, &[1.0]),
+            bias: DVector::from_vec(vec![0.0]),
+        },
+    ])
+    .unwrap();
+    assert!(to_safetensors_bytes(&net, Storage::F32)
+        .unwrap_err()
+        .to_string()
+        .contains("f64"));
+}
+
+fn err(bytes: &[u8]) -> String {
+    from_safetensors_bytes(bytes).unwrap_err().to_string()
+}
+
+#[test]
+fn malformed_files_give_clear_errors() {
+    let good = small("layers.", Dtype::F32);
+    // Truncated (header intact, data cut) and garbage.
+    assert!(
+        err(&good[..good.len() - 5]).contains("not a valid safetensors"),
+        "{}",
+        err(&good[..good.len() - 5])
+    );
+    assert!(err(&good[..6]).contains("not a valid safetensors"));
+    assert!(err(b"hello world, not a model").contains("not a valid safetensors"));
+    // Wrong dtypes.
+    for dt in [Dtype::I64, Dtype::F16] {
+        let b = fixture(&[
+            ("layers.0.weight", dt, vec![1, 1], vec![1.0]),
+            ("layers.0.bias", Dtype::F32, vec![1], vec![0.0]),
+            ("layers.2.weight", Dtype::F32, vec![1, 1], vec![1.0]),
+            ("layers.2.bias", Dtype::F32, vec![1], vec![0.0]),
+        ]);
+        let e = err(&b);
+        assert!(e.contains("dtype") && e.contains("only F32 and F64"), "{e}");
+    }
+    // Missing bias.
+    let b = fixture(&[
+        ("layers.0.weight", Dtype::F32, vec![1, 1], vec![1.0]),
+        ("layers.2.weight", Dtype::F32, vec![1, 1], vec![1.0]),
+        ("layers.2.bias", Dtype::F32, vec![1], vec![0.0]),
+    ]);
+    assert!(err(&b).contains("no bias"), "{}", err(&b));
+    // Gap in layer indices (0, 4) and odd index.
+    for idx in [4, 3] {
+        let b = fixture(&[
+            ("layers.0.weight", Dtype::F32, vec![1, 1], vec![1.0]),
+            ("layers.0.bias", Dtype::F32, vec![1], vec![0.0]),
+            (
+                &format!("layers.{idx}.weight"),
+                Dtype::F32,
+                vec![1, 1],
+                vec![1.0],
+            ),
+            (
+                &format!("layers.{idx}.bias"),
+                Dtype::F32,
+                vec![1],
+                vec![0.0],
+            ),
+        ]);
+        assert!(err(&b).contains("positions 0, 2, 4"), "{}", err(&b));
+    }
+    // Shapes that do not chain; bias of the wrong length; 1-D weight.
+    let b = fixture(&[
+        ("layers.0.weight", Dtype::F32, vec![3, 2], vec![0.0; 6]),
+        ("layers.0.bias", Dtype::F32, vec![3], vec![0.0; 3]),
+        ("layers.2.weight", Dtype::F32, vec![1, 4], vec![0.0; 4]),
+        ("layers.2.bias", Dtype::F32, vec![1], vec![0.0]),
+    ]);
+    assert!(
+        err(&b).contains("previous layer has 3 outputs"),
+        "{}",
+        err(&b)
+    );
+    let b = fixture(&[
+        ("layers.0.weight", Dtype::F32, vec![3, 2], vec![0.0; 6]),
+        ("layers.0.bias", Dtype::F32, vec![2], vec![0.0; 2]),
+        ("layers.2.weight", Dtype::F32, vec![1, 3], vec![0.0; 3]),
+        ("layers.2.bias", Dtype::F32, vec![1], vec![0.0]),
+    ]);
+    assert!(err(&b).contains("expected [3]"), "{}", err(&b));
+    // Unknown names, mixed prefixes, a single layer, non-finite values.
+    let b = fixture(&[("encoder.0.weight", Dtype::F32, vec![1, 1], vec![1.0])]);
+    assert!(err(&b).contains("unexpected tensor"), "{}", err(&b));
+    let b = fixture(&[
+        ("layers.0.weight", Dtype::F32, vec![1, 1], vec![1.0]),
+        ("layers.0.bias", Dtype::F32, vec![1], vec![0.0]),
+        ("2.weight", Dtype::F32, vec![1, 1], vec![1.0]),
+        ("2.bias", Dtype::F32, vec![1], vec![0.0]),
+    ]);
+    assert!(err(&b).contains("mixed"), "{}", err(&b));
+    let b = fixture(&[
+        ("layers.0.weight", Dtype::F32, vec![1, 1], vec![1.0]),
+        ("layers.0.bias", Dtype::F32, vec![1], vec![0.0]),
+    ]);
+    assert!(err(&b).contains("at least one hidden layer"), "{}", err(&b));
+    let b = fixture(&[
+        ("layers.0.weight", Dtype::F64, vec![1, 1], vec![f64::NAN]),
+        ("layers.0.bias", Dtype::F64, vec![1], vec![0.0]),
+        ("layers.2.weight", Dtype::F64, vec![1, 1], vec![1.0]),
+        ("layers.2.bias", Dtype::F64, vec![1], vec![0.0]),
+    ]);
+    assert!(err(&b).contains("non-finite"), "{}", err(&b));
+}
