@@ -358,6 +358,13 @@ fn success_rate_does_not_exceed_u() {
             r.successes,
             r.runs
         );
+        let p = binomial_upper_tail(r.below_floor as u64, r.runs as u64, u).unwrap();
+        assert!(
+            p >= ALPHA,
+            "below floor {}/{} vs U = {u}: p = {p}",
+            r.below_floor,
+            r.runs
+        );
         assert_eq!(r.successes_outside_e, 0);
         assert!(r.trainability.unwrap() <= u + 1e-15);
     }

@@ -264,7 +264,11 @@ pub struct CellResult {
     pub median_final_loss: f64,
     /// Mean fraction of dead (TD or PD) neurons per layer at init.
     pub dead_fraction: Vec<f64>,
-    /// Successful runs that did not start in E: must be 0 (THM-SUCCESS-U).
+    /// Runs ending below the monotone-fit floor (THM-EVEN-MONOTONE): they
+    /// escaped the provably untrainable regime; their rate is <= U as well.
+    pub below_floor: usize,
+    /// Runs ending below the floor that did not start in E: must be 0
+    /// (THM-SUCCESS-U; successes are among them since tol < floor).
     pub successes_outside_e: usize,
     /// How q1 was obtained (He only).
     pub q1_source: Option<&'static str>,
@@ -428,7 +432,14 @@ pub fn aggregate(cell: &Cell, cfg: &ExperimentConfig, runs: &[RunResult]) -> Res
         mean_final_loss: losses.iter().sum::<f64>() / n as f64,
         median_final_loss: median,
         dead_fraction,
-        successes_outside_e: runs.iter().filter(|r| r.success && !r.in_event_e()).count(),
+        below_floor: runs
+            .iter()
+            .filter(|r| r.final_loss < cell.task.loss_floor)
+            .count(),
+        successes_outside_e: runs
+            .iter()
+            .filter(|r| (r.success || r.final_loss < cell.task.loss_floor) && !r.in_event_e())
+            .count(),
         q1_source: exact.as_ref().map(|e| e.3),
         trainability_exact: exact.as_ref().map(|e| to_pq(&e.0)),
         bound_u_exact: exact.as_ref().map(|e| to_pq(&e.1)),
