@@ -81,6 +81,7 @@ fn equals_reference_census_per_sample() {
     let mut active = non_pd.clone();
     let mut born_dead = 0;
     let mut dead = [0usize; 3];
+    let mut pairs = vec![vec![0u64; 4 * 4], vec![0u64; 4 * 3]];
     for i in 0..samples {
         let net = initialize(&scheme, &arch, &data, &mut sample_rng(5, i)).unwrap();
         let c = census(&net, &data).unwrap();
@@ -90,7 +91,12 @@ fn equals_reference_census_per_sample() {
             dead[l] += lc.dead();
         }
         born_dead += u64::from(c.born_dead());
+        for l in 1..3 {
+            pairs[l - 1][c.layers[l - 1].non_pd() * (arch.hidden[l] + 1) + c.layers[l].non_pd()] +=
+                1;
+        }
     }
+    assert_eq!(res.pairs, pairs);
     assert_eq!(res.non_pd, non_pd);
     assert_eq!(res.active, active);
     assert_eq!(res.born_dead_count, born_dead);

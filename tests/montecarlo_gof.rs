@@ -316,3 +316,84 @@ fn closed_form_selection() {
     assert_eq!(id, "THM-Q1-ATAN");
     assert!((v - (pi - ((2.0 * c).atan() - (-c).atan())) / (2.0 * pi)).abs() < 1e-15);
 }
+
+#[test]
+fn transitions_fit_without_a_closed_form_and_reject_wrong_beta() {
+    // No closed form for q1 here, but K_l given K_{l-1} = p must follow
+    // Binomial(N_l, 1 - 2^-(p + beta)) whatever q1 (THM-CHAIN). alpha = 1e-6
+    // per assertion; power companion: the same counts against the other beta.
+    use relu_trainability::montecarlo::theory::transition_gof;
+    let cases = [
+        (
+            "2-D cube, uniform bias, He uniform",
+            vec![3, 4, 3],
+            rnd(WeightInit::HeUniform, BiasInit::Uniform(0.3)),
+            gen("cube:1:20", 2),
+        ),
+        (
+            "3-D Gaussian data, Gaussian bias, Glorot normal",
+            vec![2, 3, 4],
+            rnd(WeightInit::GlorotNormal, BiasInit::Normal(1.0)),
+            gen("gauss:15", 3),
+        ),
+        (
+            "2-D cube, zero bias, Glorot uniform",
+            vec![4, 3, 3],
+            rnd(WeightInit::GlorotUniform, BiasInit::Zero),
+            gen("cube:1:6", 2),
+        ),
+    ];
+    for (i, (name, widths, scheme, data)) in cases.into_iter().enumerate() {
+        let c = Case {
+            name,
+            widths,
+            scheme,
+            data,
+            source: "monte-carlo",
+            samples: 20_000,
+        };
+        let (res, agr) = simulate(&c, 77 + i as u64);
+        assert_eq!(agr.q1.as_ref().unwrap().source, "monte-carlo", "{name}");
+        assert!(agr.layers[0].transition.is_none());
+        let beta = agr.bias_mode.unwrap().beta();
+        for l in 1..c.widths.len() {
+            let t = agr.layers[l].transition.as_ref().unwrap();
+            eprintln!(
+                "{name} layer {}: transition p = {:.4} (dof {})",
+                l + 1,
+                t.p_value,
+                t.dof
+            );
+            assert!(t.dof > 0, "{name}: the test has degrees of freedom");
+            assert!(
+                t.p_value > ALPHA,
+                "{name} layer {}: p = {}",
+                l + 1,
+                t.p_value
+            );
+            let wrong = transition_gof(&res, l, 1 - beta).unwrap();
+            eprintln!(
+                "{name} layer {}: wrong beta p = {:.2e}",
+                l + 1,
+                wrong.p_value
+            );
+            assert!(
+                wrong.p_value < ALPHA,
+                "{name} layer {}: wrong beta not rejected, p = {}",
+                l + 1,
+                wrong.p_value
+            );
+        }
+    }
+}
+
+#[test]
+fn transitions_also_fit_when_the_law_is_known() {
+    for (i, c) in cases().iter().enumerate() {
+        let (_, agr) = simulate(c, 1000 + i as u64);
+        for l in 1..c.widths.len() {
+            let p = agr.layers[l].transition.as_ref().unwrap().p_value;
+            assert!(p > ALPHA, "{} layer {}: transition p = {p}", c.name, l + 1);
+        }
+    }
+}

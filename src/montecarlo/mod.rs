@@ -45,12 +45,21 @@ pub struct McResult {
     pub active: Vec<Vec<u64>>,
     /// Samples with some hidden layer entirely PD.
     pub born_dead_count: u64,
+    /// `pairs[l][p * (N_{l+1} + 1) + k]` = number of samples with
+    /// K_l = p and K_{l+1} = k (0-based layers, l = 0..depth-2): the
+    /// transitions of the chain THM-CHAIN.
+    pub pairs: Vec<Vec<u64>>,
 }
 
 impl McResult {
     fn zeros(widths: &[usize], samples: u64, seed: u64) -> Self {
         let h = || widths.iter().map(|&n| vec![0u64; n + 1]).collect();
+        let pairs = widths
+            .windows(2)
+            .map(|w| vec![0u64; (w[0] + 1) * (w[1] + 1)])
+            .collect();
         McResult {
+            pairs,
             samples,
             seed,
             widths: widths.to_vec(),
@@ -66,6 +75,9 @@ impl McResult {
             self.active[l][c.active[l]] += 1;
         }
         self.born_dead_count += u64::from(c.born_dead());
+        for l in 1..self.widths.len() {
+            self.pairs[l - 1][c.non_pd[l - 1] * (self.widths[l] + 1) + c.non_pd[l]] += 1;
+        }
     }
 
     fn merge(mut self, o: McResult) -> Self {
@@ -76,7 +88,17 @@ impl McResult {
             }
         }
         self.born_dead_count += o.born_dead_count;
+        for (a, b) in self.pairs.iter_mut().zip(&o.pairs) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
         self
+    }
+
+    /// Histogram of the non-PD count of 0-based layer l (l >= 1) among the
+    /// samples whose layer l-1 has p non-PD neurons: `transitions(l, p)[k]`.
+    pub fn transitions(&self, l: usize, p: usize) -> &[u64] {
+        let n = self.widths[l] + 1;
+        &self.pairs[l - 1][p * n..(p + 1) * n]
     }
 
     /// Fraction of layer l's neurons (over all samples) that are dead.

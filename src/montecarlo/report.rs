@@ -36,6 +36,11 @@ pub fn simulate_json(
             if let Some(p) = t.active_dominance_p_value {
                 o.insert("active_dominance_p_value".into(), json!(p));
             }
+            if let Some(tr) = &t.transition {
+                o.insert("transition_gof_p_value".into(), json!(tr.p_value));
+                o.insert("transition_gof_statistic".into(), json!(tr.statistic));
+                o.insert("transition_gof_dof".into(), json!(tr.dof));
+            }
             if let Some(law) = &t.law {
                 o.insert("nonpd_law".into(), json!(law));
             }
@@ -93,8 +98,15 @@ pub fn simulate_table(v: &Value) -> String {
         );
     }
     s += &format!(
-        "{:>5} {:>6} {:>12} {:>12} {:>8} {:>10} {:>10}\n",
-        "layer", "width", "mean non-PD", "mean active", "dead", "GoF p", "active<=p"
+        "{:>5} {:>6} {:>12} {:>12} {:>8} {:>10} {:>10} {:>12}\n",
+        "layer",
+        "width",
+        "mean non-PD",
+        "mean active",
+        "dead",
+        "GoF p",
+        "active<=p",
+        "transition p"
     );
     let n = v["samples"].as_f64().unwrap_or(1.0);
     let mean = |h: &Value| {
@@ -109,14 +121,15 @@ pub fn simulate_table(v: &Value) -> String {
     let opt = |x: &Value| x.as_f64().map_or("-".to_string(), |p| format!("{p:.4}"));
     for l in v["layers"].as_array().into_iter().flatten() {
         s += &format!(
-            "{:>5} {:>6} {:>12.4} {:>12.4} {:>8.4} {:>10} {:>10}\n",
-            l["layer"],
-            l["width"],
+            "{:>5} {:>6} {:>12.4} {:>12.4} {:>8.4} {:>10} {:>10} {:>12}\n",
+            l["layer"].as_u64().unwrap_or(0),
+            l["width"].as_u64().unwrap_or(0),
             mean(&l["nonpd_histogram"]),
             mean(&l["active_histogram"]),
             l["dead_fraction"].as_f64().unwrap_or(f64::NAN),
             opt(&l["gof_p_value"]),
-            opt(&l["active_dominance_p_value"])
+            opt(&l["active_dominance_p_value"]),
+            opt(&l["transition_gof_p_value"])
         );
     }
     s += &format!(

@@ -12,6 +12,7 @@ use super::McResult;
 use crate::error::{Error, Result};
 use crate::exact::{self, float_chain, q1, BiasMode, ChainSpec};
 use crate::init::{BiasInit, InitScheme};
+use crate::oracle::laws::transition_pmf;
 use crate::rational::{from_f64_exact, to_f64};
 use crate::sim::Dataset;
 use crate::stats::{
@@ -20,6 +21,7 @@ use crate::stats::{
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 use serde::Serialize;
+use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 /// Confidence of the reported Clopper-Pearson intervals.
 pub const CONFIDENCE: f64 = 0.95;
@@ -51,6 +53,70 @@ pub struct LayerTheory {
     /// One-sided p-value of "active counts are stochastically <= the law"
     /// (THM-ACTIVE-BOUND).
     pub active_dominance_p_value: Option<f64>,
+    /// Conditional test of the chain's transition into this layer (layers
+    /// >= 2, any q1): see [`transition_gof`].
+    pub transition: Option<TransitionGof>,
+}
+
+/// Goodness of fit of K_l given K_{l-1} (ALG-GOF-MC): for each p >= 1 the
+/// samples with K_{l-1} = p must follow Binomial(N_l, 1 - 2^-(p + beta));
+/// with p = 0, K_l must be 0. Conditionally on the K_{l-1} values the
+/// groups are independent, so the per-group Pearson statistics (pooled as
+/// in `stats::gof`) add up to a chi-square with the summed degrees of
+/// freedom. A count impossible under the law gives p = 0.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TransitionGof {
+    /// Summed Pearson statistic.
+    pub statistic: f64,
+    /// Summed degrees of freedom.
+    pub dof: usize,
+    /// Upper tail of chi-square(dof) at `statistic` (1 when dof = 0 and
+    /// every count is possible; 0 for an impossible count).
+    pub p_value: f64,
+}
+
+/// [`TransitionGof`] of 0-based layer `l >= 1` of a run, for bias mode `beta`.
+pub fn transition_gof(res: &McResult, l: usize, beta: usize) -> Result<TransitionGof> {
+    let n = res.widths[l];
+    let (mut statistic, mut dof) = (0.0, 0usize);
+    for p in 0..=res.widths[l - 1] {
+        let h = res.transitions(l, p);
+        if h.iter().sum::<u64>() == 0 {
+            continue;
+        }
+        if p == 0 {
+            if h[1..].iter().any(|&c| c > 0) {
+                return Ok(TransitionGof {
+                    statistic: f64::INFINITY,
+                    dof,
+                    p_value: 0.0,
+                });
+            }
+            continue;
+        }
+        let g = chi_square_gof(h, &transition_pmf(n, p + beta))?;
+        if g.p_value == 0.0 && g.statistic.is_infinite() {
+            return Ok(TransitionGof {
+                statistic: f64::INFINITY,
+                dof,
+                p_value: 0.0,
+            });
+        }
+        statistic += g.statistic;
+        dof += g.dof;
+    }
+    let p_value = if dof == 0 {
+        1.0
+    } else {
+        ChiSquared::new(dof as f64)
+            .map_err(|e| Error::Numerical(format!("chi-square({dof}): {e}")))?
+            .sf(statistic)
+    };
+    Ok(TransitionGof {
+        statistic,
+        dof,
+        p_value,
+    })
 }
 
 /// Everything the run says about the theory.
@@ -215,10 +281,16 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
             interval,
             confidence: CONFIDENCE,
         };
-        return Ok(none(
-            "no p-value: q1 has no closed form for this data and initializer; it is estimated from this run".into(),
+        let mut a = none(
+            "q1 has no closed form for this data and initializer: it is estimated from this run; \
+             no marginal p-values, but the chain's transitions (layers >= 2) are tested"
+                .into(),
             Some(q1),
-        ));
+        );
+        for l in 1..res.widths.len() {
+            a.layers[l].transition = Some(transition_gof(res, l, mode.beta())?);
+        }
+        return Ok(a);
     };
     let spec = ChainSpec::new(res.widths.clone(), mode, q1.clone())?;
     let law = law_f64(&spec)?;
@@ -232,6 +304,11 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
             gof_statistic: Some(g.statistic),
             gof_dof: Some(g.dof),
             active_dominance_p_value: Some(dom),
+            transition: if l >= 1 {
+                Some(transition_gof(res, l, mode.beta())?)
+            } else {
+                None
+            },
         });
     }
     let born = law.last().map(|d| d[0]);
@@ -261,6 +338,7 @@ impl LayerTheory {
             gof_statistic: None,
             gof_dof: None,
             active_dominance_p_value: None,
+            transition: None,
         }
     }
 }

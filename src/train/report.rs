@@ -265,7 +265,10 @@ pub fn charts(r: &Report) -> Vec<(Chart, String)> {
                 .enumerate()
             {
                 series.push(Series {
-                    label: format!("{} (success {}/{})", c.init, c.successes, c.runs),
+                    label: format!(
+                        "{} (success {}/{}, below floor {})",
+                        c.init, c.successes, c.runs, c.below_floor
+                    ),
                     color: i,
                     kind: SeriesKind::Line,
                     points: c
