@@ -99,6 +99,22 @@ fn cases() -> Vec<Case> {
             samples: 20_000,
         },
         Case {
+            name: "2-D ball, zero bias, He normal, 4 layers of 8",
+            widths: vec![8, 8, 8, 8],
+            scheme: rnd(WeightInit::HeNormal, BiasInit::Zero),
+            data: gen("ball:1:40", 2),
+            source: "PROP-Q1-GAP-2D",
+            samples: 20_000,
+        },
+        Case {
+            name: "1-D positive data, zero bias, standard normal, 6 layers of 2 (deep, narrow)",
+            widths: vec![2; 6],
+            scheme: rnd(WeightInit::StandardNormal, BiasInit::Zero),
+            data: rows(&[&[0.25], &[4.0]]),
+            source: "THM-Q1-ZERO-1D",
+            samples: 20_000,
+        },
+        Case {
             name: "3-D symmetric data, zero bias, He uniform",
             widths: vec![4, 4, 4],
             scheme: rnd(WeightInit::HeUniform, BiasInit::Zero),
@@ -153,6 +169,11 @@ fn nonpd_histograms_fit_the_exact_law() {
             );
         }
         assert!(agr.born_dead_probability.is_some());
+        // Layer 1 with >= 2 distinct points: a non-PD neuron is positive
+        // somewhere and w != 0 a.s., so its outputs differ: active = non-PD.
+        if c.data.distinct_count() >= 2 {
+            assert_eq!(res.active[0], res.non_pd[0], "{}", c.name);
+        }
     }
 }
 
