@@ -152,3 +152,41 @@ fn power_flag_prints_sample_sizes() {
     let n = sample_size(&h0, &alt, 1e-3, 0.9).unwrap().unwrap();
     assert_eq!(wrong_bias["n_power_90"], n);
 }
+
+#[test]
+fn power_flag_for_active_counts() {
+    use relu_trainability::oracle::power_active::active_sample_size;
+    let out = check(&[
+        "--widths", "8,8,8", "--q1", "1/2", "--power", "--kind", "active", "--format", "json",
+    ])
+    .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    let h0 = ChainSpec::parse(vec![8, 8, 8], BiasMode::Zero, "1/2").unwrap();
+    let alt = Deviation::WrongBias.apply(&h0).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r["deviation"] == "wrong bias mode")
+        .unwrap();
+    assert_eq!(
+        row["n_power_90"],
+        active_sample_size(&h0, &alt, 1e-3, 0.9).unwrap().unwrap()
+    );
+    let narrower = rows
+        .iter()
+        .find(|r| r["deviation"] == "layer 1 one narrower")
+        .unwrap();
+    assert!(
+        narrower["n_power_90"].is_null(),
+        "undetectable by the one-sided test"
+    );
+    let text = check(&[
+        "--widths", "8,8,8", "--q1", "1/2", "--power", "--kind", "active",
+    ])
+    .code(0);
+    let text = String::from_utf8(text.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("undetectable") && text.contains("--kind active"),
+        "{text}"
+    );
+}

@@ -257,3 +257,48 @@ fn component_p_values_valid_under_h0() {
         );
     }
 }
+
+/// The active check's sample size (exact binomial tails, ALG-POWER) is
+/// achieved: at the n for power 0.9, at least 158 of 200 simulated active
+/// checks of counts from the non-PD law of the deviating network reject
+/// (P(Binomial(200, 0.9) < 158) < 1e-6). Deviations that only lower the
+/// counts are reported undetectable.
+#[test]
+fn active_power_is_achieved() {
+    use relu_trainability::oracle::power_active::{active_power, active_sample_size};
+    let h0 = spec(&[8, 8, 8], BiasMode::Zero, "1/2");
+    for (k, dev) in [
+        Deviation::Q1Shift(BigRational::new((-1).into(), 20.into())),
+        Deviation::WrongBias,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let alt = dev.apply(&h0).unwrap();
+        let n = active_sample_size(&h0, &alt, 1e-3, 0.9).unwrap().unwrap();
+        assert!(active_power(&h0, &alt, n, 1e-3).unwrap() >= 0.9);
+        assert!(active_power(&h0, &alt, n - 1, 1e-3).unwrap() < 0.9 || n == 1);
+        let rej = (0..200u64)
+            .filter(|&i| {
+                let s = draw(&alt, n as usize, 7000 * (k as u64 + 1) + i);
+                check_samples(&h0, &s, Kind::Active, 1e-3).unwrap().reject
+            })
+            .count();
+        eprintln!(
+            "active, {}: n = {n}, empirical power {rej}/200",
+            dev.label()
+        );
+        assert!(rej >= 158, "{}: n = {n}, only {rej}/200", dev.label());
+    }
+    for dev in [
+        Deviation::Q1Shift(BigRational::new(1.into(), 20.into())),
+        Deviation::NarrowerLayer(2),
+    ] {
+        let alt = dev.apply(&h0).unwrap();
+        assert_eq!(
+            active_sample_size(&h0, &alt, 1e-3, 0.9).unwrap(),
+            None,
+            "{dev:?}"
+        );
+    }
+}

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::exact::{BiasMode, ChainSpec};
 use crate::oracle::check::{check_samples, CheckReport, Kind};
 use crate::oracle::power::{power_rows, render_markdown};
+use crate::oracle::power_active::active_power_rows;
 use crate::oracle::samples::read_samples;
 use num_rational::BigRational;
 use std::path::PathBuf;
@@ -32,7 +33,8 @@ pub struct CheckArgs {
     /// Level of the overall test (reject when the overall p-value is below it).
     #[arg(long, default_value_t = 1e-3)]
     pub alpha: f64,
-    /// Instead of testing, print the samples needed for power 0.9 / 0.99 against standard deviations.
+    /// Instead of testing, print the samples needed for power 0.9 / 0.99 against standard
+    /// deviations (q1 +- 0.05, wrong bias mode, a layer one narrower), for the given --kind.
     #[arg(long)]
     pub power: bool,
     /// Output format.
@@ -50,13 +52,23 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
     }
     let spec = ChainSpec::new(a.widths.clone(), a.bias, a.q1.clone())?;
     if a.power {
-        let rows = power_rows(&spec, a.alpha)?;
+        let rows = match a.kind {
+            Kind::NonPd => power_rows(&spec, a.alpha)?,
+            Kind::Active => active_power_rows(&spec, a.alpha)?,
+        };
         match a.format {
             Format::Json => print_json(
                 &serde_json::to_value(&rows).map_err(|e| Error::Numerical(e.to_string()))?,
             )?,
             Format::Table => {
-                println!("samples needed by `check --kind nonpd` at alpha = {} (noncentral chi-square, spec ALG-POWER)\n", a.alpha);
+                let (kind, how) = match a.kind {
+                    Kind::NonPd => ("nonpd", "noncentral chi-square"),
+                    Kind::Active => ("active", "exact binomial tails, counts with no TD neuron"),
+                };
+                println!(
+                    "samples needed by `check --kind {kind}` at alpha = {} ({how}; spec ALG-POWER)\n",
+                    a.alpha
+                );
                 print!("{}", render_markdown(&rows));
             }
         }

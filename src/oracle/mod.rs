@@ -6,5 +6,6 @@
 pub mod check;
 pub mod laws;
 pub mod power;
+pub mod power_active;
 pub mod samples;
 pub mod vectors;

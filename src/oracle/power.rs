@@ -74,7 +74,7 @@ impl Deviation {
 
 /// Component laws (marginals then consecutive pairs) under `h0` and `alt`
 /// on the cells of `h0` (alt widths must not exceed h0 widths).
-fn component_laws(h0: &ChainSpec, alt: &ChainSpec) -> Result<Vec<(Vec<f64>, Vec<f64>)>> {
+pub(crate) fn component_laws(h0: &ChainSpec, alt: &ChainSpec) -> Result<Vec<(Vec<f64>, Vec<f64>)>> {
     if alt.depth() != h0.depth() || alt.widths.iter().zip(&h0.widths).any(|(a, b)| a > b) {
         return Err(Error::input(format!(
             "power: alternative widths {:?} must have the depth of {:?} and no wider layer \
@@ -182,8 +182,14 @@ pub fn sample_size(
     if tv < 1e-12 {
         return Ok(None);
     }
+    search_sample_size(|n| power_of(&laws, n, alpha), target)
+}
+
+/// First n with `power(n) >= target`, by doubling then bisection (`None`
+/// beyond [`MAX_SAMPLES`]).
+pub fn search_sample_size(power: impl Fn(u64) -> Result<f64>, target: f64) -> Result<Option<u64>> {
     let mut hi = 1u64;
-    while power_of(&laws, hi, alpha)? < target {
+    while power(hi)? < target {
         if hi >= MAX_SAMPLES {
             return Ok(None);
         }
@@ -192,7 +198,7 @@ pub fn sample_size(
     let mut lo = hi / 2; // power(lo) < target (or lo = 0)
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        if power_of(&laws, mid, alpha)? >= target {
+        if power(mid)? >= target {
             hi = mid;
         } else {
             lo = mid;
