@@ -2,7 +2,7 @@
 //! a fully PD layer makes every later layer PD, invariance to permuting the
 //! data, and soundness of PD under real gradient training (MSE, GD /
 //! mini-batch SGD / momentum / Adam, with a minimal backprop written here).
-// spec: THM-PD-IMPLIES-DEAD, THM-PD-SOUND, DEF-PD, DEF-DEAD, DEF-TD, ALG-CENSUS-FAST
+// spec: ALG-CENSUS, THM-PD-IMPLIES-DEAD, THM-PD-SOUND, DEF-PD, DEF-DEAD, DEF-TD
 
 use nalgebra::{DMatrix, DVector};
 use proptest::prelude::*;

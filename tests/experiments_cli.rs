@@ -1,5 +1,5 @@
 //! `trainability reproduce` end to end on a tiny sweep, and its refusals.
-// spec: FMT-REPRODUCE
+// spec: FMT-REPRODUCE, FMT-TRAIN-CMD
 
 use assert_cmd::Command;
 
@@ -82,5 +82,62 @@ fn reproduce_refuses_bad_arguments() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.starts_with("error:"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn train_reports_census_at_every_step() {
+    let o = Command::cargo_bin("trainability")
+        .unwrap()
+        .args([
+            "train", "--widths", "2,2,2,2", "--steps", "200", "--seed", "3", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let steps = v["outcome"]["steps"].as_u64().unwrap();
+    assert_eq!(v["censuses"].as_u64().unwrap(), steps + 1);
+    assert_eq!(v["pd_violations"].as_array().unwrap().len(), 0);
+    assert_eq!(v["initial"].as_array().unwrap().len(), 4);
+    // Zero biases on symmetric data: U = T exactly (THM-SUCCESS-U).
+    assert_eq!(v["trainability"], v["bound_u"]);
+    let t = Command::cargo_bin("trainability")
+        .unwrap()
+        .args([
+            "train", "--widths", "3,3", "--task", "ridge-2d", "--bias", "normal:1", "--steps", "50",
+        ])
+        .output()
+        .unwrap();
+    assert!(t.status.success());
+    let s = String::from_utf8_lossy(&t.stdout);
+    assert!(
+        s.contains("provable success bound U") && s.contains("left PD"),
+        "{s}"
+    );
+}
+
+#[test]
+fn train_refuses_bad_arguments() {
+    for args in [
+        vec!["--widths", "2,0"],
+        vec!["--widths", "2", "--task", "sin"],
+        vec!["--widths", "2", "--lr", "-1"],
+        vec!["--widths", "2", "--points", "20"],
+        vec!["--widths", "2", "--optimizer", "sgd"],
+        vec!["--widths", "2", "--tol", "nan"],
+        vec!["--widths", "4096,4096,4096", "--steps", "1000000"],
+    ] {
+        let o = Command::cargo_bin("trainability")
+            .unwrap()
+            .arg("train")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("error"),
+            "{args:?}"
+        );
     }
 }

@@ -144,6 +144,24 @@ fn refuses_zero_samples_and_absurd_sizes() {
     .unwrap_err();
     assert!(matches!(e, Error::TooCostly(_)), "{e}");
     assert!(e.to_string().contains("reduce --samples"));
+    // tiny networks but absurdly many samples: the per-sample overhead counts
+    let tiny = Architecture::new(2, vec![1], 1).unwrap();
+    let e = run(
+        &McConfig {
+            arch: tiny.clone(),
+            scheme,
+            samples: 1 << 40,
+            seed: 1,
+        },
+        &data,
+        false,
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::TooCostly(_)), "{e}");
+    // and reasonable runs are accepted by the estimate
+    relu_trainability::montecarlo::cost::check(&tiny, 10, 10_000_000).unwrap();
+    let bench = Architecture::new(2, vec![32; 10], 1).unwrap();
+    relu_trainability::montecarlo::cost::check(&bench, 256, 1_000_000).unwrap();
     let e = run(
         &McConfig {
             arch,

@@ -169,6 +169,11 @@ fn nonpd_histograms_fit_the_exact_law() {
             );
         }
         assert!(agr.born_dead_probability.is_some());
+        // Layer 1 with >= 2 distinct points: a non-PD neuron is positive
+        // somewhere and w != 0 a.s., so its outputs differ: active = non-PD.
+        if c.data.distinct_count() >= 2 {
+            assert_eq!(res.active[0], res.non_pd[0], "{}", c.name);
+        }
     }
 }
 

@@ -270,3 +270,47 @@ fn bad_input_exits_2_with_a_clear_message() {
         "too costly",
     );
 }
+
+#[test]
+fn file_data_through_the_cli() {
+    // CSV with a header and a bare .npy path (1-D, float32), same points.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("x.csv");
+    std::fs::write(&csv, "x\n-1\n0.5\n2\n").unwrap();
+    let mut h = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }".to_string();
+    while (10 + h.len() + 1) % 64 != 0 {
+        h.push(' ');
+    }
+    h.push('\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend((h.len() as u16).to_le_bytes());
+    bytes.extend(h.as_bytes());
+    for v in [-1.0f32, 0.5, 2.0] {
+        bytes.extend(v.to_le_bytes());
+    }
+    let npy = dir.path().join("x.npy");
+    std::fs::write(&npy, bytes).unwrap();
+    let run = |data: String| {
+        json(&[
+            "--input-dim",
+            "1",
+            "--widths",
+            "4,4",
+            "--data",
+            &data,
+            "--samples",
+            "500",
+            "--seed",
+            "3",
+            "--format",
+            "json",
+        ])
+    };
+    let a = run(format!("csv:{}", csv.display()));
+    let b = run(npy.display().to_string());
+    assert_eq!(a["layers"], b["layers"]);
+    assert_eq!(a["data"]["points"], 3);
+    // points of both signs, zero bias: q1 = 0 (THM-Q1-ZERO-1D), every layer-1 neuron non-PD
+    assert_eq!(a["q1"]["value"], 0.0);
+    assert_eq!(a["layers"][0]["nonpd_histogram"][4], 500);
+}

@@ -13,6 +13,7 @@ pub mod init_cmd;
 pub mod reproduce_cmd;
 pub mod search_cmd;
 pub mod simulate_cmd;
+pub mod train_cmd;
 pub mod vectors_cmd;
 
 /// Exact theory, simulation and test oracle for dead neurons and
@@ -49,6 +50,8 @@ pub enum Command {
     Vectors(vectors_cmd::VectorsArgs),
     /// Run the paper's experiments (training, success rates, plots).
     Reproduce(reproduce_cmd::ReproduceArgs),
+    /// Train one network on a built-in task with a census at every step.
+    Train(train_cmd::TrainArgs),
 }
 
 /// Runs a parsed command; returns the process exit status.
@@ -65,6 +68,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Check(a) => check_cmd::run(&a),
         Command::Vectors(a) => vectors_cmd::run(&a),
         Command::Reproduce(a) => reproduce_cmd::run(&a),
+        Command::Train(a) => train_cmd::run(&a),
     }
 }
 

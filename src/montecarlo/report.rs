@@ -17,7 +17,7 @@ pub fn simulate_json(
 ) -> Value {
     let bias = match cfg.scheme {
         InitScheme::Random { bias, .. } => bias.name(),
-        _ => "scheme".into(),
+        _ => "set by the scheme".into(),
     };
     let layers: Vec<Value> = (0..res.widths.len())
         .map(|l| {
