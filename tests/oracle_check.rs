@@ -149,6 +149,22 @@ fn active_kind_is_one_sided() {
     );
 }
 
+/// Degenerate components are reported: with q1 = 0 the first layer is a
+/// point mass (K_1 = N_1), and with 3 samples every law pools into one cell.
+#[test]
+fn degenerate_components_are_reported() {
+    let s = spec(&[3, 3], BiasMode::Zero, "0");
+    let r = check_samples(&s, &draw(&s, 2000, 9), Kind::NonPd, 1e-3).unwrap();
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(r.warnings[0].contains("marginal test of layer 1"));
+    let r = check_samples(&s, &draw(&s, 3, 9), Kind::NonPd, 1e-3).unwrap();
+    assert_eq!(r.warnings.len(), r.tests.len());
+    assert!(!r.reject);
+    // an impossible count still rejects: K_1 < N_1 when q1 = 0
+    let r = check_samples(&s, &[vec![2, 2]], Kind::NonPd, 1e-3).unwrap();
+    assert!(r.reject && r.overall_p_value == 0.0);
+}
+
 #[test]
 fn bad_input() {
     let s = spec(&[3, 3], BiasMode::Zero, "1/2");

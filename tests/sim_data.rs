@@ -210,3 +210,30 @@ fn npy_bad_input() {
         Error::Io { .. }
     ));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+
+    /// Any finite matrix written as CSV (shortest round-trip f64 text, with
+    /// or without a header, optional spaces) reads back exactly.
+    #[test]
+    fn csv_round_trip(
+        rows in proptest::collection::vec(proptest::collection::vec(proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO, 3), 1..20),
+        header in proptest::bool::ANY,
+        spaces in proptest::bool::ANY,
+    ) {
+        let sep = if spaces { ", " } else { "," };
+        let mut text = if header { "a,b,c\n".to_string() } else { String::new() };
+        for r in &rows {
+            text += &r.iter().map(|v| format!("{v}")).collect::<Vec<_>>().join(sep);
+            text += "\n";
+        }
+        let d = parse_csv(&text, "t").unwrap();
+        proptest::prop_assert_eq!(d.len(), rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            for (j, v) in r.iter().enumerate() {
+                proptest::prop_assert_eq!(d.points()[(i, j)].to_bits(), v.to_bits());
+            }
+        }
+    }
+}

@@ -122,4 +122,12 @@ fn print_table(r: &CheckReport) {
             "ACCEPT (no evidence against the law)"
         }
     );
+    for w in &r.warnings {
+        println!("note: {w}");
+    }
+    if !r.reject && r.kind == Kind::NonPd {
+        println!(
+            "(how many samples detect what: trainability check --power with the same network)"
+        );
+    }
 }

@@ -66,6 +66,10 @@ pub struct CheckReport {
     pub overall_p_value: f64,
     /// overall_p_value < alpha.
     pub reject: bool,
+    /// Components that cannot reject with these samples: a chi-square test
+    /// whose law pooled into one cell (dof 0; too few samples or a point
+    /// mass), so only an impossible count could reject it.
+    pub warnings: Vec<String>,
 }
 
 fn histogram(values: impl Iterator<Item = usize>, cells: usize) -> Vec<u64> {
@@ -168,6 +172,19 @@ pub fn check_samples(
             tests.push(component("transition", l + 2, chi_square_gof(&h, &law)?));
         }
     }
+    let warnings = tests
+        .iter()
+        .filter(|t| t.dof == Some(0))
+        .map(|t| {
+            format!(
+                "{} test of layer {}: every cell pooled into one ({} samples; a point-mass law or too few samples), \
+                 so it only detects impossible counts",
+                t.test,
+                t.layer,
+                samples.len()
+            )
+        })
+        .collect();
     let m = tests.len() as f64;
     let min_p = tests.iter().map(|t| t.p_value).fold(1.0f64, f64::min);
     let overall_p_value = (m * min_p).min(1.0);
@@ -179,5 +196,6 @@ pub fn check_samples(
         tests,
         overall_p_value,
         reject: overall_p_value < alpha,
+        warnings,
     })
 }
