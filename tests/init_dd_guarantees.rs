@@ -431,3 +431,35 @@ fn shared_peel_direction_is_better_conditioned_than_independent() {
         }
     }
 }
+
+/// Extreme magnitudes in f64: 1e250 and 1e-250 (squares would overflow or
+/// underflow; every RMS and norm is computed with scaling).
+// spec: THM-DD-ACTIVE, THM-DD-SCALE
+#[test]
+fn extreme_magnitudes_work_in_f64() {
+    for scale in [1e250, 1e-250] {
+        let base = make(Shape::Gaussian, 20, 3, 4);
+        let data = Dataset::new(base.points() * scale).unwrap();
+        let r = initialize_detailed(
+            &arch(3, &[25, 6, 25]),
+            &data,
+            &mut rng(4),
+            &DdOptions::default(),
+        )
+        .unwrap();
+        let c = census(&r.network, &data).unwrap();
+        assert!(c.layers.iter().all(|l| l.dead() == 0), "{scale:e}");
+        assert!(
+            r.layers[0].peeled == 19 && r.layers[2].peeled > 0,
+            "{:?}",
+            r.layers
+        );
+        let worst = scale_ratios(&r.network, &data)
+            .unwrap()
+            .iter()
+            .flatten()
+            .map(|x| (x - 1.0).abs())
+            .fold(0.0, f64::max);
+        assert!(worst <= 1e-9, "{scale:e}: {worst:e}");
+    }
+}

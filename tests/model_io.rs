@@ -263,3 +263,57 @@ fn malformed_files_give_clear_errors() {
     ]);
     assert!(err(&b).contains("non-finite"), "{}", err(&b));
 }
+
+/// Beyond the guarantee (which is for f64 evaluation of the stored values):
+/// evaluating the f32 file entirely in f32 arithmetic, as PyTorch would
+/// (inputs rounded to f32, f32 dot products), still leaves every neuron
+/// active on well-spread data, because every threshold sits a margin of at
+/// least a few f32 roundoffs away from the projections that decide it.
+// spec: FMT-SAFETENSORS, THM-DD-ACTIVE
+#[test]
+fn f32_file_evaluated_in_f32_arithmetic_keeps_neurons_active() {
+    for seed in 0..10u64 {
+        let data = make(Shape::Gaussian, 40, 5, seed);
+        let arch = Architecture::new(5, vec![64, 16, 64, 64], 1).unwrap();
+        let opts = DdOptions {
+            storage: Storage::F32,
+            ..Default::default()
+        };
+        let net =
+            initialize_with(&arch, &data, &mut ChaCha8Rng::seed_from_u64(seed), &opts).unwrap();
+        let net =
+            from_safetensors_bytes(&to_safetensors_bytes(&net, Storage::F32).unwrap()).unwrap();
+        let mut a: Vec<Vec<f32>> = data
+            .points()
+            .row_iter()
+            .map(|r| r.iter().map(|&v| v as f32).collect())
+            .collect();
+        for (l, layer) in net.hidden().iter().enumerate() {
+            let w: Vec<Vec<f32>> = layer
+                .weight
+                .row_iter()
+                .map(|r| r.iter().map(|&v| v as f32).collect())
+                .collect();
+            let next: Vec<Vec<f32>> = a
+                .iter()
+                .map(|x| {
+                    w.iter()
+                        .zip(layer.bias.iter())
+                        .map(|(wr, &b)| {
+                            (wr.iter().zip(x).map(|(p, q)| p * q).sum::<f32>() + b as f32).max(0.0)
+                        })
+                        .collect()
+                })
+                .collect();
+            for j in 0..layer.width() {
+                let first = next[0][j];
+                assert!(
+                    next.iter().any(|r| r[j] != first),
+                    "seed {seed}: layer {} neuron {j} dead in f32",
+                    l + 1
+                );
+            }
+            a = next;
+        }
+    }
+}

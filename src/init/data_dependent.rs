@@ -17,6 +17,9 @@
 //! guarantees hold for the stored network, and the result is verified with
 //! the real census before it is returned.
 
+// `!(a > b)` is deliberate: it is true when a comparison involves NaN.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 use super::random::{sample_layer_into, Architecture, BiasInit, InitScheme, WeightInit};
 use crate::census::census;
 use crate::error::{Error, Result};
@@ -583,7 +586,11 @@ fn build_layer(
     }
     let ctx = Ctx {
         a,
-        row_norm: a.row_iter().map(|r| r.norm()).collect(),
+        // Scaled (no overflow of |a|^2 for entries up to ~1e300).
+        row_norm: a
+            .row_iter()
+            .map(|r| rms(r.iter().copied()) * (r.len() as f64).sqrt())
+            .collect(),
         target: target_rms(a),
         g,
         opts,

@@ -228,7 +228,7 @@ fn tensor(st: &SafeTensors, name: &str) -> Result<(Vec<usize>, Vec<f64>)> {
             format!("{name}: data size does not match shape {shape:?}"),
         ));
     }
-    if shape.iter().any(|&s| s == 0) {
+    if shape.contains(&0) {
         return Err(Error::format(
             WHAT,
             format!("{name} has an empty dimension {shape:?}"),
