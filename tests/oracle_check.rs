@@ -163,6 +163,13 @@ fn degenerate_components_are_reported() {
     // an impossible count still rejects: K_1 < N_1 when q1 = 0
     let r = check_samples(&s, &[vec![2, 2]], Kind::NonPd, 1e-3).unwrap();
     assert!(r.reject && r.overall_p_value == 0.0);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("probability 0") && w.contains("--q1")),
+        "{:?}",
+        r.warnings
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::exact::ChainSpec;
 use crate::stats::dominance::one_sided_dominance;
 use crate::stats::gof::{chi_square_gof, GofResult};
+use num_traits::Zero;
 use serde::Serialize;
 
 /// What the sampled counts are.
@@ -172,19 +173,29 @@ pub fn check_samples(
             tests.push(component("transition", l + 2, chi_square_gof(&h, &law)?));
         }
     }
-    let warnings = tests
-        .iter()
-        .filter(|t| t.dof == Some(0))
-        .map(|t| {
-            format!(
-                "{} test of layer {}: every cell pooled into one ({} samples; a point-mass law or too few samples), \
-                 so it only detects impossible counts",
+    let hint = if spec.q1.is_zero() {
+        " (the default --q1 0 means every first-layer neuron is non-PD, K_1 = N_1)"
+    } else {
+        ""
+    };
+    let mut warnings: Vec<String> = Vec::new();
+    for t in &tests {
+        if t.p_value == 0.0 {
+            warnings.push(format!(
+                "{} test of layer {}: some sampled count has probability 0 under the claimed law{hint}; \
+                 check --q1, --bias and --widths",
+                t.test, t.layer
+            ));
+        } else if t.dof == Some(0) {
+            warnings.push(format!(
+                "{} test of layer {}: every cell pooled into one ({} samples; a point-mass law or too few \
+                 samples), so it only detects impossible counts",
                 t.test,
                 t.layer,
                 samples.len()
-            )
-        })
-        .collect();
+            ));
+        }
+    }
     let m = tests.len() as f64;
     let min_p = tests.iter().map(|t| t.p_value).fold(1.0f64, f64::min);
     let overall_p_value = (m * min_p).min(1.0);
