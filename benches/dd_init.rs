@@ -22,7 +22,10 @@ fn bench(c: &mut Criterion) {
         let data = load_data(src, d, &mut sample_rng(1, u64::MAX)).unwrap();
         let arch = Architecture::new(d, hidden, 1).unwrap();
         for storage in [Storage::F64, Storage::F32] {
-            let opts = DdOptions { storage, ..Default::default() };
+            let opts = DdOptions {
+                storage,
+                ..Default::default()
+            };
             g.bench_function(format!("{name}_{}", storage.name()), |b| {
                 let mut i = 0;
                 b.iter(|| {
