@@ -4,10 +4,11 @@
 //! Module map (one concern each; spec IDs refer to `spec/`):
 //! - [`exact`]: exact law of non-PD counts, born-dead probability,
 //!   trainability, width/depth search, q1 closed forms, f64 path.
-//! - [`sim`]: f64 networks, data sets, random initializers, forward pass.
+//! - [`sim`]: f64 networks, data sets, forward pass.
 //! - [`census`]: active / tentatively dead / permanently dead neurons.
 //! - [`montecarlo`]: many random networks, histograms, agreement with theory.
-//! - [`init`]: the data-dependent initializer.
+//! - [`init`]: random initializers (He, Glorot, LeCun, RAI, ...) and the
+//!   data-dependent initializer.
 //! - [`train`]: gradient descent and Adam, experiments.
 //! - [`stats`]: goodness of fit, binomial intervals and tests.
 //! - [`io`]: CSV / npy data, safetensors models, JSON.
