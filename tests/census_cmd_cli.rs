@@ -324,3 +324,69 @@ fn bad_models_and_data_exit_2_with_a_clear_message() {
     );
     assert!(!out.exists(), "no file is written on error");
 }
+
+/// f32 storage of near-duplicate points (1e-9 apart): the rank construction
+/// cannot separate them in f32 and says so; --no-rank still gives a model
+/// with every neuron active (THM-DD-ACTIVE does not need the rank part).
+// spec: THM-DD-ACTIVE, THM-DD-RANK
+#[test]
+fn no_rank_flag_builds_f32_models_on_near_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("near.csv");
+    let rows: String = (0..12)
+        .map(|i| {
+            let x = (i / 2) as f64 * 0.3 + 0.1;
+            format!("{},{}\n", x + (i % 2) as f64 * 1e-9, 1.0 - x)
+        })
+        .collect();
+    std::fs::write(&data, rows).unwrap();
+    let out = dir.path().join("m.safetensors");
+    let init = |extra: &[&str]| {
+        let mut c = bin();
+        c.args([
+            "init",
+            "--input-dim",
+            "2",
+            "--widths",
+            "16,16",
+            "--seed",
+            "1",
+            "--out",
+        ])
+        .arg(&out)
+        .arg("--data")
+        .arg(&data)
+        .args(extra);
+        c
+    };
+    fails_with(&mut init(&[]), "--no-rank");
+    init(&["--no-rank"]).assert().success();
+    let v = json_out(
+        bin()
+            .args(["census", "--model"])
+            .arg(&out)
+            .arg("--data")
+            .arg(&data)
+            .args(["--format", "json"]),
+    );
+    for l in v["layers"].as_array().unwrap() {
+        assert_eq!(l["active"], 16, "{v}");
+    }
+    init(&["--dtype", "f64"]).assert().success();
+    fails_with(
+        bin()
+            .args([
+                "init",
+                "--init",
+                "he-normal",
+                "--no-rank",
+                "--input-dim",
+                "2",
+                "--widths",
+                "4",
+                "--out",
+            ])
+            .arg(&out),
+        "data-dependent only",
+    );
+}

@@ -46,11 +46,21 @@ pub struct InitArgs {
     /// Stored precision: f32 (PyTorch default) or f64.
     #[arg(long, default_value = "f32")]
     pub dtype: String,
+    /// Data-dependent only: skip the rank construction (THM-DD-RANK) and
+    /// build every neuron as a cut (still every neuron active). Useful in
+    /// f32 when points are closer than f32 resolution.
+    #[arg(long)]
+    pub no_rank: bool,
 }
 
 /// Runs `init`: builds the network, writes it, prints a census summary.
 pub fn run(a: &InitArgs) -> Result<i32> {
     let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
+    if a.no_rank && scheme != InitScheme::DataDependent {
+        return Err(Error::input(
+            "--no-rank applies to --init data-dependent only",
+        ));
+    }
     let storage: Storage = a.dtype.parse()?;
     let arch = Architecture::new(a.input_dim, a.widths.clone(), a.output_dim)?;
     let data = match &a.data {
@@ -71,6 +81,7 @@ pub fn run(a: &InitArgs) -> Result<i32> {
         (InitScheme::DataDependent, Some(d)) => {
             let opts = DdOptions {
                 storage,
+                peel: !a.no_rank,
                 ..Default::default()
             };
             let r = initialize_detailed(&arch, d, &mut rng, &opts)?;

@@ -628,7 +628,7 @@ fn place(ctx: &Ctx, width: usize, peeled: usize, rng: &mut ChaCha8Rng) -> Result
     let (a, opts, distinct) = (ctx.a, ctx.opts, ctx.g.reps.len());
     let fail = |what: &str| {
         let advice = match opts.storage {
-            Storage::F32 => "store the model in f64 (--dtype f64), or rescale the data or remove near-duplicate points",
+            Storage::F32 => "store the model in f64 (--dtype f64), or rescale the data or remove near-duplicate points, or skip the rank construction (--no-rank)",
             Storage::F64 => "rescale the data or remove near-duplicate points",
         };
         Error::Numerical(format!(
