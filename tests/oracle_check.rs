@@ -325,3 +325,57 @@ fn active_power_is_achieved() {
         );
     }
 }
+
+/// The exact power of the active check equals brute force: for a one-layer
+/// net of width 3 (claimed q1 = 1/2, counts from q1 = 1/4), summing the
+/// multinomial probability of every histogram of n = 25 counts on which
+/// `check_samples` itself rejects gives `active_power` (1e-12), which is
+/// above the single-threshold bound.
+#[test]
+fn active_power_equals_brute_force() {
+    use relu_trainability::oracle::power_active::{active_power, active_power_threshold_bound};
+    use statrs::function::factorial::ln_factorial;
+    let h0 = spec(&[3], BiasMode::Zero, "1/2");
+    let alt = spec(&[3], BiasMode::Zero, "1/4");
+    let p1: Vec<f64> = (0..=3u64)
+        .map(|k| {
+            let c = [1.0, 3.0, 3.0, 1.0][k as usize];
+            c * 0.25f64.powi(3 - k as i32) * 0.75f64.powi(k as i32)
+        })
+        .collect();
+    let n = 25u64;
+    for alpha in [0.05, 1e-3] {
+        let mut brute = 0.0;
+        for a in 0..=n {
+            for b in 0..=n - a {
+                for c in 0..=n - a - b {
+                    let d = n - a - b - c;
+                    let h = [a, b, c, d];
+                    let rows: Vec<Vec<usize>> = h
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(k, &cnt)| std::iter::repeat(vec![k]).take(cnt as usize))
+                        .collect();
+                    if check_samples(&h0, &rows, Kind::Active, alpha)
+                        .unwrap()
+                        .reject
+                    {
+                        let lp = ln_factorial(n)
+                            + h.iter()
+                                .zip(&p1)
+                                .map(|(&x, p)| x as f64 * p.ln() - ln_factorial(x))
+                                .sum::<f64>();
+                        brute += lp.exp();
+                    }
+                }
+            }
+        }
+        let dp = active_power(&h0, &alt, n, alpha).unwrap();
+        let bound = active_power_threshold_bound(&h0, &alt, n, alpha).unwrap();
+        eprintln!(
+            "alpha {alpha}: brute force {brute}, exact program {dp}, threshold bound {bound}"
+        );
+        assert!((dp - brute).abs() < 1e-12, "{dp} vs {brute}");
+        assert!(bound <= dp + 1e-15);
+    }
+}
