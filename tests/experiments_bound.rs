@@ -44,13 +44,13 @@ fn u_by_flag_chain(spec: &ChainSpec) -> BigRational {
         for (p, st) in dist.iter().enumerate().skip(1) {
             let dead = BigRational::new(BigInt::one(), BigInt::one() << (p + beta));
             let t = binomial_law(n, &(BigRational::one() - dead));
-            for f in 0..2 {
-                if st[f].is_zero() {
+            for (f, mass) in st.iter().enumerate() {
+                if mass.is_zero() {
                     continue;
                 }
                 for (k, tk) in t.iter().enumerate().skip(1) {
                     let nf = (f == 1 || k >= 2) as usize;
-                    next[k][nf] += &st[f] * tk;
+                    next[k][nf] += mass * tk;
                 }
             }
         }

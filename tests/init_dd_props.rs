@@ -158,7 +158,7 @@ fn quickcheck_no_dead_neuron() {
     }
     QuickCheck::new()
         .tests(256)
-        .gen(Gen::new(64))
+        .rng(Gen::new(64))
         .quickcheck(prop as fn(Case) -> TestResult);
 }
 

@@ -100,8 +100,8 @@ fn equals_reference_census_per_sample() {
     assert_eq!(res.non_pd, non_pd);
     assert_eq!(res.active, active);
     assert_eq!(res.born_dead_count, born_dead);
-    for l in 0..3 {
-        let expect = dead[l] as f64 / (samples as f64 * arch.hidden[l] as f64);
+    for (l, &d) in dead.iter().enumerate() {
+        let expect = d as f64 / (samples as f64 * arch.hidden[l] as f64);
         assert!((res.dead_fraction(l) - expect).abs() < 1e-12);
     }
     // sample_rng is seed_from_u64 then set_stream (the documented recipe)

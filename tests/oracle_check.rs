@@ -354,7 +354,7 @@ fn active_power_equals_brute_force() {
                     let rows: Vec<Vec<usize>> = h
                         .iter()
                         .enumerate()
-                        .flat_map(|(k, &cnt)| std::iter::repeat(vec![k]).take(cnt as usize))
+                        .flat_map(|(k, &cnt)| std::iter::repeat_n(vec![k], cnt as usize))
                         .collect();
                     if check_samples(&h0, &rows, Kind::Active, alpha)
                         .unwrap()

@@ -278,7 +278,7 @@ fn file_data_through_the_cli() {
     let csv = dir.path().join("x.csv");
     std::fs::write(&csv, "x\n-1\n0.5\n2\n").unwrap();
     let mut h = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }".to_string();
-    while (10 + h.len() + 1) % 64 != 0 {
+    while !(10 + h.len() + 1).is_multiple_of(64) {
         h.push(' ');
     }
     h.push('\n');

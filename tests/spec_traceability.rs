@@ -83,13 +83,10 @@ fn cited(dir: &str, test_only: bool) -> Vec<(String, PathBuf)> {
                     if tok.is_empty() {
                         continue;
                     }
-                    if is_id(tok) {
-                        out.push((tok.to_string(), f.clone()));
-                    } else if test_only {
-                        break;
-                    } else {
+                    if !is_id(tok) {
                         break;
                     }
+                    out.push((tok.to_string(), f.clone()));
                 }
             }
         }

@@ -57,7 +57,7 @@ impl FloatDist {
             .probs
             .iter()
             .skip(floor)
-            .fold(Xf64::ZERO, |a, &x| a.add(x));
+            .fold(Xf64::ZERO, |a, &x| a.plus(x));
         (s, self.roundings + 2 * self.probs.len() as u64)
     }
 }
@@ -70,12 +70,12 @@ fn binomial_law(n: usize, alive: Xf64, dead: Xf64) -> Vec<Xf64> {
     // dead^(n-k) for all k, built from k = n downwards
     let mut d_pows = vec![Xf64::ONE; n + 1];
     for k in (0..n).rev() {
-        d_pows[k] = d_pows[k + 1].mul(dead);
+        d_pows[k] = d_pows[k + 1].times(dead);
     }
     for (k, dp) in d_pows.iter().enumerate() {
-        out.push(c.mul(a_pow).mul(*dp));
+        out.push(c.times(a_pow).times(*dp));
         c = c.mul_f64((n - k) as f64).div_f64((k + 1) as f64);
-        a_pow = a_pow.mul(alive);
+        a_pow = a_pow.times(alive);
     }
     out
 }
@@ -122,8 +122,8 @@ pub fn step(prev: &FloatDist, n: usize, beta: usize, floor: usize) -> FloatDist 
                 let mut a_pow = Xf64::ONE;
                 for (k, slot) in part.iter_mut().enumerate() {
                     let t = Xf64::mul3_pow2(binom[k], a_pow, mass, -s * (n - k) as i64);
-                    *slot = slot.add(t);
-                    a_pow = a_pow.mul(alive);
+                    *slot = slot.plus(t);
+                    a_pow = a_pow.times(alive);
                 }
             }
             part
@@ -131,7 +131,7 @@ pub fn step(prev: &FloatDist, n: usize, beta: usize, floor: usize) -> FloatDist 
         .collect();
     for part in &partials {
         for (a, x) in acc.iter_mut().zip(part) {
-            *a = a.add(*x);
+            *a = a.plus(*x);
         }
     }
     acc.iter_mut().take(floor).for_each(|x| *x = Xf64::ZERO);

@@ -17,7 +17,7 @@ pub fn exact_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Valu
     cost::check_exact(spec)?;
     let est = cost::estimate(spec);
     // two decimal strings of ~0.30103 digits per bit per entry
-    if est.bytes_all_layers * 8.0 * 0.30103 * 2.0 > MAX_OUTPUT_BYTES {
+    if est.bytes_all_layers * 8.0 * std::f64::consts::LOG10_2 * 2.0 > MAX_OUTPUT_BYTES {
         return Err(Error::TooCostly(format!(
             "the exact distributions of widths {:?} would print as more than 256 MiB of digits; \
              use `trainability approx` for f64 values with an error bound, or fewer/narrower layers",

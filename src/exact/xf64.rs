@@ -76,7 +76,7 @@ impl Xf64 {
     }
 
     /// Product (one rounding).
-    pub fn mul(self, o: Xf64) -> Xf64 {
+    pub fn times(self, o: Xf64) -> Xf64 {
         Xf64::norm(self.m * o.m, self.e + o.e)
     }
 
@@ -100,7 +100,7 @@ impl Xf64 {
 
     /// Product by a plain f64 (one rounding).
     pub fn mul_f64(self, x: f64) -> Xf64 {
-        self.mul(Xf64::from_f64(x))
+        self.times(Xf64::from_f64(x))
     }
 
     /// Quotient by a positive plain f64 (one rounding).
@@ -111,7 +111,7 @@ impl Xf64 {
 
     /// Sum of two nonnegative numbers: one rounding of the sum, plus an
     /// alignment error far below u * sum (counted as a second rounding).
-    pub fn add(self, o: Xf64) -> Xf64 {
+    pub fn plus(self, o: Xf64) -> Xf64 {
         if self.m == 0.0 {
             return o;
         }
