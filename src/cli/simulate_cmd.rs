@@ -46,11 +46,6 @@ pub fn run(a: &SimulateArgs) -> Result<i32> {
         return Err(Error::input("--samples must be at least 1"));
     }
     let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
-    if scheme == InitScheme::DataDependent {
-        return Err(Error::input(
-            "simulate samples random networks; --init data-dependent is not random (use `trainability init`)",
-        ));
-    }
     let arch = Architecture::new(a.input_dim, a.widths.clone(), 1)?;
     let data = load_data(&a.data, a.input_dim, &mut sample_rng(a.seed, u64::MAX))?;
     let cfg = McConfig {

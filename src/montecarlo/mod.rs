@@ -22,7 +22,8 @@ use rayon::prelude::*;
 pub struct McConfig {
     /// Network shape.
     pub arch: Architecture,
-    /// A random scheme (not data-dependent).
+    /// Initialization scheme: random (fast census path) or data-dependent
+    /// (built with `init::data_dependent` and counted by `census`).
     pub scheme: InitScheme,
     /// Number of independent networks (>= 1).
     pub samples: u64,
@@ -145,6 +146,9 @@ pub fn run(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
         return Err(Error::input("--samples must be at least 1"));
     }
     cost::check(&cfg.arch, data.len(), cfg.samples)?;
+    if cfg.scheme == InitScheme::DataDependent {
+        return run_data_dependent(cfg, data, progress);
+    }
     // Validate once (scheme, dimensions) before spawning work.
     Workspace::new(&cfg.scheme, &cfg.arch, data)?;
     let bar = progress::Progress::new(cfg.samples, progress);
@@ -163,6 +167,44 @@ pub fn run(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
                 Ok(r)
             },
         )
+        .try_reduce(
+            || McResult::zeros(&cfg.arch.hidden, 0, cfg.seed),
+            |a, b| Ok(a.merge(b)),
+        )?;
+    bar.finish();
+    Ok(McResult {
+        samples: cfg.samples,
+        ..res
+    })
+}
+
+/// Monte Carlo of the data-dependent initializer: sample i is
+/// `init::data_dependent::initialize` with [`sample_rng`]`(seed, i)`, counted
+/// by the reference `census` (the construction depends on the data, so the
+/// fast sign-based path does not apply). Same determinism as [`run`].
+fn run_data_dependent(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
+    let bar = progress::Progress::new(cfg.samples, progress);
+    let chunks = cfg.samples.div_ceil(CHUNK);
+    let res = (0..chunks)
+        .into_par_iter()
+        .map(|c| -> Result<McResult> {
+            let mut r = McResult::zeros(&cfg.arch.hidden, 0, cfg.seed);
+            let end = ((c + 1) * CHUNK).min(cfg.samples);
+            for i in c * CHUNK..end {
+                let net = crate::init::data_dependent::initialize(
+                    &cfg.arch,
+                    data,
+                    &mut sample_rng(cfg.seed, i),
+                )?;
+                let census = crate::census::census(&net, data)?;
+                r.add(&SampleCounts {
+                    non_pd: census.layers.iter().map(|l| l.non_pd()).collect(),
+                    active: census.layers.iter().map(|l| l.active()).collect(),
+                });
+            }
+            bar.inc(end - c * CHUNK);
+            Ok(r)
+        })
         .try_reduce(
             || McResult::zeros(&cfg.arch.hidden, 0, cfg.seed),
             |a, b| Ok(a.merge(b)),
