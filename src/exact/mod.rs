@@ -31,6 +31,29 @@ pub fn exact_law(spec: &ChainSpec) -> Result<ExactLaw> {
     Ok(dyadic_chain::law(spec, None))
 }
 
+/// Above this estimated time (ALG-COST) [`marginals_f64`] uses the f64 path
+/// instead of rounding the exact law: its relative error (BOUND-F64) is far
+/// below what any sample size can resolve.
+pub const MARGINALS_EXACT_SECONDS: f64 = 0.2;
+
+/// The marginal laws of K_1..K_{L-1} as f64, for statistical tests: exact
+/// rationals rounded once when that is cheap (ALG-COST), otherwise the
+/// scaled f64 path with its proven relative error bound (BOUND-F64).
+pub fn marginals_f64(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
+    if cost::estimate(spec).seconds <= MARGINALS_EXACT_SECONDS {
+        let law = exact_law(spec)?;
+        return Ok(law
+            .layers
+            .iter()
+            .map(|d| d.iter().map(crate::rational::to_f64).collect())
+            .collect());
+    }
+    Ok(float_chain::law(spec, None)
+        .iter()
+        .map(|d| d.probs.iter().map(|x| x.to_f64()).collect())
+        .collect())
+}
+
 /// Exact trainability T(n*) = P(K_l >= n*_l for every l) (DEF-TRAINABILITY).
 pub fn trainability(spec: &ChainSpec, min_widths: &[usize]) -> Result<BigRational> {
     spec.check_min_widths(min_widths)?;

@@ -10,7 +10,7 @@
 
 use super::McResult;
 use crate::error::{Error, Result};
-use crate::exact::{self, float_chain, q1, BiasMode, ChainSpec};
+use crate::exact::{q1, BiasMode, ChainSpec};
 use crate::init::{BiasInit, InitScheme};
 use crate::oracle::laws::transition_pmf;
 use crate::rational::{from_f64_exact, to_f64};
@@ -234,22 +234,8 @@ pub fn gap_q1_2d(data: &Dataset) -> f64 {
     ((gap - std::f64::consts::PI).max(0.0) / tau).min(0.5)
 }
 
-/// The marginal laws of K_1..K_{L-1} as f64 (exact engine, or the scaled
-/// f64 engine with its proven error bound when the exact one is too costly).
-pub fn law_f64(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
-    match exact::exact_law(spec) {
-        Ok(law) => Ok(law
-            .layers
-            .iter()
-            .map(|d| d.iter().map(to_f64).collect())
-            .collect()),
-        Err(Error::TooCostly(_)) => Ok(float_chain::law(spec, None)
-            .iter()
-            .map(|d| d.probs.iter().map(|x| x.to_f64()).collect())
-            .collect()),
-        Err(e) => Err(e),
-    }
-}
+/// The marginal laws of K_1..K_{L-1} as f64 (see [`exact::marginals_f64`]).
+pub use crate::exact::marginals_f64 as law_f64;
 
 /// Compares a run with the theory.
 pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<Agreement> {

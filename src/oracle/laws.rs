@@ -4,33 +4,14 @@
 //! layers (K_{l-1}, K_l).
 
 use crate::error::{Error, Result};
-use crate::exact::{self, cost, float_chain, ChainSpec};
-use crate::rational::to_f64;
+use crate::exact::{self, ChainSpec};
 use statrs::function::factorial::ln_binomial;
 
 /// Largest number of cells of all pair laws together.
 pub const MAX_PAIR_CELLS: usize = 20_000_000;
 
-/// Above this estimated time (ALG-COST) the f64 path is used instead of
-/// rounding the exact law: its relative error (BOUND-F64) is far below what
-/// any sample size can resolve.
-pub const EXACT_SECONDS: f64 = 0.2;
-
-/// `marginals[l][k]` = P(K_{l+1} = k) as f64.
-pub fn marginals(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
-    if cost::estimate(spec).seconds <= EXACT_SECONDS {
-        let law = exact::exact_law(spec)?;
-        return Ok(law
-            .layers
-            .iter()
-            .map(|d| d.iter().map(to_f64).collect())
-            .collect());
-    }
-    Ok(float_chain::law(spec, None)
-        .iter()
-        .map(|d| d.probs.iter().map(|x| x.to_f64()).collect())
-        .collect())
-}
+/// `marginals[l][k]` = P(K_{l+1} = k) as f64 (see [`exact::marginals_f64`]).
+pub use exact::marginals_f64 as marginals;
 
 /// Binomial(n, 1 - d) pmf for a dead probability d = 2^-e (e >= 1), in log
 /// space so that alive probabilities within 2^-53 of 1 stay accurate.
