@@ -51,14 +51,18 @@ pub struct InitArgs {
     /// f32 when points are closer than f32 resolution.
     #[arg(long)]
     pub no_rank: bool,
+    /// Data-dependent only: no carrier neuron (every cut threshold uniform
+    /// inside the projection range; ALG-DD-INIT, PROP-DD-VS-HE).
+    #[arg(long)]
+    pub no_carrier: bool,
 }
 
 /// Runs `init`: builds the network, writes it, prints a census summary.
 pub fn run(a: &InitArgs) -> Result<i32> {
     let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
-    if a.no_rank && scheme != InitScheme::DataDependent {
+    if (a.no_rank || a.no_carrier) && scheme != InitScheme::DataDependent {
         return Err(Error::input(
-            "--no-rank applies to --init data-dependent only",
+            "--no-rank and --no-carrier apply to --init data-dependent only",
         ));
     }
     let storage: Storage = a.dtype.parse()?;
@@ -82,6 +86,7 @@ pub fn run(a: &InitArgs) -> Result<i32> {
             let opts = DdOptions {
                 storage,
                 peel: !a.no_rank,
+                carrier: !a.no_carrier,
                 ..Default::default()
             };
             let r = initialize_detailed(&arch, d, &mut rng, &opts)?;

@@ -8,7 +8,10 @@
 //!   projection over the rows not yet removed, which makes [1, relu(Z)]
 //!   triangular, hence of full rank (THM-DD-RANK);
 //! - "cut" neurons (all others): He-normal direction, threshold uniform
-//!   strictly between the smallest and largest projection (THM-DD-ACTIVE);
+//!   strictly between the smallest and largest projection (THM-DD-ACTIVE),
+//!   except the first cut neuron of each layer, the "carrier", whose
+//!   threshold sits just above the smallest projection so the layer keeps
+//!   the points apart along its direction;
 //! - every neuron is rescaled by c > 0 so that its pre-activation second
 //!   moment over X equals the He value (THM-DD-SCALE).
 //!
@@ -109,6 +112,12 @@ pub struct DdOptions {
     pub peel: bool,
     /// Directions of the peel neurons.
     pub peel_direction: PeelDirection,
+    /// Make the first cut neuron of every layer a "carrier": its threshold
+    /// sits just above the smallest projection, so it is zero only near the
+    /// minimum and increasing along its direction everywhere else; the
+    /// layer then cannot merge points that this direction separates
+    /// (ALG-DD-INIT, PROP-DD-VS-HE measures the effect).
+    pub carrier: bool,
     /// Redraws allowed per neuron (and per layer) before giving up.
     pub max_attempts: usize,
 }
@@ -133,6 +142,7 @@ impl Default for DdOptions {
             storage: Storage::F64,
             peel: true,
             peel_direction: PeelDirection::Shared,
+            carrier: true,
             max_attempts: 64,
         }
     }
@@ -430,7 +440,7 @@ impl Ctx<'_> {
         2.0 * self.opts.storage.unit_roundoff() * w.norm() * amax
     }
 
-    fn plan_cut(&self, rng: &mut ChaCha8Rng) -> Option<Plan> {
+    fn plan_cut(&self, rng: &mut ChaCha8Rng, carrier: bool) -> Option<Plan> {
         for _ in 0..self.opts.max_attempts {
             let w = he_direction(self.a.ncols(), rng);
             let t = self.a * &w;
@@ -439,7 +449,7 @@ impl Ctx<'_> {
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
                     (l.min(v), h.max(v))
                 });
-            let u: f64 = rng.gen();
+            let u: f64 = if carrier { 0.0 } else { rng.gen() };
             let delta = 4.0 * self.margin(&w, 0..self.a.nrows());
             if !(hi - lo > 4.0 * delta) {
                 continue;
@@ -670,9 +680,11 @@ fn place(ctx: &Ctx, width: usize, peeled: usize, rng: &mut ChaCha8Rng) -> Result
     };
     let (mut plans, mut order) = plan_peels(rng)?;
     let mut pos = positions(&order);
+    // The first cut neuron of the layer is the carrier (DdOptions::carrier).
+    let carrier = |j: usize| opts.carrier && j == peeled;
     for j in peeled..width {
         plans.push(
-            ctx.plan_cut(rng)
+            ctx.plan_cut(rng, carrier(j))
                 .ok_or_else(|| fail(&format!("neuron {}", j + 1)))?,
         );
     }
@@ -707,7 +719,7 @@ fn place(ctx: &Ctx, width: usize, peeled: usize, rng: &mut ChaCha8Rng) -> Result
         }
         for &j in failed.iter().filter(|&&j| j >= peeled) {
             plans[j] = ctx
-                .plan_cut(rng)
+                .plan_cut(rng, carrier(j))
                 .ok_or_else(|| fail(&format!("neuron {}", j + 1)))?;
         }
     }
