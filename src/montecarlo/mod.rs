@@ -147,60 +147,49 @@ pub fn run(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
     }
     cost::check(&cfg.arch, data.len(), cfg.samples)?;
     if cfg.scheme == InitScheme::DataDependent {
-        return run_data_dependent(cfg, data, progress);
+        // The construction depends on the data, so the fast sign-based path
+        // does not apply: build each network and count with the reference
+        // census (spec ALG-MC-SEEDS).
+        return run_chunks(
+            cfg,
+            progress,
+            || (),
+            |_, rng| {
+                let net = crate::init::data_dependent::initialize(&cfg.arch, data, rng)?;
+                let census = crate::census::census(&net, data)?;
+                Ok(SampleCounts {
+                    non_pd: census.layers.iter().map(|l| l.non_pd()).collect(),
+                    active: census.layers.iter().map(|l| l.active()).collect(),
+                })
+            },
+        );
     }
     // Validate once (scheme, dimensions) before spawning work.
     Workspace::new(&cfg.scheme, &cfg.arch, data)?;
-    let bar = progress::Progress::new(cfg.samples, progress);
-    let chunks = cfg.samples.div_ceil(CHUNK);
-    let res = (0..chunks)
-        .into_par_iter()
-        .map_init(
-            || Workspace::new(&cfg.scheme, &cfg.arch, data).expect("validated above"),
-            |ws, c| -> Result<McResult> {
-                let mut r = McResult::zeros(&cfg.arch.hidden, 0, cfg.seed);
-                let end = ((c + 1) * CHUNK).min(cfg.samples);
-                for i in c * CHUNK..end {
-                    r.add(ws.sample(&mut sample_rng(cfg.seed, i))?);
-                }
-                bar.inc(end - c * CHUNK);
-                Ok(r)
-            },
-        )
-        .try_reduce(
-            || McResult::zeros(&cfg.arch.hidden, 0, cfg.seed),
-            |a, b| Ok(a.merge(b)),
-        )?;
-    bar.finish();
-    Ok(McResult {
-        samples: cfg.samples,
-        ..res
-    })
+    run_chunks(
+        cfg,
+        progress,
+        || Workspace::new(&cfg.scheme, &cfg.arch, data).expect("validated above"),
+        |ws, rng| ws.sample(rng).cloned(),
+    )
 }
 
-/// Monte Carlo of the data-dependent initializer: sample i is
-/// `init::data_dependent::initialize` with [`sample_rng`]`(seed, i)`, counted
-/// by the reference `census` (the construction depends on the data, so the
-/// fast sign-based path does not apply). Same determinism as [`run`].
-fn run_data_dependent(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
+/// The chunked parallel loop shared by both paths: sample i draws from
+/// [`sample_rng`]`(seed, i)` with a per-thread state made by `init`.
+fn run_chunks<W, I, S>(cfg: &McConfig, progress: bool, init: I, sample: S) -> Result<McResult>
+where
+    I: Fn() -> W + Sync + Send,
+    S: Fn(&mut W, &mut ChaCha8Rng) -> Result<SampleCounts> + Sync + Send,
+{
     let bar = progress::Progress::new(cfg.samples, progress);
     let chunks = cfg.samples.div_ceil(CHUNK);
     let res = (0..chunks)
         .into_par_iter()
-        .map(|c| -> Result<McResult> {
+        .map_init(&init, |state, c| -> Result<McResult> {
             let mut r = McResult::zeros(&cfg.arch.hidden, 0, cfg.seed);
             let end = ((c + 1) * CHUNK).min(cfg.samples);
             for i in c * CHUNK..end {
-                let net = crate::init::data_dependent::initialize(
-                    &cfg.arch,
-                    data,
-                    &mut sample_rng(cfg.seed, i),
-                )?;
-                let census = crate::census::census(&net, data)?;
-                r.add(&SampleCounts {
-                    non_pd: census.layers.iter().map(|l| l.non_pd()).collect(),
-                    active: census.layers.iter().map(|l| l.active()).collect(),
-                });
+                r.add(&sample(state, &mut sample_rng(cfg.seed, i))?);
             }
             bar.inc(end - c * CHUNK);
             Ok(r)
