@@ -49,6 +49,12 @@ impl LayerCensus {
     pub fn dead(&self) -> usize {
         self.states.len() - self.active()
     }
+    /// Indices of the neurons in state `s`.
+    pub fn indices(&self, s: NeuronState) -> Vec<usize> {
+        (0..self.states.len())
+            .filter(|&j| self.states[j] == s)
+            .collect()
+    }
 }
 
 /// Census of every hidden layer.
@@ -62,6 +68,15 @@ impl Census {
     /// Born dead (DEF-BORN-DEAD): some hidden layer is entirely PD.
     pub fn born_dead(&self) -> bool {
         self.layers.iter().any(|l| l.non_pd() == 0)
+    }
+
+    /// (layer, neuron) pairs (0-based) of every hidden neuron in state `s`.
+    pub fn neurons_in(&self, s: NeuronState) -> Vec<(usize, usize)> {
+        self.layers
+            .iter()
+            .enumerate()
+            .flat_map(|(l, lc)| lc.indices(s).into_iter().map(move |j| (l, j)))
+            .collect()
     }
 }
 

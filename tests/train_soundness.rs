@@ -65,30 +65,8 @@ fn pd_neurons_stay_dead_under_gd_adam_adamw() {
         let targets = DMatrix::from_fn(m, 1, |_, _| rng.sample(StandardNormal));
         let init = random_net(&mut rng, d, &hidden, bias_std);
         let c0 = census(&init, &data).unwrap();
-        let pd0: Vec<(usize, usize)> = c0
-            .layers
-            .iter()
-            .enumerate()
-            .flat_map(|(l, lc)| {
-                lc.states
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &s)| s == NeuronState::PermanentlyDead)
-                    .map(move |(j, _)| (l, j))
-            })
-            .collect();
-        let td0: Vec<(usize, usize)> = c0
-            .layers
-            .iter()
-            .enumerate()
-            .flat_map(|(l, lc)| {
-                lc.states
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &s)| s == NeuronState::TentativelyDead)
-                    .map(move |(j, _)| (l, j))
-            })
-            .collect();
+        let pd0 = c0.neurons_in(NeuronState::PermanentlyDead);
+        let td0 = c0.neurons_in(NeuronState::TentativelyDead);
         pd_neurons += pd0.len() as u64;
         for opt in opts {
             nets += 1;

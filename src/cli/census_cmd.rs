@@ -45,8 +45,7 @@ pub fn run(a: &CensusArgs) -> Result<i32> {
 }
 
 fn indices(c: &Census, l: usize, s: NeuronState) -> Vec<usize> {
-    let st = &c.layers[l].states;
-    (0..st.len()).filter(|&j| st[j] == s).collect()
+    c.layers[l].indices(s)
 }
 
 /// The JSON document (FMT-CENSUS-JSON): `layers[]` with `width`, `active`,

@@ -246,6 +246,16 @@ pub struct PowerRow {
 
 /// Sample sizes for the standard deviations of `h0` at level `alpha`.
 pub fn power_rows(h0: &ChainSpec, alpha: f64) -> Result<Vec<PowerRow>> {
+    rows_with(h0, alpha, sample_size)
+}
+
+/// The rows of a power table, with `size(h0, alt, alpha, target)` the
+/// sample size of one check (non-PD or active).
+pub(crate) fn rows_with(
+    h0: &ChainSpec,
+    alpha: f64,
+    size: impl Fn(&ChainSpec, &ChainSpec, f64, f64) -> Result<Option<u64>>,
+) -> Result<Vec<PowerRow>> {
     standard_deviations(h0)
         .iter()
         .map(|dev| {
@@ -255,8 +265,8 @@ pub fn power_rows(h0: &ChainSpec, alpha: f64) -> Result<Vec<PowerRow>> {
                 bias: h0.bias,
                 q1: to_pq(&h0.q1),
                 deviation: dev.label(),
-                n_power_90: sample_size(h0, &alt, alpha, 0.9)?,
-                n_power_99: sample_size(h0, &alt, alpha, 0.99)?,
+                n_power_90: size(h0, &alt, alpha, 0.9)?,
+                n_power_99: size(h0, &alt, alpha, 0.99)?,
             })
         })
         .collect()

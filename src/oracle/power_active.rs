@@ -4,10 +4,9 @@
 //! approximation.
 
 use super::laws::marginals;
-use super::power::{search_sample_size, standard_deviations, PowerRow};
+use super::power::{search_sample_size, PowerRow};
 use crate::error::{Error, Result};
 use crate::exact::ChainSpec;
-use crate::rational::to_pq;
 use crate::stats::binomial::binomial_upper_tail;
 
 /// Largest sum over layers of N_l * n^2 for which the exact per-layer
@@ -218,18 +217,5 @@ pub fn active_sample_size(
 
 /// Sample sizes of the active check for the standard deviations of `h0`.
 pub fn active_power_rows(h0: &ChainSpec, alpha: f64) -> Result<Vec<PowerRow>> {
-    standard_deviations(h0)
-        .iter()
-        .map(|dev| {
-            let alt = dev.apply(h0)?;
-            Ok(PowerRow {
-                widths: h0.widths.clone(),
-                bias: h0.bias,
-                q1: to_pq(&h0.q1),
-                deviation: dev.label(),
-                n_power_90: active_sample_size(h0, &alt, alpha, 0.9)?,
-                n_power_99: active_sample_size(h0, &alt, alpha, 0.99)?,
-            })
-        })
-        .collect()
+    super::power::rows_with(h0, alpha, active_sample_size)
 }

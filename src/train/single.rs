@@ -56,18 +56,7 @@ pub fn train_task(
     let arch = Architecture::new(task.data.dim(), widths.to_vec(), 1)?;
     let mut net = initialize(scheme, &arch, &task.data, rng)?;
     let c0 = census(&net, &task.data)?;
-    let pd0: Vec<(usize, usize)> = c0
-        .layers
-        .iter()
-        .enumerate()
-        .flat_map(|(l, lc)| {
-            lc.states
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| **s == NeuronState::PermanentlyDead)
-                .map(move |(j, _)| (l, j))
-        })
-        .collect();
+    let pd0 = c0.neurons_in(NeuronState::PermanentlyDead);
     let mut violations = Vec::new();
     let mut censuses = 0;
     let mut last = counts(&c0);
