@@ -3,6 +3,7 @@
 
 use assert_cmd::Command;
 use num_rational::BigRational;
+use relu_trainability::exact::float_chain::Xf64;
 use relu_trainability::exact::{rational_chain, BiasMode, ChainSpec};
 use relu_trainability::rational::{parse_rational, to_pq};
 use serde_json::Value;
@@ -91,6 +92,45 @@ fn approx_reports_bounds_and_agrees_with_exact() {
     assert!(bound > 0.0 && bound < 1e-12);
     // the f64 rendering of the exact value is itself correctly rounded (<= 1/2 ulp)
     assert!((approx - exact).abs() <= (bound + 1.2e-16) * exact);
+}
+
+// spec: ALG-COST, BOUND-F64
+#[test]
+fn summary_handles_64_by_64_exactly_and_agrees_with_the_f64_bound() {
+    let widths = vec!["64"; 64].join(",");
+    fails_with(
+        &["exact", "--widths", &widths, "--format", "json"],
+        "--summary",
+    );
+    let e = json_of(&[
+        "exact",
+        "--summary",
+        "--widths",
+        &widths,
+        "--min-widths",
+        "2,1,...",
+        "--format",
+        "json",
+    ]);
+    assert!(e.get("layers").is_none());
+    let a = json_of(&[
+        "approx",
+        "--widths",
+        &widths,
+        "--min-widths",
+        "2,1,...",
+        "--format",
+        "json",
+    ]);
+    // P(born dead) ~ 1e-1212 underflows f64: compare log10 values, with the
+    // relative bound turned into an absolute one on the log scale.
+    let exact = parse_rational(e["born_dead"].as_str().unwrap()).unwrap();
+    let exact_log10 = Xf64::from_rational(&exact).log10();
+    let approx_log10 = a["born_dead_log10"].as_f64().unwrap();
+    let bound = a["born_dead_rel_error_bound"].as_f64().unwrap();
+    assert!(exact_log10 < -1000.0);
+    assert!((exact_log10 - approx_log10).abs() <= bound / std::f64::consts::LN_10 + 1e-12);
+    assert!(e["trainability_f64"].as_f64().unwrap() > 0.999_999);
 }
 
 // spec: ALG-SEARCH

@@ -128,6 +128,17 @@ proptest! {
         prop_assert!(dyadic_chain::law(&deeper, Some(&mw2)).total_mass_last() <= t0);
     }
 
+    // spec: DEF-TRAINABILITY, ALG-DYADIC
+    #[test]
+    fn streaming_trainability_equals_the_full_law(s in arb_spec(6, 7), seed in any::<u64>()) {
+        let floors: Vec<usize> = s.widths.iter().enumerate()
+            .map(|(i, &w)| ((seed >> (3 * i)) as usize) % (w + 2)).collect();
+        prop_assert_eq!(
+            dyadic_chain::trainability(&s, &floors),
+            rational_chain::law(&s, Some(&floors)).total_mass_last()
+        );
+    }
+
     // spec: THM-BORN-DEAD-LAST, DEF-BORN-DEAD, DEF-TRAINABILITY
     #[test]
     fn born_dead_is_complement_of_trainability_all_ones(s in arb_spec(7, 8)) {

@@ -45,6 +45,10 @@ impl LawArgs {
 pub struct ExactArgs {
     #[command(flatten)]
     pub law: LawArgs,
+    /// Only P(born dead) and trainability (no per-layer distributions; one
+    /// layer in memory at a time, for large networks).
+    #[arg(long)]
+    pub summary: bool,
 }
 
 /// `trainability approx` arguments.
@@ -57,7 +61,11 @@ pub struct ApproxArgs {
 /// Runs `exact`.
 pub fn run_exact(a: &ExactArgs) -> Result<i32> {
     let (spec, mw) = a.law.spec()?;
-    let v = report::exact_json(&spec, mw.as_deref())?;
+    let v = if a.summary {
+        report::exact_summary_json(&spec, mw.as_deref())?
+    } else {
+        report::exact_json(&spec, mw.as_deref())?
+    };
     match a.law.format {
         Format::Json => print_json(&v)?,
         Format::Table => print_law_table(&v, true),

@@ -49,8 +49,18 @@ pub fn estimate(spec: &ChainSpec) -> CostEstimate {
 
 /// Refuses (with advice) an exact law that would exceed the budgets.
 pub fn check_exact(spec: &ChainSpec) -> Result<()> {
+    check(spec, true)
+}
+
+/// Like [`check_exact`] for computations that keep one layer at a time
+/// (P(born dead), T(n*)): only the time budget applies.
+pub fn check_exact_streaming(spec: &ChainSpec) -> Result<()> {
+    check(spec, false)
+}
+
+fn check(spec: &ChainSpec, all_layers: bool) -> Result<()> {
     let c = estimate(spec);
-    if c.seconds > MAX_SECONDS || c.bytes_all_layers > MAX_BYTES {
+    if c.seconds > MAX_SECONDS || (all_layers && c.bytes_all_layers > MAX_BYTES) {
         return Err(Error::TooCostly(format!(
             "the exact law of widths {:?} needs numbers of about {:.0} bits, an estimated {:.0} s and {:.1} GiB; \
              use `trainability approx` (scaled f64 with a proven error bound) or fewer/narrower layers",

@@ -151,15 +151,33 @@ pub fn law(spec: &ChainSpec, floors: Option<&[usize]>) -> ExactLaw {
     }
 }
 
+/// The last layer only, keeping one layer in memory at a time (`floors` as
+/// in [`law`]).
+pub fn last_layer(spec: &ChainSpec, floors: Option<&[usize]>) -> ScaledDist {
+    let floor = |l: usize| floors.map_or(0, |f| f[l]);
+    let beta = spec.bias.beta();
+    let mut d = first_layer(spec, floor(0));
+    for l in 1..spec.depth() {
+        d = step(&d, spec.widths[l], beta, floor(l));
+    }
+    d
+}
+
 /// Exact P(born dead) only: runs the chain, keeps just the last layer, and
 /// reduces one number.
 pub fn born_dead(spec: &ChainSpec) -> BigRational {
-    let beta = spec.bias.beta();
-    let mut d = first_layer(spec, 0);
-    for &n in &spec.widths[1..] {
-        d = step(&d, n, beta, 0);
+    last_layer(spec, None).entry(0)
+}
+
+/// Exact T(n*) only, keeping one layer in memory at a time.
+pub fn trainability(spec: &ChainSpec, min_widths: &[usize]) -> BigRational {
+    let d = last_layer(spec, Some(min_widths));
+    let total = d.numer.iter().fold(BigUint::zero(), |a, x| a + x);
+    ScaledDist {
+        numer: vec![total],
+        ..d
     }
-    d.entry(0)
+    .entry(0)
 }
 
 /// P(born dead) at every depth 1..=widths.len() in one pass (zero is

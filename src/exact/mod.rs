@@ -57,6 +57,6 @@ pub fn marginals_f64(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
 /// Exact trainability T(n*) = P(K_l >= n*_l for every l) (DEF-TRAINABILITY).
 pub fn trainability(spec: &ChainSpec, min_widths: &[usize]) -> Result<BigRational> {
     spec.check_min_widths(min_widths)?;
-    cost::check_exact(spec)?;
-    Ok(dyadic_chain::law(spec, Some(min_widths)).total_mass_last())
+    cost::check_exact_streaming(spec)?;
+    Ok(dyadic_chain::trainability(spec, min_widths))
 }

@@ -20,7 +20,8 @@ pub fn exact_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Valu
     if est.bytes_all_layers * 8.0 * std::f64::consts::LOG10_2 * 2.0 > MAX_OUTPUT_BYTES {
         return Err(Error::TooCostly(format!(
             "the exact distributions of widths {:?} would print as more than 256 MiB of digits; \
-             use `trainability approx` for f64 values with an error bound, or fewer/narrower layers",
+             use `--summary` (exact P(born dead) and trainability only), `trainability approx` \
+             (f64 with an error bound), or fewer/narrower layers",
             spec.widths
         )));
     }
@@ -47,6 +48,29 @@ pub fn exact_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Valu
     if let Some(mw) = min_widths {
         spec.check_min_widths(mw)?;
         let t = dyadic_chain::law(spec, Some(mw)).total_mass_last();
+        v["min_widths"] = json!(mw);
+        v["trainability"] = json!(to_pq(&t));
+        v["trainability_f64"] = json!(to_f64(&t));
+    }
+    Ok(v)
+}
+
+/// The exact summary (no per-layer distributions, one layer in memory at a
+/// time): `widths`, `bias`, `q1`, `born_dead`, `born_dead_f64`, and with
+/// `min_widths`: `min_widths`, `trainability`, `trainability_f64`.
+pub fn exact_summary_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Value> {
+    cost::check_exact_streaming(spec)?;
+    let bd = dyadic_chain::born_dead(spec);
+    let mut v = json!({
+        "widths": spec.widths,
+        "bias": spec.bias.name(),
+        "q1": to_pq(&spec.q1),
+        "born_dead": to_pq(&bd),
+        "born_dead_f64": to_f64(&bd),
+    });
+    if let Some(mw) = min_widths {
+        spec.check_min_widths(mw)?;
+        let t = dyadic_chain::trainability(spec, mw);
         v["min_widths"] = json!(mw);
         v["trainability"] = json!(to_pq(&t));
         v["trainability_f64"] = json!(to_f64(&t));
@@ -95,7 +119,8 @@ pub fn approx_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Val
         spec.check_min_widths(mw)?;
         let (t, bound) = float_chain::trainability(spec, mw);
         v["min_widths"] = json!(mw);
-        v["trainability_f64"] = json!(t.to_f64());
+        // the exact T is <= 1, so clamping can only reduce the error
+        v["trainability_f64"] = json!(t.to_f64().min(1.0));
         v["trainability_rel_error_bound"] = json!(bound);
     }
     Ok(v)
