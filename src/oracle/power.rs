@@ -159,6 +159,16 @@ fn power_of(laws: &[(Vec<f64>, Vec<f64>)], n: u64, alpha: f64) -> Result<f64> {
 /// Largest sample size the search considers.
 pub const MAX_SAMPLES: u64 = 1_000_000_000;
 
+/// Refuses a target power outside (0, 1).
+pub(crate) fn check_target(target: f64) -> Result<()> {
+    if !(target > 0.0 && target < 1.0) {
+        return Err(Error::input(format!(
+            "target power {target} is not in (0, 1)"
+        )));
+    }
+    Ok(())
+}
+
 /// Smallest n (to within the search: the first n found by doubling and
 /// bisection) with power >= `target`; `None` when the two laws are equal
 /// (undetectable, e.g. the bias mode of a one-layer network) or more than
@@ -169,11 +179,7 @@ pub fn sample_size(
     alpha: f64,
     target: f64,
 ) -> Result<Option<u64>> {
-    if !(target > 0.0 && target < 1.0) {
-        return Err(Error::input(format!(
-            "target power {target} is not in (0, 1)"
-        )));
-    }
+    check_target(target)?;
     let laws = component_laws(h0, alt)?;
     let tv: f64 = laws
         .iter()

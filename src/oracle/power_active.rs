@@ -200,11 +200,7 @@ pub fn active_sample_size(
     alpha: f64,
     target: f64,
 ) -> Result<Option<u64>> {
-    if !(target > 0.0 && target < 1.0) {
-        return Err(Error::input(format!(
-            "target power {target} is not in (0, 1)"
-        )));
-    }
+    super::power::check_target(target)?;
     let tests = layer_tests(h0, alt)?;
     if tests
         .iter()
