@@ -1,6 +1,7 @@
 //! `trainability exact | approx | table`: the exact engine and its f64 path.
 
 use super::args::{parse_min_widths, parse_prob, parse_width, print_json, Format, MinWidths};
+use super::out::{out, outln};
 use crate::error::Result;
 use crate::exact::{dyadic_chain, report, BiasMode, ChainSpec};
 use crate::rational::{to_f64, to_pq};
@@ -68,7 +69,7 @@ pub fn run_exact(a: &ExactArgs) -> Result<i32> {
     };
     match a.law.format {
         Format::Json => print_json(&v)?,
-        Format::Table => print_law_table(&v, true),
+        Format::Table => print_law_table(&v, true)?,
     }
     Ok(0)
 }
@@ -79,20 +80,20 @@ pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
     let v = report::approx_json(&spec, mw.as_deref())?;
     match a.law.format {
         Format::Json => print_json(&v)?,
-        Format::Table => print_law_table(&v, false),
+        Format::Table => print_law_table(&v, false)?,
     }
     Ok(0)
 }
 
-fn print_law_table(v: &serde_json::Value, exact: bool) {
-    println!(
+fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {
+    outln!(
         "widths {}  bias {}  q1 {}",
         v["widths"],
         v["bias"].as_str().unwrap_or(""),
         v["q1"].as_str().unwrap_or("")
-    );
+    )?;
     for (l, layer) in v["layers"].as_array().into_iter().flatten().enumerate() {
-        println!("\nlayer {} : P(K_{} = k)", l + 1, l + 1);
+        outln!("\nlayer {} : P(K_{} = k)", l + 1, l + 1)?;
         let f = layer["distribution_f64"]
             .as_array()
             .cloned()
@@ -111,44 +112,45 @@ fn print_law_table(v: &serde_json::Value, exact: bool) {
         for (k, x) in f.iter().enumerate() {
             let dec = x.as_f64().map(|x| format!("{x:.6e}")).unwrap_or_default();
             if exact {
-                println!("  k = {k:>4}   {:>w$}   {dec}", exact_col[k]);
+                outln!("  k = {k:>4}   {:>w$}   {dec}", exact_col[k])?;
             } else {
-                println!("  k = {k:>4}   {dec}");
+                outln!("  k = {k:>4}   {dec}")?;
             }
         }
         if let Some(b) = layer["rel_error_bound"].as_f64() {
-            println!("  (relative error of every entry <= {b:.2e})");
+            outln!("  (relative error of every entry <= {b:.2e})")?;
         }
     }
     if exact {
-        println!(
+        outln!(
             "\nP(born dead)  = {}  ~ {:.6e}",
             v["born_dead"].as_str().unwrap_or(""),
             num(&v["born_dead_f64"])
-        );
+        )?;
         if let Some(t) = v["trainability"].as_str() {
-            println!(
+            outln!(
                 "trainability  = {t}  ~ {:.6e}   (n* = {})",
                 num(&v["trainability_f64"]),
                 v["min_widths"]
-            );
+            )?;
         }
     } else {
-        println!(
+        outln!(
             "\nP(born dead)  ~ {:.6e}  (log10 {}, relative error <= {:.2e})",
             num(&v["born_dead_f64"]),
             v["born_dead_log10"],
             num(&v["born_dead_rel_error_bound"])
-        );
+        )?;
         if v.get("trainability_f64").is_some() {
-            println!(
+            outln!(
                 "trainability  ~ {:.6e}  (relative error <= {:.2e}, n* = {})",
                 num(&v["trainability_f64"]),
                 num(&v["trainability_rel_error_bound"]),
                 v["min_widths"]
-            );
+            )?;
         }
     }
+    Ok(())
 }
 
 /// `trainability table` arguments: the born-dead table.
@@ -214,28 +216,28 @@ pub fn run_table(a: &TableArgs) -> Result<i32> {
         }
         Format::Table => {
             for (bias, rows) in &t {
-                println!(
+                outln!(
                     "P(born dead), exact, shown to 4 digits: bias {}, q1 = {} (rows: width, columns: hidden layers)",
                     bias.name(),
                     to_pq(&a.q1)
-                );
-                print!("{:>6}", "N \\ L");
+                )?;
+                out!("{:>6}", "N \\ L")?;
                 for d in 1..=a.max_depth {
-                    print!("{d:>11}");
+                    out!("{d:>11}")?;
                 }
-                println!();
+                outln!()?;
                 for (w, r) in rows.iter().enumerate() {
-                    print!("{:>6}", w + 1);
+                    out!("{:>6}", w + 1)?;
                     for p in r {
                         if p.is_zero() {
-                            print!("{:>11}", "0");
+                            out!("{:>11}", "0")?;
                         } else {
-                            print!("{:>11.4e}", to_f64(p));
+                            out!("{:>11.4e}", to_f64(p))?;
                         }
                     }
-                    println!();
+                    outln!()?;
                 }
-                println!();
+                outln!()?;
             }
         }
     }

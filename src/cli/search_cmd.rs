@@ -2,6 +2,7 @@
 //! be?" and "how deep can it be?" (spec ALG-SEARCH).
 
 use super::args::{parse_exact, parse_min_widths, parse_prob, print_json, Format, MinWidths};
+use super::out::outln;
 use crate::error::Result;
 use crate::exact::{search, BiasMode};
 use crate::rational::{to_f64, to_pq};
@@ -50,21 +51,21 @@ pub fn run_width(a: &WidthArgs) -> Result<i32> {
     match a.format {
         Format::Json => print_json(&v)?,
         Format::Table => {
-            println!(
+            outln!(
                 "smallest uniform width with trainability >= 1 - {} (depth {}, n* = {:?}, bias {}, q1 = {}):",
                 to_pq(&a.eps), a.depth, mw, a.bias.name(), to_pq(&a.q1)
-            );
-            println!(
+            )?;
+            outln!(
                 "  N = {}   T = {:.10} (exact)",
                 ans.width,
                 to_f64(&ans.trainability)
-            );
+            )?;
             if let Some(b) = &ans.trainability_below {
-                println!(
+                outln!(
                     "  N = {}   T = {:.10} (exact, below the target)",
                     ans.width - 1,
                     to_f64(b)
-                );
+                )?;
             }
         }
     }
@@ -111,18 +112,18 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
     match a.format {
         Format::Json => print_json(&v)?,
         Format::Table => {
-            println!(
+            outln!(
                 "largest depth with P(born dead) <= {} (width {}, bias {}, q1 = {}):",
                 to_pq(&a.eps),
                 a.width,
                 a.bias.name(),
                 to_pq(&a.q1)
-            );
+            )?;
             if ans.saturated {
-                println!(
+                outln!(
                     "  P(born dead) stays <= eps for more than 2^63 ~ 9.2e18 hidden layers (P ~ {:.3e} there): depth is no constraint at this width",
                     ans.born_dead
-                );
+                )?;
                 return Ok(0);
             }
             let how = if ans.exact.is_some() {
@@ -130,15 +131,16 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
             } else {
                 format!("f64, relative error <= {:.1e}", ans.rel_error_bound)
             };
-            println!(
+            outln!(
                 "  depth {}   P(born dead) = {:.6e} ({how})",
-                ans.depth, ans.born_dead
-            );
-            println!(
+                ans.depth,
+                ans.born_dead
+            )?;
+            outln!(
                 "  depth {}   P(born dead) = {:.6e}",
                 ans.depth + 1,
                 ans.born_dead_next
-            );
+            )?;
         }
     }
     Ok(0)
