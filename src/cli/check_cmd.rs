@@ -111,17 +111,17 @@ fn print_table(r: &CheckReport) -> Result<()> {
         let st = t.statistic.map_or("-".to_string(), |s| format!("{s:.3}"));
         let dof = t.dof.map_or("-".to_string(), |d| d.to_string());
         outln!(
-            "{:<10}  {:>5}  {:>10}  {:>3}  {:>10.3e}",
+            "{:<10}  {:>5}  {:>10}  {:>3}  {:>10}",
             t.test,
             t.layer,
             st,
             dof,
-            t.p_value
+            fmt_p(t.p_value, t.p_value_log10)
         )?;
     }
     outln!(
-        "\noverall p-value {:.3e} (Bonferroni over {} tests), alpha {}: {}",
-        r.overall_p_value,
+        "\noverall p-value {} (Bonferroni over {} tests), alpha {}: {}",
+        fmt_p(r.overall_p_value, r.overall_p_value_log10),
         r.tests.len(),
         r.alpha,
         if r.reject {
@@ -137,4 +137,14 @@ fn print_table(r: &CheckReport) -> Result<()> {
         outln!("(how many samples detect what: trainability check --power with the same network)")?;
     }
     Ok(())
+}
+
+/// A p-value for the table: f64 when representable, else 10^(log10), and
+/// "0" only for an exactly impossible count.
+fn fmt_p(p: Option<f64>, log10: Option<f64>) -> String {
+    match (p, log10) {
+        (Some(p), Some(_)) => format!("{p:.3e}"),
+        (_, Some(l)) => format!("10^{l:.2}"),
+        _ => "0".to_string(),
+    }
 }

@@ -763,3 +763,7 @@ fn place(
     }
     Err(fail("the neurons"))
 }
+
+#[cfg(test)]
+#[path = "data_dependent_tests.rs"]
+mod tests;
