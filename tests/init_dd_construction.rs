@@ -81,7 +81,7 @@ fn check_claims(r: &DdInit, data: &Dataset, width_ok: bool) -> Result<(), String
                 return Err(format!("layer {l} neuron {j}: no sign change on X"));
             }
             let dev = (ratios[l][j] - 1.0).abs();
-            if !(dev <= G2_TOLERANCE) {
+            if dev.is_nan() || dev > G2_TOLERANCE {
                 return Err(format!(
                     "layer {l} neuron {j}: second moment off by {dev:e}"
                 ));

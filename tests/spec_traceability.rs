@@ -183,7 +183,7 @@ fn named_tests(section: &str) -> (Vec<(String, String)>, Vec<String>) {
             continue;
         }
         paths.push(path.clone());
-        i = i + path.len();
+        i += path.len();
         if !rest[path.len()..].starts_with("::") {
             continue;
         }

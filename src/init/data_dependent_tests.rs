@@ -124,6 +124,7 @@ fn stored_threshold_of_cut_and_peel_neurons() {
         "out of range: smallest storable >= second"
     );
     assert_eq!(peel(0, 1.0, &t), Some(2.0));
+    assert_eq!(peel(0, 3.0, &t), Some(2.0), "v = top is not below top");
     assert_eq!(
         peel(0, 2.5, &[1.0, 3.0, 3.0]),
         None,
@@ -154,6 +155,12 @@ fn stored_threshold_of_cut_and_peel_neurons() {
         ),
         None,
         "no f32 value in [second, top)"
+    );
+    let top = 1.0 + f64::from(f32::EPSILON); // = the f32 ceiling of second
+    assert_eq!(
+        c32.threshold(&plan(Kind::Peel { k: 0 }, 5.0), &[0.0, second, top], &order),
+        None,
+        "the ceiling of second equals top"
     );
 }
 

@@ -42,7 +42,7 @@ pub fn brute_states(net: &Network, x: &Dataset) -> Vec<Vec<NeuronState>> {
                         }
                     }
                 }
-                live_inputs == 0 || (!(layer.bias[j] > 0.0) && !positive_live_weight)
+                live_inputs == 0 || (layer.bias[j] <= 0.0 && !positive_live_weight)
             };
             let (mut lo, mut hi) = (f64::MAX, f64::MIN);
             for i in 0..m {
