@@ -6,7 +6,6 @@
 //! The default run is bounded (a few seconds); the long campaign is
 //! `cargo test --release --test fuzz -- --ignored --nocapture`, which
 //! prints its numbers.
-// spec: ALG-LIMITS, FMT-OUTPUT, ALG-DATA, FMT-SAFETENSORS, FMT-CHECK-CSV
 
 use clap::Parser;
 use nalgebra::{DMatrix, DVector};
@@ -593,21 +592,25 @@ fn dispatch(cases: u32) {
     });
 }
 
+// spec: ALG-LIMITS
 #[test]
 fn fuzz_value_parsers() {
     value_parsers(CI_CASES);
 }
 
+// spec: ALG-DATA, ALG-LIMITS
 #[test]
 fn fuzz_data_sources() {
     data_sources(CI_CASES);
 }
 
+// spec: FMT-SAFETENSORS, FMT-CHECK-CSV, ALG-DATA
 #[test]
 fn fuzz_file_parsers() {
     file_parsers(CI_CASES * 2);
 }
 
+// spec: ALG-LIMITS, FMT-OUTPUT
 #[test]
 fn fuzz_cli_dispatch() {
     let (p0, s0) = (
@@ -627,6 +630,7 @@ fn fuzz_cli_dispatch() {
     );
 }
 
+// spec: ALG-DATA
 #[test]
 fn mutations_do_mutate() {
     // the generators can fail: a mutated npy seed is not always valid
