@@ -10,6 +10,7 @@
 //!   (BOUND-F64), for widths and depths in the thousands.
 
 pub mod cost;
+pub mod depth_search;
 pub mod dyadic_chain;
 pub mod float_chain;
 pub mod q1;
@@ -18,6 +19,7 @@ pub mod report;
 pub mod search;
 mod spec_types;
 mod xf64;
+pub mod xf128;
 
 pub use spec_types::{BiasMode, ChainSpec, ExactLaw};
 

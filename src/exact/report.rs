@@ -2,6 +2,9 @@
 //! `trainability exact`, reused by the golden test vectors).
 
 use super::float_chain;
+use super::xf128::{Dir, Xf128};
+use num_rational::BigRational;
+use num_traits::Zero;
 use super::{cost, dyadic_chain, ChainSpec};
 use crate::error::{Error, Result};
 use crate::rational::{to_f64, to_pq};
@@ -132,4 +135,95 @@ fn finite_or_null(x: f64) -> Value {
     } else {
         Value::Null
     }
+}
+
+/// f64 rendering of a probability for JSON: the value when it is zero or a
+/// normal f64, null when it would be subnormal or would underflow to zero
+/// while the truth is not zero (the `_log10` companion carries it then).
+pub fn f64_or_null(x: f64, truth_is_zero: bool) -> Value {
+    if truth_is_zero {
+        json!(0.0)
+    } else if x.is_finite() && x >= f64::MIN_POSITIVE {
+        json!(x)
+    } else {
+        Value::Null
+    }
+}
+
+/// log10 of an exact nonnegative rational (null for 0), within about
+/// 1e-15 max(1, |log10|) at any magnitude.
+pub fn rational_log10(r: &BigRational) -> Value {
+    finite_or_null(Xf128::from_rational(r, Dir::Down).log10())
+}
+
+/// `{name}_f64` and `{name}_log10` of an exact probability into `v`.
+pub fn put_exact_prob(v: &mut Value, name: &str, r: &BigRational) {
+    v[format!("{name}_f64")] = f64_or_null(to_f64(r), r.is_zero());
+    v[format!("{name}_log10")] = rational_log10(r);
+}
+
+/// `x` in scientific notation with `digits` decimals at any magnitude (no
+/// underflow: 1e-1212 prints as such), "0" for zero.
+pub fn sci(r: &BigRational, digits: usize) -> String {
+    if r.is_zero() {
+        return "0".into();
+    }
+    let f = to_f64(r);
+    if f.is_finite() && f >= f64::MIN_POSITIVE {
+        return format!("{f:.digits$e}");
+    }
+    sci_log10(Xf128::from_rational(r, Dir::Down).log10(), digits)
+}
+
+/// Scientific notation of 10^l.
+pub fn sci_log10(l: f64, digits: usize) -> String {
+    if !l.is_finite() {
+        return "0".into();
+    }
+    let mut e = l.floor();
+    let mut m = 10f64.powf(l - e);
+    let scale = 10f64.powi(digits as i32);
+    if (m * scale).round() / scale >= 10.0 {
+        m /= 10.0;
+        e += 1.0;
+    }
+    format!("{m:.digits$}e{}", e as i64)
+}
+
+/// JSON of a probability known within an enclosure (spec ALG-SEARCH):
+/// `exact` ("p/q" or null), `f64` (null unless the enclosure is tight and
+/// normal), `log10` (of the upper end), `rel_error_bound` (of `f64` and of
+/// 10^`log10`, relative to the truth), `lower_log10`, `upper_log10`
+/// (outward-rounded ends).
+pub fn enclosure_json(lower: Xf128, upper: Xf128, exact: Option<&BigRational>) -> Value {
+    let widen = |x: f64, up: bool| {
+        if !x.is_finite() {
+            return Value::Null;
+        }
+        let d = 2e-15 * x.abs().max(1.0);
+        json!(if up { x + d } else { x - d })
+    };
+    let rel = if lower.is_zero() {
+        if upper.is_zero() {
+            Some(0.0)
+        } else {
+            None
+        }
+    } else {
+        let (l, u) = (lower.to_rational(), upper.to_rational());
+        Some(to_f64(&((&u - &l) / &l)) * (1.0 + 1e-15) + 4.5e-16)
+    };
+    let value_f64 = match exact {
+        Some(r) => f64_or_null(to_f64(r), r.is_zero()),
+        None if rel.is_some_and(|r| r <= 1e-9) => f64_or_null(upper.to_f64(), upper.is_zero()),
+        None => Value::Null,
+    };
+    json!({
+        "exact": exact.map(to_pq),
+        "f64": value_f64,
+        "log10": finite_or_null(upper.log10()),
+        "rel_error_bound": if exact.is_some() { Some(0.0) } else { rel },
+        "lower_log10": widen(lower.log10(), false),
+        "upper_log10": widen(upper.log10(), true),
+    })
 }
