@@ -34,6 +34,14 @@ pub struct WidthArgs {
 
 /// Runs `width`.
 pub fn run_width(a: &WidthArgs) -> Result<i32> {
+    if a.depth > search::MAX_SEARCH_DEPTH {
+        return Err(crate::Error::TooCostly(format!(
+            "depth {}: the exact width search takes at most {} hidden layers; \
+             use `trainability approx` at candidate widths for deeper networks",
+            a.depth,
+            search::MAX_SEARCH_DEPTH
+        )));
+    }
     let mw = a.min_widths.for_depth(a.depth)?;
     let ans = search::min_uniform_width(a.depth, a.bias, &a.q1, &mw, &a.eps)?;
     let v = json!({
@@ -149,7 +157,11 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
                 return Ok(0);
             }
             if decided {
-                println!("  depth {}   P(born dead) = {}", ans.depth_min, show(&v["born_dead"]));
+                println!(
+                    "  depth {}   P(born dead) = {}",
+                    ans.depth_min,
+                    show(&v["born_dead"])
+                );
             } else {
                 println!(
                     "  undecided at this precision: the depth lies between {} and {}",
@@ -157,11 +169,19 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
                     ans.depth_max
                         .map_or("2^63 or more".to_string(), |d| d.to_string())
                 );
-                println!("  depth {}   P(born dead) = {} <= eps", ans.depth_min, show(&v["born_dead"]));
+                println!(
+                    "  depth {}   P(born dead) = {} <= eps",
+                    ans.depth_min,
+                    show(&v["born_dead"])
+                );
             }
             if let (Some(d), Some(p)) = (ans.depth_max, &v["born_dead_next"].as_object()) {
                 let _ = p;
-                println!("  depth {}   P(born dead) = {} > eps", d + 1, show(&v["born_dead_next"]));
+                println!(
+                    "  depth {}   P(born dead) = {} > eps",
+                    d + 1,
+                    show(&v["born_dead_next"])
+                );
             }
         }
     }

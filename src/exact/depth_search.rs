@@ -363,8 +363,20 @@ pub fn max_depth_born_dead(
             last_le = t;
         }
         if gt(b) {
-            let below = prev.map_or(ProbEnclosure::exact(BigRational::zero()), ProbEnclosure::from_iv);
-            return finish(n, bias, q1, eps, last_le, Some(t - 1), below, Some(ProbEnclosure::from_iv(b)));
+            let below = prev.map_or(
+                ProbEnclosure::exact(BigRational::zero()),
+                ProbEnclosure::from_iv,
+            );
+            return finish(
+                n,
+                bias,
+                q1,
+                eps,
+                last_le,
+                Some(t - 1),
+                below,
+                Some(ProbEnclosure::from_iv(b)),
+            );
         }
         prev = Some(b);
     }
@@ -382,13 +394,18 @@ pub fn max_depth_born_dead(
         let m = s - 2;
         let full = m + 1 == n;
         let pess = Lifted::new(n, beta, q1, m, m + 1);
-        let opt = if full {
+        let lo_depth = pess.lift(le).max(last_le);
+        // the optimistic chain is only needed when saturation is not proven
+        let opt = if full || lo_depth == DEPTH_CAP {
             None
         } else {
             Some(Lifted::new(n, beta, q1, m, n))
         };
-        let lo_depth = pess.lift(le).max(last_le);
-        let hi_depth = opt.as_ref().unwrap_or(&pess).lift(|b| !gt(b));
+        let hi_depth = match (&opt, full) {
+            (Some(o), _) => o.lift(|b| !gt(b)),
+            (None, true) => pess.lift(|b| !gt(b)),
+            (None, false) => DEPTH_CAP,
+        };
         let hi_depth = (hi_depth < DEPTH_CAP).then_some(hi_depth);
         if hi_depth.is_some_and(|h| h < lo_depth) {
             return Err(Error::Numerical(format!(
@@ -402,12 +419,18 @@ pub fn max_depth_born_dead(
         }
     }
     let (lo_depth, hi_depth, pess, opt) = best.expect("at least one chain size");
+    let full = pess.v1.len() == n + 1;
     let enclose = |d: u64| -> ProbEnclosure {
         if d == 0 {
             return ProbEnclosure::exact(BigRational::zero());
         }
         let up = pess.law_at(d)[0];
-        let down = opt.as_ref().map_or(up, |o| o.law_at(d)[0]);
+        // lower end: the optimistic chain, the chain itself, or B(1) = q1^N
+        let down = match &opt {
+            Some(o) => o.law_at(d)[0],
+            None if full => up,
+            None => b1,
+        };
         ProbEnclosure::from_iv(Iv {
             lo: down.lo,
             hi: up.hi,

@@ -1,14 +1,17 @@
 //! JSON and table renderings of exact results (the CLI contract of
 //! `trainability exact`, reused by the golden test vectors).
 
-use super::float_chain;
+use super::float_chain::{self, Xf64};
 use super::xf128::{Dir, Xf128};
-use num_rational::BigRational;
-use num_traits::Zero;
 use super::{cost, dyadic_chain, ChainSpec};
 use crate::error::{Error, Result};
 use crate::rational::{to_f64, to_pq};
+use num_rational::BigRational;
+use num_traits::Zero;
 use serde_json::{json, Value};
+
+/// Most probabilities (sum of N_l + 1) one `approx` report prints.
+pub const MAX_APPROX_ENTRIES: f64 = 2e6;
 
 /// Largest JSON document the exact command will write (bytes).
 pub const MAX_OUTPUT_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
@@ -35,7 +38,8 @@ pub fn exact_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Valu
         .map(|d| {
             json!({
                 "distribution": d.iter().map(to_pq).collect::<Vec<_>>(),
-                "distribution_f64": d.iter().map(to_f64).collect::<Vec<_>>(),
+                "distribution_f64": d.iter().map(|x| f64_or_null(to_f64(x), x.is_zero())).collect::<Vec<_>>(),
+                "distribution_log10": d.iter().map(rational_log10).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -46,14 +50,14 @@ pub fn exact_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Valu
         "q1": to_pq(&spec.q1),
         "layers": layers,
         "born_dead": to_pq(&bd),
-        "born_dead_f64": to_f64(&bd),
     });
+    put_exact_prob(&mut v, "born_dead", &bd);
     if let Some(mw) = min_widths {
         spec.check_min_widths(mw)?;
         let t = dyadic_chain::law(spec, Some(mw)).total_mass_last();
         v["min_widths"] = json!(mw);
         v["trainability"] = json!(to_pq(&t));
-        v["trainability_f64"] = json!(to_f64(&t));
+        put_exact_prob(&mut v, "trainability", &t);
     }
     Ok(v)
 }
@@ -69,32 +73,34 @@ pub fn exact_summary_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Res
         "bias": spec.bias.name(),
         "q1": to_pq(&spec.q1),
         "born_dead": to_pq(&bd),
-        "born_dead_f64": to_f64(&bd),
     });
+    put_exact_prob(&mut v, "born_dead", &bd);
     if let Some(mw) = min_widths {
         spec.check_min_widths(mw)?;
         let t = dyadic_chain::trainability(spec, mw);
         v["min_widths"] = json!(mw);
         v["trainability"] = json!(to_pq(&t));
-        v["trainability_f64"] = json!(to_f64(&t));
+        put_exact_prob(&mut v, "trainability", &t);
     }
     Ok(v)
 }
 
-/// The f64 report (any size): per layer `distribution_f64`,
-/// `distribution_log10` and `rel_error_bound`; `born_dead_f64`,
-/// `born_dead_log10`, `born_dead_rel_error_bound`; with `min_widths`,
-/// `trainability_f64` and `trainability_rel_error_bound`.
+/// The f64 report (size bounded by [`cost::check_f64`]): per layer
+/// `distribution_f64`, `distribution_log10` and `rel_error_bound`;
+/// `born_dead_f64`, `born_dead_log10`, `born_dead_rel_error_bound`; with
+/// `min_widths`, `trainability_f64`, `trainability_log10` and
+/// `trainability_rel_error_bound`. An `_f64` value is null when it would be
+/// subnormal or zero while the truth is not (the `_log10` value carries it);
+/// a bound r on the relative error means |x - p| <= r p for `_f64` and
+/// |l - log10 p| <= r / ln 10 + 1e-15 max(1, |l|) for `_log10` (BOUND-F64).
 pub fn approx_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Value> {
-    let total: usize = spec.widths.iter().map(|w| w + 1).sum();
-    let work: f64 = spec
-        .widths
-        .windows(2)
-        .map(|w| (w[0] * (w[1] + 1)) as f64)
-        .sum();
-    if total > 50_000_000 || work > 3e9 {
+    cost::check_f64(spec)?;
+    let entries: f64 = spec.widths.iter().map(|&w| w as f64 + 1.0).sum();
+    if entries > MAX_APPROX_ENTRIES {
         return Err(Error::TooCostly(format!(
-            "about {work:.1e} floating-point steps; keep the sum of N_(l-1) * N_l below 3e9 (about a minute)"
+            "the f64 report of widths {} would print {entries:.1e} probabilities (limit {MAX_APPROX_ENTRIES:.0e}); \
+             use `trainability exact --summary` for P(born dead) and trainability, or fewer/narrower layers",
+            cost::describe_widths(&spec.widths)
         )));
     }
     let law = float_chain::law(spec, None);
@@ -102,7 +108,7 @@ pub fn approx_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Val
         .iter()
         .map(|d| {
             json!({
-                "distribution_f64": d.probs.iter().map(|x| x.to_f64()).collect::<Vec<_>>(),
+                "distribution_f64": d.probs.iter().map(|x| f64_or_null(x.to_f64(), *x == Xf64::ZERO)).collect::<Vec<_>>(),
                 "distribution_log10": d.probs.iter().map(|x| finite_or_null(x.log10())).collect::<Vec<_>>(),
                 "rel_error_bound": d.rel_error_bound(),
             })
@@ -114,7 +120,7 @@ pub fn approx_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Val
         "bias": spec.bias.name(),
         "q1": to_pq(&spec.q1),
         "layers": layers,
-        "born_dead_f64": last.probs[0].to_f64(),
+        "born_dead_f64": f64_or_null(last.probs[0].to_f64(), last.probs[0] == Xf64::ZERO),
         "born_dead_log10": finite_or_null(last.probs[0].log10()),
         "born_dead_rel_error_bound": last.rel_error_bound(),
     });
@@ -123,7 +129,8 @@ pub fn approx_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Val
         let (t, bound) = float_chain::trainability(spec, mw);
         v["min_widths"] = json!(mw);
         // the exact T is <= 1, so clamping can only reduce the error
-        v["trainability_f64"] = json!(t.to_f64().min(1.0));
+        v["trainability_f64"] = f64_or_null(t.to_f64().min(1.0), t == Xf64::ZERO);
+        v["trainability_log10"] = finite_or_null(t.log10().min(0.0));
         v["trainability_rel_error_bound"] = json!(bound);
     }
     Ok(v)

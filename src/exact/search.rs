@@ -7,6 +7,58 @@ use crate::error::{Error, Result};
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
+/// Deepest network the exact width search takes.
+pub const MAX_SEARCH_DEPTH: usize = 100_000;
+/// Estimated seconds (ALG-COST) the whole width search may spend.
+pub const MAX_SEARCH_SECONDS: f64 = 20.0;
+
+/// A width N_lb such that T(n*) < 1 - eps at every uniform width below it,
+/// from 1 - T >= P(K_l = 0) >= q1^N + [l >= 2] (1 - q1)^N 2^{-(N+beta)N},
+/// l the last layer with n*_l >= 1 (K_1 = N, then all die at once). Decided
+/// in f64 logs with a margin of one bit plus 1e-9 relative: a width is
+/// skipped only when the bound exceeds eps beyond doubt.
+fn width_lower_bound(
+    depth: usize,
+    bias: BiasMode,
+    q1: &BigRational,
+    min_widths: &[usize],
+    eps: &BigRational,
+) -> usize {
+    let Some(last) = min_widths.iter().rposition(|&w| w >= 1) else {
+        return 1;
+    };
+    let log2 = |r: &BigRational| {
+        super::xf128::Xf128::from_rational(r, super::xf128::Dir::Down).log10()
+            / std::f64::consts::LOG10_2
+    };
+    let l_eps = log2(eps);
+    let l_q = log2(q1); // -inf for q1 = 0
+    let l_alive = log2(&(BigRational::one() - q1));
+    let beta = bias.beta() as f64;
+    let exceeds = |n: f64| {
+        let a = n * l_q;
+        let b = if last >= 1 && depth >= 2 {
+            n * l_alive - (n + beta) * n
+        } else {
+            f64::NEG_INFINITY
+        };
+        let bound = a.max(b);
+        bound > l_eps + 1.0 + 1e-9 * l_eps.abs()
+    };
+    let mut n = 1usize;
+    while n < 1 << 40 && exceeds(n as f64) {
+        n += 1.max(n / 64);
+        if n > 1 << 20 {
+            break;
+        }
+    }
+    // step back to the first width that does not certainly exceed eps
+    while n > 1 && !exceeds((n - 1) as f64) {
+        n -= 1;
+    }
+    n
+}
+
 /// Answer of [`min_uniform_width`].
 #[derive(Clone, Debug)]
 pub struct WidthAnswer {
@@ -39,8 +91,17 @@ pub fn min_uniform_width(
             "q1 = 1: every first-layer neuron is PD, no width makes the network trainable",
         ));
     }
+    if depth > MAX_SEARCH_DEPTH {
+        return Err(Error::TooCostly(format!(
+            "depth {depth}: the exact width search takes at most {MAX_SEARCH_DEPTH} hidden layers; \
+             use `trainability approx` at candidate widths for deeper networks"
+        )));
+    }
     let target = BigRational::one() - eps;
     let lo_min = min_widths.iter().copied().max().unwrap_or(1).max(1);
+    // widths below this bound cannot reach 1 - eps (cheap lower bound on 1 - T)
+    let lo_min = lo_min.max(width_lower_bound(depth, bias, q1, min_widths, eps));
+    let spent = std::cell::Cell::new(0.0f64);
     let t_at = |n: usize| -> Result<BigRational> {
         let spec = ChainSpec::new(vec![n; depth], bias, q1.clone())?;
         spec.check_min_widths(min_widths)?;
@@ -49,6 +110,15 @@ pub fn min_uniform_width(
                 "width search passed N = {n} without reaching 1 - eps: {e}"
             ))
         })?;
+        let sec = cost::estimate(&spec).seconds;
+        if spent.get() + 3.0 * sec > MAX_SEARCH_SECONDS {
+            return Err(Error::TooCostly(format!(
+                "the width search would reach width {n} (depth {depth}), whose exact trainability alone \
+                 takes an estimated {sec:.1} s, beyond the search budget of {MAX_SEARCH_SECONDS} s; \
+                 use a larger eps or `trainability approx` at candidate widths"
+            )));
+        }
+        spent.set(spent.get() + sec);
         Ok(dyadic_chain::law(&spec, Some(min_widths)).total_mass_last())
     };
     // exponential search for an upper end

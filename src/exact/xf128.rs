@@ -161,11 +161,7 @@ impl Xf128 {
         } else {
             (q_hi << z) | (q_lo as u128 >> (64 - z))
         };
-        let dropped = if z >= 64 {
-            false
-        } else {
-            (q_lo << z) != 0
-        };
+        let dropped = if z >= 64 { false } else { (q_lo << z) != 0 };
         Xf128::bump(m, self.e - z as i64, dropped || r != 0, dir)
     }
 
