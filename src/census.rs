@@ -2,7 +2,7 @@
 //! (TD) or permanently dead (PD) (spec DEF-DEAD, DEF-PD, DEF-TD). Exact
 //! comparisons only: a neuron whose outputs differ anywhere on X is active.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::sim::{Dataset, Forward, Network};
 use serde::Serialize;
 
@@ -68,6 +68,23 @@ impl Census {
     /// Born dead (DEF-BORN-DEAD): some hidden layer is entirely PD.
     pub fn born_dead(&self) -> bool {
         self.layers.iter().any(|l| l.non_pd() == 0)
+    }
+
+    /// Trainable for the minimum widths n* (DEF-TRAINABLE): K_l >= n*_l in
+    /// every hidden layer. `min_widths` has one entry per hidden layer.
+    pub fn trainable(&self, min_widths: &[usize]) -> Result<bool> {
+        if min_widths.len() != self.layers.len() {
+            return Err(Error::input(format!(
+                "{} minimum widths given for {} hidden layers",
+                min_widths.len(),
+                self.layers.len()
+            )));
+        }
+        Ok(self
+            .layers
+            .iter()
+            .zip(min_widths)
+            .all(|(l, &n)| l.non_pd() >= n))
     }
 
     /// (layer, neuron) pairs (0-based) of every hidden neuron in state `s`.

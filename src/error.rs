@@ -23,6 +23,10 @@ pub enum Error {
     /// reported instead of returning a wrong number).
     #[error("numerical failure: {0}")]
     Numerical(String),
+    /// Standard output was closed by the reader (a pipe into `head`); the
+    /// CLI ends quietly with status 0, as `cat` does (spec FMT-OUTPUT).
+    #[error("standard output closed")]
+    OutputClosed,
 }
 
 /// Result alias used across the crate.

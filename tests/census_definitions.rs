@@ -93,24 +93,82 @@ fn an_entirely_pd_layer_kills_every_later_layer_even_with_positive_bias() {
     assert!(fwd.post[1].iter().all(|&v| v == 3.0));
 }
 
-// spec: DEF-TRAINABLE, DEF-TRAINABILITY, THM-CHAIN
+// spec: DEF-TRAINABLE, DEF-BORN-DEAD
 #[test]
 fn trainable_means_enough_non_pd_neurons_in_every_layer() {
-    // The census of the first network above has K = (2, 2): trainable for
-    // n* = (2, 1) and (2, 2), not for (3, 1). The exact engine agrees that
-    // such a network (widths 4,3) has positive probability of each event.
-    let k = [2usize, 2];
-    let trainable = |nstar: &[usize]| k.iter().zip(nstar).all(|(a, b)| a >= b);
-    assert!(trainable(&[2, 1]) && trainable(&[2, 2]) && !trainable(&[3, 1]));
-    let spec = ChainSpec::new(
-        vec![4, 3],
-        BiasMode::Zero,
-        num_rational::BigRational::new(1.into(), 2.into()),
-    )
+    // Census::trainable (DEF-TRAINABLE) on hand-built networks whose K_l
+    // are derived by hand, for every n* in a grid around them: trainable iff
+    // n*_l <= K_l in every layer (equality included).
+    let x = data_1d(&[-1.0, 0.0, 1.0]);
+    let out = |n: usize| layer(&[&vec![1.0; n][..]], &[0.0]);
+    // (a) the network of `states_follow_the_definitions`: K = (2, 2).
+    let a = Network::new(vec![
+        layer(&[&[1.0], &[1.0], &[0.0], &[1.0]], &[0.0, -5.0, 1.0, -1.0]),
+        layer(
+            &[
+                &[0.0, 5.0, -2.0, 7.0],
+                &[-1.0, 0.0, -1.0, 0.0],
+                &[2.0, 0.0, 0.0, 0.0],
+            ],
+            &[0.0, 1.0, -1.0],
+        ),
+        out(3),
+    ])
     .unwrap();
-    let t21 = dyadic_chain::law(&spec, Some(&[2, 1])).total_mass_last();
-    let t31 = dyadic_chain::law(&spec, Some(&[3, 1])).total_mass_last();
-    assert!(t31 < t21);
+    // (b) layer 1: x, -x (active), the constant 1 (TD): K_1 = 3; layer 2:
+    // relu(x) copied (active), and b = 0 with weights -1 on every input (PD
+    // by the sign clause): K_2 = 1. The second layer is the binding one.
+    let b = Network::new(vec![
+        layer(&[&[1.0], &[-1.0], &[0.0]], &[0.0, 0.0, 1.0]),
+        layer(&[&[1.0, 0.0, 0.0], &[-1.0, -1.0, -1.0]], &[0.0, 0.0]),
+        out(2),
+    ])
+    .unwrap();
+    for (net, k) in [(&a, [2usize, 2]), (&b, [3, 1])] {
+        let c = census(net, &x).unwrap();
+        for n1 in 0..=k[0] + 2 {
+            for n2 in 0..=k[1] + 2 {
+                let want = n1 <= k[0] && n2 <= k[1];
+                assert_eq!(
+                    c.trainable(&[n1, n2]).unwrap(),
+                    want,
+                    "K {k:?} n* ({n1}, {n2})"
+                );
+            }
+        }
+        assert!(c.trainable(&[1]).is_err() && c.trainable(&[1, 1, 1]).is_err());
+        assert!(!c.born_dead() && c.trainable(&[1, 1]).unwrap());
+    }
+    // (c) entirely PD first layer (K = (0, 0, 0), born dead): trainable only
+    // for n* = 0, and born dead = not trainable for n* = (1, ..., 1).
+    let xp = data_1d(&[0.5, 1.0, 2.0]);
+    let dead = Network::new(vec![
+        layer(&[&[-1.0], &[-2.0]], &[0.0, 0.0]),
+        layer(&[&[1.0, 1.0]], &[3.0]),
+        layer(&[&[1.0]], &[0.0]),
+        out(1),
+    ])
+    .unwrap();
+    let c = census(&dead, &xp).unwrap();
+    assert!(c.trainable(&[0, 0, 0]).unwrap());
+    for nstar in [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]] {
+        assert!(!c.trainable(&nstar).unwrap(), "{nstar:?}");
+    }
+    assert!(c.born_dead());
+}
+
+// spec: DEF-TRAINABILITY, THM-CHAIN
+#[test]
+fn trainability_of_a_tiny_network_by_hand() {
+    // Widths (2, 1), zero bias, q1 = 1/2: K_1 ~ Bin(2, 1/2) = (1/4, 1/2, 1/4);
+    // K_2 | K_1 = p ~ Bin(1, 1 - 2^-p). T(1, 1) = 1/2 * 1/2 + 1/4 * 3/4 = 7/16,
+    // T(2, 1) = 1/4 * 3/4 = 3/16, T(1, 0) = 3/4.
+    let r = |a: i64, b: i64| num_rational::BigRational::new(a.into(), b.into());
+    let spec = ChainSpec::new(vec![2, 1], BiasMode::Zero, r(1, 2)).unwrap();
+    assert_eq!(dyadic_chain::trainability(&spec, &[1, 1]), r(7, 16));
+    assert_eq!(dyadic_chain::trainability(&spec, &[2, 1]), r(3, 16));
+    assert_eq!(dyadic_chain::trainability(&spec, &[1, 0]), r(3, 4));
+    assert_eq!(dyadic_chain::born_dead(&spec), r(9, 16));
 }
 
 #[test]

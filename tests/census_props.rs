@@ -1,9 +1,15 @@
-//! Property tests of the census (proptest and quickcheck): PD implies dead,
-//! a fully PD layer makes every later layer PD, invariance to permuting the
-//! data, and soundness of PD under real gradient training (MSE, GD /
-//! mini-batch SGD / momentum / Adam, with a minimal backprop written here).
+//! Property tests of the census (proptest and quickcheck): every state and
+//! count equals an independent classifier written from the definitions, PD
+//! implies dead, a fully PD layer makes every later layer PD, invariance to
+//! permuting the data, and soundness of PD under real gradient training
+//! (MSE, GD / mini-batch SGD / momentum / Adam, with a minimal backprop
+//! written here).
 // spec: ALG-CENSUS, THM-PD-IMPLIES-DEAD, THM-PD-SOUND, DEF-PD, DEF-DEAD, DEF-TD
 
+#[path = "census_support/mod.rs"]
+mod census_support;
+
+use census_support::{brute_states, tally};
 use nalgebra::{DMatrix, DVector};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
@@ -60,22 +66,71 @@ fn is_constant(col: impl Iterator<Item = f64>) -> bool {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
-    /// THM-PD-IMPLIES-DEAD: every PD neuron's output is constant on X.
+    /// THM-PD-IMPLIES-DEAD: every PD neuron's output is constant on X, and
+    /// exactly 0 when the previous layer is not entirely PD; the census's
+    /// dead / active split agrees with the outputs.
     #[test]
     fn pd_implies_dead(seed in any::<u64>()) {
         let (net, x) = random_case(seed);
         let f = net.forward(&x).unwrap();
         let c = census(&net, &x).unwrap();
         for (l, lc) in c.layers.iter().enumerate() {
+            let after_all_pd = l > 0 && c.layers[l - 1].non_pd() == 0;
             for (j, s) in lc.states.iter().enumerate() {
-                let constant = is_constant(f.post[l].column(j).iter().copied());
+                let col = f.post[l].column(j);
+                let constant = is_constant(col.iter().copied());
                 match s {
-                    NeuronState::PermanentlyDead | NeuronState::TentativelyDead => prop_assert!(constant),
+                    NeuronState::PermanentlyDead => {
+                        prop_assert!(constant);
+                        prop_assert!(after_all_pd || col.iter().all(|&v| v == 0.0));
+                    }
+                    NeuronState::TentativelyDead => prop_assert!(constant),
                     NeuronState::Active => prop_assert!(!constant),
                 }
             }
-            prop_assert!(lc.permanently_dead() <= lc.dead());
         }
+    }
+
+    /// Both directions of every label (a PD neuron labelled TD is as wrong
+    /// as the converse) and every count and index list of the census equal
+    /// the independent classifier `census_support::brute_states`.
+    #[test]
+    fn census_equals_the_definitions(seed in any::<u64>()) {
+        let (net, x) = random_case(seed);
+        let c = census(&net, &x).unwrap();
+        let b = brute_states(&net, &x);
+        prop_assert_eq!(c.layers.len(), b.len());
+        let all = [
+            NeuronState::Active,
+            NeuronState::TentativelyDead,
+            NeuronState::PermanentlyDead,
+        ];
+        for (l, (lc, bl)) in c.layers.iter().zip(&b).enumerate() {
+            prop_assert_eq!(&lc.states, bl, "layer {}", l);
+            let n = |s: NeuronState| bl.iter().filter(|&&t| t == s).count();
+            let (a, td, pd) = (n(all[0]), n(all[1]), n(all[2]));
+            prop_assert_eq!(lc.active(), a);
+            prop_assert_eq!(lc.tentatively_dead(), td);
+            prop_assert_eq!(lc.permanently_dead(), pd);
+            prop_assert_eq!(lc.non_pd(), a + td);
+            prop_assert_eq!(lc.dead(), td + pd);
+            for s in all {
+                let want: Vec<usize> = (0..bl.len()).filter(|&j| bl[j] == s).collect();
+                prop_assert_eq!(lc.indices(s), want);
+            }
+        }
+        for s in all {
+            let mut want = vec![];
+            for (l, bl) in b.iter().enumerate() {
+                for (j, t) in bl.iter().enumerate() {
+                    if *t == s {
+                        want.push((l, j));
+                    }
+                }
+            }
+            prop_assert_eq!(c.neurons_in(s), want);
+        }
+        prop_assert_eq!(c.born_dead(), tally(&b).1);
     }
 
     /// DEF-PD: once a layer is entirely PD, every later layer is entirely PD.
@@ -302,24 +357,27 @@ fn backprop_matches_finite_differences() {
 
 #[test]
 fn random_cases_exercise_every_state() {
-    // The generator yields PD neurons (also in layers not preceded by an
-    // entirely PD layer), TD neurons and active ones, so the properties
-    // above are not vacuous.
+    // The generator yields PD neurons (also by the sign clause, in layers
+    // not preceded by an entirely PD layer), TD neurons and active ones, so
+    // the properties above are not vacuous. Counted with the independent
+    // classifier, not with the census under test.
     let (mut pd_inner, mut td, mut active, mut born_dead) = (0, 0, 0, 0);
+    let mut layer1_pd = 0;
     for seed in 0..500u64 {
         let (net, x) = random_case(seed);
-        let c = census(&net, &x).unwrap();
-        for (l, lc) in c.layers.iter().enumerate() {
-            if l > 0 && c.layers[l - 1].non_pd() > 0 {
-                pd_inner += lc.permanently_dead();
-            }
-            td += lc.tentatively_dead();
-            active += lc.active();
-        }
-        born_dead += usize::from(c.born_dead());
+        let b = brute_states(&net, &x);
+        let (t, bd) = tally(&b);
+        pd_inner += t[0];
+        td += t[2];
+        active += t[3];
+        born_dead += usize::from(bd);
+        layer1_pd += b[0]
+            .iter()
+            .filter(|&&s| s == NeuronState::PermanentlyDead)
+            .count();
     }
     assert!(
-        pd_inner > 100 && td > 50 && active > 200 && born_dead > 20,
-        "{pd_inner} {td} {active} {born_dead}"
+        pd_inner > 100 && td > 50 && active > 200 && born_dead > 20 && layer1_pd > 50,
+        "{pd_inner} {td} {active} {born_dead} {layer1_pd}"
     );
 }

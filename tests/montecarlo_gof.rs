@@ -408,13 +408,30 @@ fn transitions_fit_without_a_closed_form_and_reject_wrong_beta() {
     }
 }
 
+/// The transition test on the eight cases whose law is known: every
+/// transition fits (alpha = 1e-6 per assertion), and the companion: the same
+/// counts against the other bias mode (beta) are rejected.
 #[test]
 fn transitions_also_fit_when_the_law_is_known() {
+    use relu_trainability::montecarlo::theory::transition_gof;
     for (i, c) in cases().iter().enumerate() {
-        let (_, agr) = simulate(c, 1000 + i as u64);
+        let (res, agr) = simulate(c, 1000 + i as u64);
+        let beta = agr.bias_mode.unwrap().beta();
         for l in 1..c.widths.len() {
             let p = agr.layers[l].transition.as_ref().unwrap().p_value;
             assert!(p > ALPHA, "{} layer {}: transition p = {p}", c.name, l + 1);
+            let wrong = transition_gof(&res, l, 1 - beta).unwrap().p_value;
+            eprintln!(
+                "{} layer {}: p = {p:.3}, wrong beta p = {wrong:.2e}",
+                c.name,
+                l + 1
+            );
+            assert!(
+                wrong < ALPHA,
+                "{} layer {}: wrong beta not rejected, p = {wrong}",
+                c.name,
+                l + 1
+            );
         }
     }
 }

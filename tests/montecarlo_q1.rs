@@ -1,7 +1,7 @@
 //! Monte Carlo estimates of q1 against the closed forms, with
 //! Clopper-Pearson intervals at confidence 1 - 1e-6 (alpha = 1e-6 per
 //! assertion), and the same intervals excluding deliberately wrong values.
-// spec: THM-Q1-ZERO-1D, THM-Q1-ATAN, THM-Q1-BALL, PROP-Q1-GAP-2D, ALG-GOF-MC
+//! Every test but `ball_formula_by_sampling_w_and_b` runs the simulator.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -41,6 +41,7 @@ fn inside(x: f64, (lo, hi): (f64, f64)) -> bool {
     lo <= x && x <= hi
 }
 
+// spec: THM-Q1-ZERO-1D, ALG-GOF-MC
 #[test]
 fn zero_bias_1d() {
     let z = InitScheme::Random {
@@ -61,6 +62,7 @@ fn zero_bias_1d() {
     assert_eq!(pd_rate(z, &data, 5000, 2).0, 0);
 }
 
+// spec: THM-Q1-ATAN, ALG-GOF-MC
 #[test]
 fn gaussian_bias_1d_atan() {
     let xs = [-0.3, 0.1, 0.5, 2.0];
@@ -86,6 +88,7 @@ fn gaussian_bias_1d_atan() {
     }
 }
 
+// spec: PROP-Q1-GAP-2D, ALG-GOF-MC
 #[test]
 fn gap_formula_2d() {
     // angles 0 and 90 degrees: q1 = 1/4; He normal weights, zero bias.
@@ -102,6 +105,9 @@ fn gap_formula_2d() {
     assert!(!inside(0.23, ci), "power: {ci:?}");
 }
 
+/// Samples (w, b) directly (not the simulator: a ball in d >= 2 is not a
+/// finite data set); the simulator runs the 1-D ball below.
+// spec: THM-Q1-BALL
 #[test]
 fn ball_formula_by_sampling_w_and_b() {
     // THM-Q1-BALL: a neuron is PD on the whole ball iff b <= -r |w|.
@@ -132,5 +138,34 @@ fn ball_formula_by_sampling_w_and_b() {
         // power: the formula at twice the radius is excluded
         let wrong = q1::gaussian_bias_ball(d, 2.0 * r, sw, sb).unwrap();
         assert!(!inside(wrong, ci), "d {d}: wrong q1 {wrong} in {ci:?}");
+    }
+}
+
+/// In 1-D the ball [-r, r] is PD iff its two end points are (z is affine), so
+/// the simulator on X = {-r, r} estimates the ball's q1 exactly; the formula
+/// is also compared with the independent 1-D closed form
+/// (pi - 2 atan(r s_w / s_b)) / (2 pi) (THM-Q1-ATAN's argument).
+// spec: THM-Q1-BALL, ALG-GOF-MC
+#[test]
+fn ball_formula_1d_by_the_simulator() {
+    let pi = std::f64::consts::PI;
+    for (w, sb, r, seed) in [
+        (WeightInit::StandardNormal, 1.0, 1.0, 5u64),
+        (WeightInit::HeNormal, 0.5, 2.0, 6),
+        (WeightInit::LecunNormal, 2.0, 0.5, 7),
+    ] {
+        let sw = w.std(1, 16);
+        let expect = q1::gaussian_bias_ball(1, r, sw, sb).unwrap();
+        let by_angle = (pi - 2.0 * (r * sw / sb).atan()) / (2.0 * pi);
+        assert!((expect - by_angle).abs() < 1e-12, "{expect} vs {by_angle}");
+        let scheme = InitScheme::Random {
+            weights: w,
+            bias: BiasInit::Normal(sb),
+        };
+        let (k, n) = pd_rate(scheme, &rows(&[&[-r], &[r]]), 20_000, seed);
+        let ci = clopper_pearson(k, n, CONF);
+        assert!(inside(expect, ci), "{w:?}: q1 {expect} not in {ci:?}");
+        let wrong = q1::gaussian_bias_ball(1, 2.0 * r, sw, sb).unwrap();
+        assert!(!inside(wrong, ci), "{w:?}: wrong q1 {wrong} in {ci:?}");
     }
 }

@@ -44,13 +44,13 @@ fn accepts_the_exact_law() {
         let r = check_samples(s, &draw(s, 3000, 100 + i as u64), Kind::NonPd, 1e-6).unwrap();
         assert!(
             !r.reject,
-            "{:?}: p = {} ({:?})",
+            "{:?}: p = {:?} ({:?})",
             s.widths, r.overall_p_value, r.tests
         );
         let r = check_samples(s, &draw(s, 3000, 200 + i as u64), Kind::Active, 1e-6).unwrap();
         assert!(
             !r.reject,
-            "active {:?}: p = {}",
+            "active {:?}: p = {:?}",
             s.widths, r.overall_p_value
         );
     }
@@ -87,7 +87,11 @@ fn rejects_wrong_laws() {
     {
         let alt = dev.apply(&h0).unwrap();
         let r = check_samples(&h0, &draw(&alt, 3000, 300 + k as u64), Kind::NonPd, 1e-6).unwrap();
-        assert!(r.reject, "{dev:?} not rejected: p = {}", r.overall_p_value);
+        assert!(
+            r.reject,
+            "{dev:?} not rejected: p = {:?}",
+            r.overall_p_value
+        );
     }
 }
 
@@ -105,16 +109,16 @@ fn transition_tests_catch_right_marginals_wrong_chain() {
         samples.iter_mut().zip(col).for_each(|(r, v)| r[l] = v);
     }
     let r = check_samples(&s, &samples, Kind::NonPd, 1e-6).unwrap();
-    assert!(r.reject, "p = {}", r.overall_p_value);
+    assert!(r.reject, "p = {:?}", r.overall_p_value);
     assert!(r
         .tests
         .iter()
         .filter(|t| t.test == "marginal")
-        .all(|t| t.p_value > 1e-6));
+        .all(|t| t.log10_p() > -6.0));
     assert!(r
         .tests
         .iter()
-        .any(|t| t.test == "transition" && t.p_value < 1e-6 / 5.0));
+        .any(|t| t.test == "transition" && t.log10_p() < (1e-6f64 / 5.0).log10()));
 }
 
 /// Active counts below the non-PD counts (each non-PD neuron active with
@@ -151,24 +155,123 @@ fn active_kind_is_one_sided() {
 
 /// Degenerate components are reported: with q1 = 0 the first layer is a
 /// point mass (K_1 = N_1), and with 3 samples every law pools into one cell.
+/// The warnings are compared whole (a substring such as "layer 1" would
+/// also match "layer 10"), on a net whose layer numbers all differ in the
+/// warnings' text.
 #[test]
 fn degenerate_components_are_reported() {
     let s = spec(&[3, 3], BiasMode::Zero, "0");
     let r = check_samples(&s, &draw(&s, 2000, 9), Kind::NonPd, 1e-3).unwrap();
-    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-    assert!(r.warnings[0].contains("marginal test of layer 1"));
+    assert_eq!(
+        r.warnings,
+        vec![
+            "marginal test of layer 1: every cell pooled into one (2000 samples; a point-mass law \
+             or too few samples), so it only detects impossible counts"
+                .to_string()
+        ]
+    );
     let r = check_samples(&s, &draw(&s, 3, 9), Kind::NonPd, 1e-3).unwrap();
-    assert_eq!(r.warnings.len(), r.tests.len());
+    let layers: Vec<(&str, usize)> = r.tests.iter().map(|t| (t.test, t.layer)).collect();
+    assert_eq!(
+        layers,
+        vec![("marginal", 1), ("marginal", 2), ("transition", 2)]
+    );
+    let expected: Vec<String> = layers
+        .iter()
+        .map(|(t, l)| {
+            format!(
+                "{t} test of layer {l}: every cell pooled into one (3 samples; a point-mass law or \
+                 too few samples), so it only detects impossible counts"
+            )
+        })
+        .collect();
+    assert_eq!(r.warnings, expected);
     assert!(!r.reject);
-    // an impossible count still rejects: K_1 < N_1 when q1 = 0
+    // an impossible count still rejects with p = 0 exactly: K_1 < N_1 when q1 = 0
     let r = check_samples(&s, &[vec![2, 2]], Kind::NonPd, 1e-3).unwrap();
-    assert!(r.reject && r.overall_p_value == 0.0);
+    assert!(r.reject);
+    assert_eq!(r.overall_p_value, Some(0.0));
+    assert_eq!(r.overall_p_value_log10, None);
+    assert_eq!(
+        r.warnings,
+        vec![
+            "layer 1 count 2 is impossible: with q1 = 0 (the default of --q1) every first-layer \
+             neuron is non-PD, K_1 = N_1 = 3; check --q1"
+                .to_string(),
+            "marginal test of layer 2: every cell pooled into one (1 samples; a point-mass law or \
+             too few samples), so it only detects impossible counts"
+                .to_string()
+        ]
+    );
+}
+
+/// ALG-CHECK "impossible counts" (issue: a p-value that underflowed was
+/// reported as "probability 0" and blamed on --q1). Widths 4,4, symmetric
+/// bias, q1 = 0: K_1 = 4 always and K_2 ~ Bin(4, 31/32); rows (4, k) with
+/// k ~ Bin(4, 0.85) are all possible, so no "impossible" warning, and the
+/// p-values are tiny but positive: reported in log10 with the f64 field
+/// null. Closed form for dof 2: P(chi2_2 >= x) = exp(-x/2).
+#[test]
+fn underflowing_p_values_are_not_impossible_counts() {
+    let s = spec(&[4, 4], BiasMode::Symmetric, "0");
+    let mut rng = ChaCha8Rng::seed_from_u64(85);
+    let rows: Vec<Vec<usize>> = (0..2000)
+        .map(|_| {
+            let k = (0..4)
+                .filter(|_| rand::Rng::gen_bool(&mut rng, 0.85))
+                .count();
+            vec![4, k]
+        })
+        .collect();
+    let r = check_samples(&s, &rows, Kind::NonPd, 1e-3).unwrap();
+    assert!(r.reject);
     assert!(
-        r.warnings
-            .iter()
-            .any(|w| w.contains("probability 0") && w.contains("--q1")),
+        r.warnings.iter().all(|w| !w.contains("is impossible")),
         "{:?}",
         r.warnings
+    );
+    assert!(
+        r.warnings.iter().all(|w| !w.contains("--q1")),
+        "{:?}",
+        r.warnings
+    );
+    for t in &r.tests[1..] {
+        assert_eq!(t.dof, Some(2), "{t:?}");
+        let x = t.statistic.unwrap();
+        assert!(x > 1500.0, "{t:?}");
+        assert_eq!(t.p_value, None, "{t:?}");
+        let want = -x / 2.0 / std::f64::consts::LN_10;
+        let got = t.p_value_log10.unwrap();
+        assert!((got - want).abs() < 1e-9 * want.abs(), "{got} vs {want}");
+    }
+    let want = (3f64).log10() + r.tests[1].log10_p().min(r.tests[2].log10_p());
+    assert!((r.overall_log10_p() - want).abs() < 1e-9 * want.abs());
+    assert_eq!(r.overall_p_value, None);
+    // a count of probability 2^-20 > 0 (K_2 = 0 from K_1 = 4, beta = 1) is
+    // possible: no impossible-count warning however few samples
+    let r = check_samples(&s, &[vec![4, 0]], Kind::NonPd, 1e-3).unwrap();
+    assert!(
+        r.warnings.iter().all(|w| !w.contains("is impossible")),
+        "{:?}",
+        r.warnings
+    );
+    // impossible pair (0, k > 0) is reported without blaming q1
+    let s = spec(&[3, 3], BiasMode::Zero, "1/2");
+    let r = check_samples(&s, &[vec![0, 1], vec![2, 2]], Kind::NonPd, 1e-3).unwrap();
+    assert!(r.reject);
+    assert_eq!(r.overall_p_value, Some(0.0));
+    assert_eq!(
+        r.warnings
+            .iter()
+            .filter(|w| w.contains("are impossible"))
+            .cloned()
+            .collect::<Vec<_>>(),
+        vec![
+            "layers 1 and 2: counts (0, 1) are impossible under every law of THM-CHAIN (when no \
+              neuron of layer 1 is non-PD, every neuron of layer 2 is PD); check how the \
+              implementation counts PD neurons"
+                .to_string()
+        ]
     );
 }
 
@@ -254,7 +357,7 @@ fn component_p_values_valid_under_h0() {
     let reps: Vec<Vec<f64>> = (0..1000)
         .map(|i| {
             let r = check_samples(&s, &draw(&s, 400, 50_000 + i), Kind::NonPd, 0.05).unwrap();
-            r.tests.iter().map(|t| t.p_value).collect()
+            r.tests.iter().map(|t| t.p_value.unwrap()).collect()
         })
         .collect();
     let n = reps.len() as f64;

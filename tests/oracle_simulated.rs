@@ -46,16 +46,16 @@ fn zero_bias_simulated_networks() {
     let (nonpd, active) = simulate(&[6, 6, 6], "he-normal", "zero", 3000, 42);
     let right = ChainSpec::parse(vec![6, 6, 6], BiasMode::Zero, "1/2").unwrap();
     let r = check_samples(&right, &nonpd, Kind::NonPd, 1e-6).unwrap();
-    assert!(!r.reject, "p = {} {:?}", r.overall_p_value, r.tests);
+    assert!(!r.reject, "p = {:?} {:?}", r.overall_p_value, r.tests);
     let r = check_samples(&right, &active, Kind::Active, 1e-6).unwrap();
-    assert!(!r.reject, "active p = {}", r.overall_p_value);
+    assert!(!r.reject, "active p = {:?}", r.overall_p_value);
     for wrong in [
         ChainSpec::parse(vec![6, 6, 6], BiasMode::Zero, "1/4").unwrap(),
         ChainSpec::parse(vec![6, 6, 6], BiasMode::Symmetric, "1/2").unwrap(),
         ChainSpec::parse(vec![6, 7, 6], BiasMode::Zero, "1/2").unwrap(),
     ] {
         let r = check_samples(&wrong, &nonpd, Kind::NonPd, 1e-6).unwrap();
-        assert!(r.reject, "{wrong:?} accepted: p = {}", r.overall_p_value);
+        assert!(r.reject, "{wrong:?} accepted: p = {:?}", r.overall_p_value);
     }
 }
 
@@ -79,7 +79,7 @@ fn symmetric_bias_simulated_networks() {
     )
     .unwrap();
     let r = check_samples(&right, &nonpd, Kind::NonPd, 1e-6).unwrap();
-    assert!(!r.reject, "p = {} {:?}", r.overall_p_value, r.tests);
+    assert!(!r.reject, "p = {:?} {:?}", r.overall_p_value, r.tests);
     assert!(
         !check_samples(&right, &active, Kind::Active, 1e-6)
             .unwrap()

@@ -128,3 +128,301 @@ fn id_parser_recognises_ids_only() {
         assert!(!is_id(bad), "{bad}");
     }
 }
+
+/// The text of every spec/ file. Test names are looked for everywhere in
+/// it (Tests sections, and statements that point to a test).
+fn spec_texts() -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut md = vec![];
+    files(&root.join("spec"), "md", &mut md);
+    md.into_iter()
+        .map(|f| {
+            let t = fs::read_to_string(&f).unwrap();
+            (f, t)
+        })
+        .collect()
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Test names a Tests section gives, as (file, test): `tests/F.rs::name`
+/// (or `src/F.rs::name` for a unit test), and the names that continue such
+/// a list (`tests/F.rs::a, b and c (comment), d`). Also returns every file
+/// path named (`tests/F.rs`, possibly with `*`).
+fn named_tests(section: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let chars: Vec<char> = section.chars().collect();
+    let mut tests = vec![];
+    let mut paths = vec![];
+    let mut i = 0;
+    let word = |i: usize| -> (String, usize) {
+        let mut j = i;
+        while j < chars.len() && is_ident_char(chars[j]) {
+            j += 1;
+        }
+        (chars[i..j].iter().collect(), j)
+    };
+    while i < chars.len() {
+        let rest: String = chars[i..].iter().collect();
+        let at_path = (rest.starts_with("tests/") || rest.starts_with("src/"))
+            && (i == 0 || !is_ident_char(chars[i - 1]));
+        if !at_path {
+            i += 1;
+            continue;
+        }
+        // the path: [A-Za-z0-9_/*.-] up to ".rs"
+        let mut j = i;
+        while j < chars.len() && (is_ident_char(chars[j]) || "/*.-".contains(chars[j])) {
+            j += 1;
+        }
+        let path: String = chars[i..j].iter().collect();
+        let path = path.trim_end_matches('.').to_string();
+        if !path.ends_with(".rs") {
+            i = j;
+            continue;
+        }
+        paths.push(path.clone());
+        i += path.len();
+        if !rest[path.len()..].starts_with("::") {
+            continue;
+        }
+        i += 2;
+        // a list of names: name [ (...) ] { (, | and) name [ (...) ] }
+        loop {
+            let (mut name, mut k) = word(i);
+            // `tests::name` for unit tests in src/
+            if name == "tests" && chars.get(k..k + 2) == Some(&[':', ':'][..]) {
+                (name, k) = word(k + 2);
+            }
+            if name.is_empty() {
+                break;
+            }
+            tests.push((path.clone(), name));
+            i = k;
+            let skip_ws = |mut i: usize| {
+                while i < chars.len() && chars[i].is_whitespace() {
+                    i += 1;
+                }
+                i
+            };
+            i = skip_ws(i);
+            if chars.get(i) == Some(&'(') {
+                let mut depth = 0;
+                while i < chars.len() {
+                    match chars[i] {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                i = skip_ws(i);
+            }
+            let rest: String = chars[i..].iter().collect();
+            let next = if rest.starts_with(',') {
+                skip_ws(i + 1)
+            } else if rest.starts_with("and ") {
+                skip_ws(i + 3)
+            } else {
+                break;
+            };
+            let after: String = chars[next..].iter().collect();
+            if after.starts_with("tests/") || after.starts_with("src/") {
+                i = next;
+                break;
+            }
+            // a continuation is a snake_case test name (has an underscore)
+            let (w, _) = word(next);
+            if !(w.contains('_') && w.chars().all(|c| !c.is_ascii_uppercase())) {
+                break;
+            }
+            i = next;
+        }
+    }
+    (tests, paths)
+}
+
+/// A test function of a source file: name, `#[ignore]`d, and whether a
+/// `// spec:` line sits in its attribute block.
+struct TestFn {
+    name: String,
+    ignored: bool,
+    cites: bool,
+}
+
+/// Test functions of one file (`#[test]` attribute, also inside proptest!),
+/// and whether the file has a file-level `// spec:` line (one not attached
+/// to a test function).
+fn test_fns(text: &str) -> (Vec<TestFn>, bool) {
+    let mut out = vec![];
+    let (mut is_test, mut ignored, mut cites) = (false, false, false);
+    let mut file_level = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with("// spec:") {
+            cites = true;
+        } else if t.starts_with("#[") {
+            if t.starts_with("#[test]") || t.contains("::test]") {
+                is_test = true;
+            }
+            if t.starts_with("#[ignore") {
+                ignored = true;
+            }
+        } else if t.starts_with("//") || t.is_empty() && !is_test {
+            // comments and doc comments belong to the block; a blank line
+            // before any attribute ends a file-level citation
+            if t.is_empty() && cites {
+                file_level = true;
+                cites = false;
+            }
+        } else {
+            let sig = t
+                .trim_start_matches("pub ")
+                .trim_start_matches("async ")
+                .strip_prefix("fn ");
+            match sig {
+                Some(s) if is_test => {
+                    let name: String = s.chars().take_while(|&c| is_ident_char(c)).collect();
+                    out.push(TestFn {
+                        name,
+                        ignored,
+                        cites,
+                    });
+                }
+                _ => {
+                    if cites {
+                        file_level = true;
+                    }
+                }
+            }
+            is_test = false;
+            ignored = false;
+            cites = false;
+        }
+    }
+    (out, file_level)
+}
+
+/// Every `file::test` named in spec/ (mostly in Tests sections) exists as a
+/// test function of that file (a `#[test]` fn, or a test inside
+/// `proptest!`), and every test file spec/ names (globs: some file) exists.
+#[test]
+fn every_test_named_in_spec_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = vec![];
+    let mut count = 0;
+    for (spec, section) in spec_texts() {
+        let (tests, paths) = named_tests(&section);
+        for p in paths {
+            let exists = if let Some((pre, post)) = p.split_once('*') {
+                let (dir, pre) = pre.rsplit_once('/').unwrap();
+                fs::read_dir(root.join(dir)).unwrap().any(|e| {
+                    let n = e.unwrap().file_name().into_string().unwrap();
+                    n.starts_with(pre) && n.ends_with(post)
+                })
+            } else {
+                root.join(&p).is_file()
+            };
+            if !exists {
+                missing.push(format!("{}: no file {p}", spec.display()));
+            }
+        }
+        for (file, name) in tests {
+            count += 1;
+            let text = fs::read_to_string(root.join(&file)).unwrap_or_default();
+            let body = if file.starts_with("src/") {
+                text.find("#[cfg(test)]").map_or("", |i| &text[i..])
+            } else {
+                &text[..]
+            };
+            if !test_fns(body).0.iter().any(|t| t.name == name) {
+                missing.push(format!("{}: {file}::{name}", spec.display()));
+            }
+        }
+    }
+    assert!(count >= 40, "only {count} test names found in spec/");
+    assert!(
+        missing.is_empty(),
+        "named in spec/ but not a test: {missing:#?}"
+    );
+}
+
+/// Every test that cites a spec ID (its own `// spec:` line, or the file's)
+/// runs: none is `#[ignore]`d.
+#[test]
+fn no_test_citing_a_spec_id_is_ignored() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut rs = vec![];
+    files(&root.join("tests"), "rs", &mut rs);
+    files(&root.join("src"), "rs", &mut rs);
+    let mut ignored = vec![];
+    for f in rs {
+        let text = fs::read_to_string(&f).unwrap();
+        let body = if f.starts_with(root.join("src")) {
+            text.find("#[cfg(test)]").map_or("", |i| &text[i..])
+        } else {
+            &text[..]
+        };
+        let (fns, file_level) = test_fns(body);
+        for t in fns {
+            if t.ignored && (t.cites || file_level) {
+                ignored.push(format!("{}::{}", f.display(), t.name));
+            }
+        }
+    }
+    assert!(
+        ignored.is_empty(),
+        "ignored tests that cite spec IDs: {ignored:?}"
+    );
+}
+
+#[test]
+fn spec_test_name_parser() {
+    let s = "**Tests.** tests/a.rs::one_x, two_x (note, with_comma),\nthree_x and four_x; \
+             tests/b_*.rs (all); tests/c.rs::five_x, tests/d.rs::six_x. Then prose_words, \
+             src/e.rs::tests::seven_x.";
+    let (t, p) = named_tests(s);
+    let got: Vec<String> = t.iter().map(|(f, n)| format!("{f}::{n}")).collect();
+    assert_eq!(
+        got,
+        [
+            "tests/a.rs::one_x",
+            "tests/a.rs::two_x",
+            "tests/a.rs::three_x",
+            "tests/a.rs::four_x",
+            "tests/c.rs::five_x",
+            "tests/d.rs::six_x",
+            "src/e.rs::seven_x"
+        ]
+    );
+    assert_eq!(
+        p,
+        [
+            "tests/a.rs",
+            "tests/b_*.rs",
+            "tests/c.rs",
+            "tests/d.rs",
+            "src/e.rs"
+        ]
+    );
+    let code = "// spec: X-A\n\nfn helper() {}\n\n// spec: X-B\n#[test]\n#[ignore]\nfn t1() {}\n\
+                #[test]\nfn t2() {}\nproptest! {\n    #[test]\n    fn t3(x in 0..1) {}\n}\n";
+    let (fns, file_level) = test_fns(code);
+    assert!(file_level);
+    let v: Vec<(&str, bool, bool)> = fns
+        .iter()
+        .map(|t| (t.name.as_str(), t.ignored, t.cites))
+        .collect();
+    assert_eq!(
+        v,
+        [
+            ("t1", true, true),
+            ("t2", false, false),
+            ("t3", false, false)
+        ]
+    );
+}

@@ -1,6 +1,7 @@
 //! Parsers shared by the subcommands (clap `value_parser`s) and output
 //! helpers. Every parser returns a message that names the problem.
 
+use super::out::outln;
 use crate::error::{Error, Result};
 use crate::rational::{parse_user_probability, parse_user_rational};
 use num_rational::BigRational;
@@ -100,10 +101,10 @@ pub fn parse_exact(s: &str) -> std::result::Result<BigRational, String> {
 
 /// Pretty JSON to stdout.
 pub fn print_json(v: &serde_json::Value) -> Result<()> {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(v)
             .map_err(|e| Error::Numerical(format!("JSON encoding: {e}")))?
-    );
+    )?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! FMT-SAFETENSORS, FMT-CENSUS-JSON).
 
 use super::args::{print_json, Format};
+use super::out::outln;
 use crate::census::{census, Census, NeuronState};
 use crate::error::Result;
 use crate::io::data::load_data;
@@ -39,7 +40,7 @@ pub fn run(a: &CensusArgs) -> Result<i32> {
     let c = census(&net, &data)?;
     match a.format {
         Format::Json => print_json(&census_json(&c, a.indices))?,
-        Format::Table => print_table(&c, a.indices, data.len()),
+        Format::Table => print_table(&c, a.indices, data.len())?,
     }
     Ok(0)
 }
@@ -74,21 +75,25 @@ pub fn census_json(c: &Census, with_indices: bool) -> Value {
     json!({ "layers": layers, "born_dead": c.born_dead() })
 }
 
-fn print_table(c: &Census, with_indices: bool, m: usize) {
-    println!("census on {m} points");
-    println!(
+fn print_table(c: &Census, with_indices: bool, m: usize) -> Result<()> {
+    outln!("census on {m} points")?;
+    outln!(
         "{:>5} {:>6} {:>7} {:>10} {:>10}",
-        "layer", "width", "active", "tent.dead", "perm.dead"
-    );
+        "layer",
+        "width",
+        "active",
+        "tent.dead",
+        "perm.dead"
+    )?;
     for (l, lc) in c.layers.iter().enumerate() {
-        println!(
+        outln!(
             "{:>5} {:>6} {:>7} {:>10} {:>10}",
             l + 1,
             lc.states.len(),
             lc.active(),
             lc.tentatively_dead(),
             lc.permanently_dead()
-        );
+        )?;
         if with_indices {
             for (name, s) in [
                 ("tentatively dead", NeuronState::TentativelyDead),
@@ -96,10 +101,11 @@ fn print_table(c: &Census, with_indices: bool, m: usize) {
             ] {
                 let ix = indices(c, l, s);
                 if !ix.is_empty() {
-                    println!("      {name}: {ix:?}");
+                    outln!("      {name}: {ix:?}")?;
                 }
             }
         }
     }
-    println!("born dead: {}", if c.born_dead() { "yes" } else { "no" });
+    outln!("born dead: {}", if c.born_dead() { "yes" } else { "no" })?;
+    Ok(())
 }

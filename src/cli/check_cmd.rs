@@ -3,6 +3,7 @@
 //! are needed to detect standard deviations (ALG-POWER).
 
 use super::args::{parse_prob, parse_width, print_json, Format};
+use super::out::{out, outln};
 use crate::error::{Error, Result};
 use crate::exact::{BiasMode, ChainSpec};
 use crate::oracle::check::{check_samples, CheckReport, Kind};
@@ -65,11 +66,11 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
                     Kind::NonPd => ("nonpd", "noncentral chi-square"),
                     Kind::Active => ("active", "exact binomial tails, counts with no TD neuron"),
                 };
-                println!(
+                outln!(
                     "samples needed by `check --kind {kind}` at alpha = {} ({how}; spec ALG-POWER)\n",
                     a.alpha
-                );
-                print!("{}", render_markdown(&rows));
+                )?;
+                out!("{}", render_markdown(&rows))?;
             }
         }
         return Ok(0);
@@ -84,36 +85,43 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
         Format::Json => print_json(
             &serde_json::to_value(&report).map_err(|e| Error::Numerical(e.to_string()))?,
         )?,
-        Format::Table => print_table(&report),
+        Format::Table => print_table(&report)?,
     }
     Ok(if report.reject { 1 } else { 0 })
 }
 
-fn print_table(r: &CheckReport) {
+fn print_table(r: &CheckReport) -> Result<()> {
     let kind = match r.kind {
         Kind::NonPd => "non-PD counts vs the exact law",
         Kind::Active => "active counts vs the non-PD law (one-sided)",
     };
-    println!("check: {} samples, {kind}", r.samples);
-    println!("\nlayer  width  mean observed  mean expected");
+    outln!("check: {} samples, {kind}", r.samples)?;
+    outln!("\nlayer  width  mean observed  mean expected")?;
     for l in &r.layers {
-        println!(
+        outln!(
             "{:>5}  {:>5}  {:>13.4}  {:>13.4}",
-            l.layer, l.width, l.mean_observed, l.mean_expected
-        );
+            l.layer,
+            l.width,
+            l.mean_observed,
+            l.mean_expected
+        )?;
     }
-    println!("\ntest        layer   statistic  dof     p-value");
+    outln!("\ntest        layer   statistic  dof     p-value")?;
     for t in &r.tests {
         let st = t.statistic.map_or("-".to_string(), |s| format!("{s:.3}"));
         let dof = t.dof.map_or("-".to_string(), |d| d.to_string());
-        println!(
-            "{:<10}  {:>5}  {:>10}  {:>3}  {:>10.3e}",
-            t.test, t.layer, st, dof, t.p_value
-        );
+        outln!(
+            "{:<10}  {:>5}  {:>10}  {:>3}  {:>10}",
+            t.test,
+            t.layer,
+            st,
+            dof,
+            fmt_p(t.p_value, t.p_value_log10)
+        )?;
     }
-    println!(
-        "\noverall p-value {:.3e} (Bonferroni over {} tests), alpha {}: {}",
-        r.overall_p_value,
+    outln!(
+        "\noverall p-value {} (Bonferroni over {} tests), alpha {}: {}",
+        fmt_p(r.overall_p_value, r.overall_p_value_log10),
         r.tests.len(),
         r.alpha,
         if r.reject {
@@ -121,13 +129,22 @@ fn print_table(r: &CheckReport) {
         } else {
             "ACCEPT (no evidence against the law)"
         }
-    );
+    )?;
     for w in &r.warnings {
-        println!("note: {w}");
+        outln!("note: {w}")?;
     }
     if !r.reject && r.kind == Kind::NonPd {
-        println!(
-            "(how many samples detect what: trainability check --power with the same network)"
-        );
+        outln!("(how many samples detect what: trainability check --power with the same network)")?;
+    }
+    Ok(())
+}
+
+/// A p-value for the table: f64 when representable, else 10^(log10), and
+/// "0" only for an exactly impossible count.
+fn fmt_p(p: Option<f64>, log10: Option<f64>) -> String {
+    match (p, log10) {
+        (Some(p), Some(_)) => format!("{p:.3e}"),
+        (_, Some(l)) => format!("10^{l:.2}"),
+        _ => "0".to_string(),
     }
 }

@@ -1,6 +1,7 @@
 //! `trainability exact | approx | table`: the exact engine and its f64 path.
 
 use super::args::{parse_min_widths, parse_prob, parse_width, print_json, Format, MinWidths};
+use super::out::{out, outln};
 use crate::error::Result;
 use crate::exact::{dyadic_chain, report, BiasMode, ChainSpec};
 use crate::rational::to_pq;
@@ -63,11 +64,11 @@ pub fn run_exact(a: &ExactArgs) -> Result<i32> {
     let v = if a.summary {
         report::exact_summary_json(&spec, mw.as_deref())?
     } else {
-        report::exact_json(&spec, mw.as_deref())?
+        report::exact_json_with_logs(&spec, mw.as_deref())?
     };
     match a.law.format {
         Format::Json => print_json(&v)?,
-        Format::Table => print_law_table(&v, true),
+        Format::Table => print_law_table(&v, true)?,
     }
     Ok(0)
 }
@@ -78,20 +79,20 @@ pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
     let v = report::approx_json(&spec, mw.as_deref())?;
     match a.law.format {
         Format::Json => print_json(&v)?,
-        Format::Table => print_law_table(&v, false),
+        Format::Table => print_law_table(&v, false)?,
     }
     Ok(0)
 }
 
-fn print_law_table(v: &serde_json::Value, exact: bool) {
-    println!(
+fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {
+    outln!(
         "widths {}  bias {}  q1 {}",
         v["widths"],
         v["bias"].as_str().unwrap_or(""),
         v["q1"].as_str().unwrap_or("")
-    );
+    )?;
     for (l, layer) in v["layers"].as_array().into_iter().flatten().enumerate() {
-        println!("\nlayer {} : P(K_{} = k)", l + 1, l + 1);
+        outln!("\nlayer {} : P(K_{} = k)", l + 1, l + 1)?;
         let f = layer["distribution_f64"]
             .as_array()
             .cloned()
@@ -114,44 +115,45 @@ fn print_law_table(v: &serde_json::Value, exact: bool) {
         for (k, x) in f.iter().enumerate() {
             let dec = show(x, logs.get(k).unwrap_or(&serde_json::Value::Null));
             if exact {
-                println!("  k = {k:>4}   {:>w$}   {dec}", exact_col[k]);
+                outln!("  k = {k:>4}   {:>w$}   {dec}", exact_col[k])?;
             } else {
-                println!("  k = {k:>4}   {dec}");
+                outln!("  k = {k:>4}   {dec}")?;
             }
         }
         if let Some(b) = layer["rel_error_bound"].as_f64() {
-            println!("  (relative error of every entry <= {b:.2e})");
+            outln!("  (relative error of every entry <= {b:.2e})")?;
         }
     }
     if exact {
-        println!(
+        outln!(
             "\nP(born dead)  = {}  ~ {}",
             v["born_dead"].as_str().unwrap_or(""),
             show(&v["born_dead_f64"], &v["born_dead_log10"])
-        );
+        )?;
         if let Some(t) = v["trainability"].as_str() {
-            println!(
+            outln!(
                 "trainability  = {t}  ~ {}   (n* = {})",
                 show(&v["trainability_f64"], &v["trainability_log10"]),
                 v["min_widths"]
-            );
+            )?;
         }
     } else {
-        println!(
+        outln!(
             "\nP(born dead)  ~ {}  (log10 {}, relative error <= {:.2e})",
             show(&v["born_dead_f64"], &v["born_dead_log10"]),
             v["born_dead_log10"],
             num(&v["born_dead_rel_error_bound"])
-        );
+        )?;
         if v.get("trainability_f64").is_some() {
-            println!(
+            outln!(
                 "trainability  ~ {}  (relative error <= {:.2e}, n* = {})",
                 show(&v["trainability_f64"], &v["trainability_log10"]),
                 num(&v["trainability_rel_error_bound"]),
                 v["min_widths"]
-            );
+            )?;
         }
     }
+    Ok(())
 }
 
 /// `trainability table` arguments: the born-dead table.
@@ -179,7 +181,7 @@ pub fn born_dead_table(
     q1: &BigRational,
 ) -> Result<Vec<(BiasMode, Vec<Vec<BigRational>>)>> {
     // ALG-COST before any allocation: the whole table, not one row at a time
-    let cells = max_width.checked_mul(max_depth).unwrap_or(usize::MAX);
+    let cells = max_width.saturating_mul(max_depth);
     if cells > MAX_TABLE_CELLS {
         return Err(crate::Error::TooCostly(format!(
             "a table of {max_width} widths x {max_depth} depths has more than {MAX_TABLE_CELLS} entries; \
@@ -249,24 +251,24 @@ pub fn run_table(a: &TableArgs) -> Result<i32> {
         }
         Format::Table => {
             for (bias, rows) in &t {
-                println!(
+                outln!(
                     "P(born dead), exact, shown to 4 digits: bias {}, q1 = {} (rows: width, columns: hidden layers)",
                     bias.name(),
                     to_pq(&a.q1)
-                );
-                print!("{:>6}", "N \\ L");
+                )?;
+                out!("{:>6}", "N \\ L")?;
                 for d in 1..=a.max_depth {
-                    print!("{d:>11}");
+                    out!("{d:>11}")?;
                 }
-                println!();
+                outln!()?;
                 for (w, r) in rows.iter().enumerate() {
-                    print!("{:>6}", w + 1);
+                    out!("{:>6}", w + 1)?;
                     for p in r {
-                        print!("{:>11}", report::sci(p, 4));
+                        out!("{:>11}", report::sci(p, 4))?;
                     }
-                    println!();
+                    outln!()?;
                 }
-                println!();
+                outln!()?;
             }
         }
     }

@@ -2,6 +2,7 @@
 //! in the PyTorch layout (spec ALG-DD-INIT, FMT-SAFETENSORS).
 
 use super::args::parse_width;
+use super::out::{errln, outln};
 use crate::census::census;
 use crate::error::{Error, Result};
 use crate::init::data_dependent::{initialize_detailed, DdOptions, Storage};
@@ -92,7 +93,7 @@ pub fn run(a: &InitArgs) -> Result<i32> {
             let r = initialize_detailed(&arch, d, &mut rng, &opts)?;
             for (l, info) in r.layers.iter().enumerate() {
                 if info.peel_fallback {
-                    eprintln!(
+                    errln!(
                         "note: hidden layer {} could not use the rank construction (rows too close for {}); every neuron is still active",
                         l + 1,
                         storage.name()
@@ -114,25 +115,25 @@ pub fn run(a: &InitArgs) -> Result<i32> {
         }
     };
     write_safetensors(&net, &a.out, storage)?;
-    println!(
+    outln!(
         "wrote {} ({} {}, widths {:?}, {} parameters)",
         a.out.display(),
         scheme.name(),
         storage.name(),
         a.widths,
         arch.parameter_count()
-    );
+    )?;
     if let Some(d) = &data {
         let c = census(&net, d)?;
-        println!("census on the {} training points (stored values):", d.len());
+        outln!("census on the {} training points (stored values):", d.len())?;
         for (l, lc) in c.layers.iter().enumerate() {
-            println!(
+            outln!(
                 "  layer {}: active {}, tentatively dead {}, permanently dead {}",
                 l + 1,
                 lc.active(),
                 lc.tentatively_dead(),
                 lc.permanently_dead()
-            );
+            )?;
         }
     }
     Ok(0)

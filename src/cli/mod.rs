@@ -2,7 +2,7 @@
 //! subcommand lives in its own file; errors print as `error: ...` on stderr
 //! with exit status 2 (the `check` command uses 1 for "reject").
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use clap::{Parser, Subcommand};
 
 pub mod args;
@@ -10,6 +10,7 @@ pub mod census_cmd;
 pub mod check_cmd;
 pub mod exact_cmd;
 pub mod init_cmd;
+pub mod out;
 pub mod reproduce_cmd;
 pub mod search_cmd;
 pub mod simulate_cmd;
@@ -72,20 +73,41 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-/// Entry point of the binary: parse, run, report.
+/// Entry point of the binary: parse, run, report (spec FMT-OUTPUT).
+///
+/// Exit status: 0 success (or stdout closed by its reader), 1 `check`
+/// rejects, 2 bad input or an error, 3 an internal error (a bug: a panic,
+/// reported as such rather than as bad input).
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
-        }
-    };
-    match run(cli) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.len() <= 1 {
+        out::errln!("error: no command given; run `trainability --help` for the list of commands");
+        return 2;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        out::errln!("internal error (a bug, please report it): {info}");
+    }));
+    match std::panic::catch_unwind(move || main_inner(args)) {
         Ok(code) => code,
+        Err(_) => 3,
+    }
+}
+
+fn main_inner(args: Vec<std::ffi::OsString>) -> i32 {
+    let res = match Cli::try_parse_from(args) {
+        Ok(cli) => run(cli),
+        Err(e) if e.use_stderr() => {
+            let _ = e.print();
+            return 2;
+        }
+        // --help and --version: text for stdout, which may fail too
+        Err(e) => out::out!("{}", e.render()).map(|()| 0),
+    };
+    match res.and_then(|code| out::flush().map(|()| code)) {
+        Ok(code) => code,
+        Err(Error::OutputClosed) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            out::errln!("error: {e}");
             2
         }
     }

@@ -3,6 +3,7 @@
 //! He versus data-dependent initialization, born-dead curves; a summary on
 //! the terminal, tables and charts in `--out`.
 
+use super::out::{out, outln};
 use crate::error::{Error, Result};
 use crate::train::experiments::{run_all, ExperimentConfig};
 use crate::train::report::{summary_table, write_outputs};
@@ -84,7 +85,7 @@ pub fn run(a: &ReproduceArgs) -> Result<i32> {
     let start = Instant::now();
     let report = pool.install(|| run_all(&cfg, &|| bar.inc(1)))?;
     bar.finish_and_clear();
-    print!("{}", summary_table(&report));
+    out!("{}", summary_table(&report))?;
     let files = write_outputs(&report, &a.out)?;
     let runs: usize = report
         .sweep
@@ -92,11 +93,11 @@ pub fn run(a: &ReproduceArgs) -> Result<i32> {
         .chain(&report.init_compare)
         .map(|c| c.runs)
         .sum();
-    println!(
+    outln!(
         "\n{runs} training runs in {:.1} s on {threads} threads; wrote {} files to {}",
         start.elapsed().as_secs_f64(),
         files.len(),
         a.out.display()
-    );
+    )?;
     Ok(0)
 }

@@ -2,6 +2,7 @@
 //! be?" and "how deep can it be?" (spec ALG-SEARCH).
 
 use super::args::{parse_exact, parse_min_widths, parse_prob, print_json, Format, MinWidths};
+use super::out::outln;
 use crate::error::Result;
 use crate::exact::report::{enclosure_json, sci, sci_log10};
 use crate::exact::{search, BiasMode};
@@ -59,21 +60,21 @@ pub fn run_width(a: &WidthArgs) -> Result<i32> {
     match a.format {
         Format::Json => print_json(&v)?,
         Format::Table => {
-            println!(
+            outln!(
                 "smallest uniform width with trainability >= 1 - {} (depth {}, n* = {:?}, bias {}, q1 = {}):",
                 to_pq(&a.eps), a.depth, mw, a.bias.name(), to_pq(&a.q1)
-            );
-            println!(
+            )?;
+            outln!(
                 "  N = {}   T = {:.10} (exact)",
                 ans.width,
                 to_f64(&ans.trainability)
-            );
+            )?;
             if let Some(b) = &ans.trainability_below {
-                println!(
+                outln!(
                     "  N = {}   T = {:.10} (exact, below the target)",
                     ans.width - 1,
                     to_f64(b)
-                );
+                )?;
             }
         }
     }
@@ -122,13 +123,13 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
     match a.format {
         Format::Json => print_json(&v)?,
         Format::Table => {
-            println!(
+            outln!(
                 "largest depth with P(born dead) <= {} (width {}, bias {}, q1 = {}):",
                 short_pq(&a.eps),
                 a.width,
                 a.bias.name(),
                 short_pq(&a.q1)
-            );
+            )?;
             let show = |p: &serde_json::Value| -> String {
                 match (p["exact"].as_str(), p["f64"].as_f64()) {
                     (Some(_), Some(x)) => format!("{x:.6e} (exact)"),
@@ -149,39 +150,39 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
                 }
             };
             if ans.saturated() {
-                println!(
+                outln!(
                     "  P(born dead) stays <= eps for at least 2^63 ~ 9.2e18 hidden layers \
                      (P(born dead) at 2^63 layers: {}): depth is no constraint at this width",
                     show(&v["born_dead"])
-                );
+                )?;
                 return Ok(0);
             }
             if decided {
-                println!(
+                outln!(
                     "  depth {}   P(born dead) = {}",
                     ans.depth_min,
                     show(&v["born_dead"])
-                );
+                )?;
             } else {
-                println!(
+                outln!(
                     "  undecided at this precision: the depth lies between {} and {}",
                     ans.depth_min,
                     ans.depth_max
                         .map_or("2^63 or more".to_string(), |d| d.to_string())
-                );
-                println!(
+                )?;
+                outln!(
                     "  depth {}   P(born dead) = {} <= eps",
                     ans.depth_min,
                     show(&v["born_dead"])
-                );
+                )?;
             }
             if let (Some(d), Some(p)) = (ans.depth_max, &v["born_dead_next"].as_object()) {
                 let _ = p;
-                println!(
+                outln!(
                     "  depth {}   P(born dead) = {} > eps",
                     d + 1,
                     show(&v["born_dead_next"])
-                );
+                )?;
             }
         }
     }

@@ -2,6 +2,7 @@
 //! compared with the exact law (spec FMT-SIMULATE, ALG-GOF-MC).
 
 use super::args::{parse_width, print_json, Format};
+use super::out::out;
 use crate::error::{Error, Result};
 use crate::init::{Architecture, InitScheme};
 use crate::io::data::load_data;
@@ -68,7 +69,7 @@ pub fn run(a: &SimulateArgs) -> Result<i32> {
     let v = report::simulate_json(&cfg, &a.data, data.len(), &res, &agr);
     match a.format {
         Format::Json => print_json(&v)?,
-        Format::Table => print!("{}", report::simulate_table(&v)),
+        Format::Table => out!("{}", report::simulate_table(&v))?,
     }
     Ok(0)
 }

@@ -2,6 +2,7 @@
 //! at every step (spec THM-PD-SOUND, DEF-SUCCESS, THM-SUCCESS-U).
 
 use super::args::{parse_width, print_json, Format};
+use super::out::outln;
 use crate::error::{Error, Result};
 use crate::init::InitScheme;
 use crate::montecarlo::sample_rng;
@@ -91,17 +92,17 @@ pub fn run(a: &TrainArgs) -> Result<i32> {
             &serde_json::to_value(&r).map_err(|e| Error::format("json", e.to_string()))?,
         )?,
         Format::Table => {
-            println!(
+            outln!(
                 "task {}: {}; {} {}; widths {:?}",
                 task.name(),
                 task.describe(),
                 scheme.name(),
                 a.bias,
                 a.widths
-            );
-            println!("layer  init: active/TD/PD   final: active/TD/PD");
+            )?;
+            outln!("layer  init: active/TD/PD   final: active/TD/PD")?;
             for (l, (i, f)) in r.initial.iter().zip(&r.last).enumerate() {
-                println!(
+                outln!(
                     "{:>5}  {:>6}/{}/{}   {:>13}/{}/{}",
                     l + 1,
                     i.0,
@@ -110,10 +111,10 @@ pub fn run(a: &TrainArgs) -> Result<i32> {
                     f.0,
                     f.1,
                     f.2
-                );
+                )?;
             }
             let o = &r.outcome;
-            println!(
+            outln!(
                 "{}: MSE {:.3e} -> {:.3e} in {} steps; success (MSE < {:e}): {}{}",
                 cfg.optimizer.name(),
                 o.initial_loss,
@@ -122,8 +123,8 @@ pub fn run(a: &TrainArgs) -> Result<i32> {
                 a.tol,
                 o.success,
                 if o.diverged { " (diverged)" } else { "" }
-            );
-            println!(
+            )?;
+            outln!(
                 "census at each of {} steps: {} neuron(s) PD at init left PD{}",
                 r.censuses,
                 r.pd_violations.len(),
@@ -132,11 +133,11 @@ pub fn run(a: &TrainArgs) -> Result<i32> {
                 } else {
                     " (THM-PD-SOUND: always 0)"
                 }
-            );
+            )?;
             if let (Some(t), Some(u)) = (r.trainability, r.bound_u) {
-                println!("exact T(2,1,...,1) = {t:.6}, provable success bound U = {u:.6}");
+                outln!("exact T(2,1,...,1) = {t:.6}, provable success bound U = {u:.6}")?;
             }
-            println!("monotone-fit floor {:.4} (a run below it started with every K_l >= 1 and some K_l >= 2)", r.loss_floor);
+            outln!("monotone-fit floor {:.4} (a run below it started with every K_l >= 1 and some K_l >= 2)", r.loss_floor)?;
         }
     }
     Ok(0)

@@ -20,6 +20,17 @@ pub const MAX_OUTPUT_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
 /// "p/q"), `layers[].distribution_f64`, `born_dead`, `born_dead_f64`, and with
 /// `min_widths`: `min_widths`, `trainability`, `trainability_f64`.
 pub fn exact_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Value> {
+    exact_json_logs(spec, min_widths, false)
+}
+
+/// [`exact_json`] plus the `_log10` companions of every probability
+/// (`layers[].distribution_log10`, `born_dead_log10`, `trainability_log10`):
+/// the `trainability exact` contract.
+pub fn exact_json_with_logs(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Value> {
+    exact_json_logs(spec, min_widths, true)
+}
+
+fn exact_json_logs(spec: &ChainSpec, min_widths: Option<&[usize]>, logs: bool) -> Result<Value> {
     cost::check_exact(spec)?;
     let est = cost::estimate(spec);
     // two decimal strings of ~0.30103 digits per bit per entry
@@ -36,11 +47,14 @@ pub fn exact_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Valu
         .layers
         .iter()
         .map(|d| {
-            json!({
+            let mut layer = json!({
                 "distribution": d.iter().map(to_pq).collect::<Vec<_>>(),
                 "distribution_f64": d.iter().map(|x| f64_or_null(to_f64(x), x.is_zero())).collect::<Vec<_>>(),
-                "distribution_log10": d.iter().map(rational_log10).collect::<Vec<_>>(),
-            })
+            });
+            if logs {
+                layer["distribution_log10"] = json!(d.iter().map(rational_log10).collect::<Vec<_>>());
+            }
+            layer
         })
         .collect();
     let bd = law.born_dead();
@@ -52,12 +66,20 @@ pub fn exact_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Valu
         "born_dead": to_pq(&bd),
     });
     put_exact_prob(&mut v, "born_dead", &bd);
+    if !logs {
+        v.as_object_mut().expect("object").remove("born_dead_log10");
+    }
     if let Some(mw) = min_widths {
         spec.check_min_widths(mw)?;
         let t = dyadic_chain::law(spec, Some(mw)).total_mass_last();
         v["min_widths"] = json!(mw);
         v["trainability"] = json!(to_pq(&t));
         put_exact_prob(&mut v, "trainability", &t);
+        if !logs {
+            v.as_object_mut()
+                .expect("object")
+                .remove("trainability_log10");
+        }
     }
     Ok(v)
 }

@@ -277,6 +277,7 @@ pub struct Iv {
     pub hi: Xf128,
 }
 
+#[allow(clippy::should_implement_trait)]
 impl Iv {
     /// {0}.
     pub const ZERO: Iv = Iv {

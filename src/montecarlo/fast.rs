@@ -58,6 +58,8 @@ pub struct Workspace {
     pd_prev: Vec<bool>,
     pd: Vec<bool>,
     counts: SampleCounts,
+    /// Use the portable relu pass even where AVX2 is available.
+    portable: bool,
 }
 
 impl Workspace {
@@ -97,7 +99,14 @@ impl Workspace {
                 non_pd: vec![0; arch.hidden.len()],
                 active: vec![0; arch.hidden.len()],
             },
+            portable: false,
         })
+    }
+
+    /// Forces the portable (non-SIMD) relu pass, so that tests check it
+    /// against the reference census on any CPU. Results are identical.
+    pub fn use_portable_code(&mut self, on: bool) {
+        self.portable = on;
     }
 
     /// Draws the hidden layers of one network from `rng` and counts.
@@ -174,7 +183,11 @@ impl Workspace {
                 let j = self.compute[c];
                 let col = &z[c * m..(c + 1) * m];
                 let dst = &mut self.a[out * m..(out + 1) * m];
-                let (differs, nonzero) = relu_pass(col, b[j], dst);
+                let (differs, nonzero) = if self.portable {
+                    relu_pass_generic(col, b[j], dst)
+                } else {
+                    relu_pass(col, b[j], dst)
+                };
                 if l == 0 && !nonzero {
                     self.pd[j] = true;
                     continue;

@@ -2,10 +2,12 @@
 //! (spec ALG-CHECK).
 
 use super::laws::{check_pair_cost, marginals, pair_law, renormalize};
+use super::support::{marginal_support, pair_support};
 use crate::error::{Error, Result};
 use crate::exact::ChainSpec;
-use crate::stats::dominance::one_sided_dominance;
-use crate::stats::gof::{chi_square_gof, GofResult};
+use crate::stats::dominance::one_sided_dominance_masked;
+use crate::stats::gof::{chi_square_gof_masked, GofResult};
+use crate::stats::pvalue::{bonferroni_log10, printed_forms};
 use num_traits::Zero;
 use serde::Serialize;
 
@@ -29,8 +31,12 @@ pub struct ComponentTest {
     pub test: &'static str,
     /// Hidden layer (1-based); for a transition, the later layer.
     pub layer: usize,
-    /// p-value of this component alone.
-    pub p_value: f64,
+    /// p-value of this component alone; null when it is positive but below
+    /// the normal f64 range (read `p_value_log10`); exactly 0 only for a
+    /// count that is impossible under the law (decided exactly).
+    pub p_value: Option<f64>,
+    /// log10 of the p-value (null when the p-value is exactly 0).
+    pub p_value_log10: Option<f64>,
     /// Pearson statistic (chi-square tests; +inf for an impossible outcome).
     pub statistic: Option<f64>,
     /// Degrees of freedom (chi-square tests).
@@ -63,11 +69,16 @@ pub struct CheckReport {
     pub layers: Vec<LayerSummary>,
     /// Every component test.
     pub tests: Vec<ComponentTest>,
-    /// min(1, m * min p) over the m component tests (Bonferroni).
-    pub overall_p_value: f64,
-    /// overall_p_value < alpha.
+    /// min(1, m * min p) over the m component tests (Bonferroni); null when
+    /// below the normal f64 range.
+    pub overall_p_value: Option<f64>,
+    /// log10 of `overall_p_value` (null when it is exactly 0).
+    pub overall_p_value_log10: Option<f64>,
+    /// overall p-value < alpha.
     pub reject: bool,
-    /// Components that cannot reject with these samples: a chi-square test
+    /// Sampled counts that are impossible under the claimed law (decided
+    /// exactly, with the argument that is inconsistent with them), and
+    /// components that cannot reject with these samples: a chi-square test
     /// whose law pooled into one cell (dof 0; too few samples or a point
     /// mass), so only an impossible count could reject it.
     pub warnings: Vec<String>,
@@ -82,13 +93,75 @@ fn histogram(values: impl Iterator<Item = usize>, cells: usize) -> Vec<u64> {
 }
 
 fn component(test: &'static str, layer: usize, g: GofResult) -> ComponentTest {
+    let (p_value, p_value_log10) = printed_forms(g.p_value_log10);
     ComponentTest {
         test,
         layer,
-        p_value: g.p_value,
+        p_value,
+        p_value_log10,
         statistic: Some(g.statistic),
         dof: Some(g.dof),
     }
+}
+
+impl ComponentTest {
+    /// log10 of the p-value (`-inf` when it is exactly 0).
+    pub fn log10_p(&self) -> f64 {
+        self.p_value_log10.unwrap_or(f64::NEG_INFINITY)
+    }
+}
+
+impl CheckReport {
+    /// log10 of the overall p-value (`-inf` when it is exactly 0).
+    pub fn overall_log10_p(&self) -> f64 {
+        self.overall_p_value_log10.unwrap_or(f64::NEG_INFINITY)
+    }
+}
+
+/// Why a count of layer `layer` (1-based) is impossible under `spec`.
+fn impossible_marginal(spec: &ChainSpec, layer: usize, k: usize) -> String {
+    if layer == 1 && spec.q1.is_zero() {
+        format!(
+            "layer 1 count {k} is impossible: with q1 = 0 (the default of --q1) every first-layer \
+             neuron is non-PD, K_1 = N_1 = {}; check --q1",
+            spec.widths[0]
+        )
+    } else {
+        format!(
+            "layer {layer} count {k} is impossible: with q1 = 1 every first-layer neuron is PD, so \
+             every later layer is PD too (K_l = 0); check --q1"
+        )
+    }
+}
+
+/// First observed impossible cell of a marginal histogram, explained.
+fn marginal_note(spec: &ChainSpec, layer: usize, h: &[u64], mask: &[bool]) -> Option<String> {
+    let k = (0..h.len()).find(|&k| h[k] > 0 && !mask[k])?;
+    Some(impossible_marginal(spec, layer, k))
+}
+
+/// First observed impossible pair (p, k) of layers `layer - 1`, `layer`.
+fn pair_note(
+    spec: &ChainSpec,
+    layer: usize,
+    h: &[u64],
+    mask: &[bool],
+    prev_mask: &[bool],
+) -> Option<String> {
+    let cols = spec.widths[layer - 1] + 1;
+    let i = (0..h.len()).find(|&i| h[i] > 0 && !mask[i])?;
+    let (p, k) = (i / cols, i % cols);
+    Some(if !prev_mask[p] {
+        impossible_marginal(spec, layer - 1, p)
+    } else {
+        format!(
+            "layers {} and {layer}: counts ({p}, {k}) are impossible under every law of THM-CHAIN \
+             (when no neuron of layer {} is non-PD, every neuron of layer {layer} is PD); \
+             check how the implementation counts PD neurons",
+            layer - 1,
+            layer - 1
+        )
+    })
 }
 
 /// Tests `samples` (one row per sampled network, one count per hidden
@@ -148,17 +221,31 @@ pub fn check_samples(
         })
         .collect();
     let mut tests = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
+    let masks: Vec<Vec<bool>> = (0..depth).map(|l| marginal_support(spec, l)).collect();
     for l in 0..depth {
         let h = histogram(samples.iter().map(|r| r[l]), spec.widths[l] + 1);
+        if let Some(note) = marginal_note(spec, l + 1, &h, &masks[l]) {
+            warnings.push(note);
+        }
         match kind {
-            Kind::NonPd => tests.push(component("marginal", l + 1, chi_square_gof(&h, &marg[l])?)),
-            Kind::Active => tests.push(ComponentTest {
-                test: "dominance",
-                layer: l + 1,
-                p_value: one_sided_dominance(&h, &marg[l])?,
-                statistic: None,
-                dof: None,
-            }),
+            Kind::NonPd => tests.push(component(
+                "marginal",
+                l + 1,
+                chi_square_gof_masked(&h, &marg[l], &masks[l])?,
+            )),
+            Kind::Active => {
+                let d = one_sided_dominance_masked(&h, &marg[l], &masks[l])?;
+                let (p_value, p_value_log10) = printed_forms(d.p_value_log10);
+                tests.push(ComponentTest {
+                    test: "dominance",
+                    layer: l + 1,
+                    p_value,
+                    p_value_log10,
+                    statistic: None,
+                    dof: None,
+                })
+            }
         }
     }
     if kind == Kind::NonPd {
@@ -170,23 +257,21 @@ pub fn check_samples(
             );
             let mut law = pair_law(spec, &marg, l);
             renormalize(&mut law);
-            tests.push(component("transition", l + 2, chi_square_gof(&h, &law)?));
+            let mask = pair_support(spec, l);
+            if let Some(note) = pair_note(spec, l + 2, &h, &mask, &masks[l]) {
+                if !warnings.contains(&note) {
+                    warnings.push(note);
+                }
+            }
+            tests.push(component(
+                "transition",
+                l + 2,
+                chi_square_gof_masked(&h, &law, &mask)?,
+            ));
         }
     }
-    let hint = if spec.q1.is_zero() {
-        " (the default --q1 0 means every first-layer neuron is non-PD, K_1 = N_1)"
-    } else {
-        ""
-    };
-    let mut warnings: Vec<String> = Vec::new();
     for t in &tests {
-        if t.p_value == 0.0 {
-            warnings.push(format!(
-                "{} test of layer {}: some sampled count has probability 0 under the claimed law{hint}; \
-                 check --q1, --bias and --widths",
-                t.test, t.layer
-            ));
-        } else if t.dof == Some(0) {
+        if t.p_value_log10.is_some() && t.dof == Some(0) {
             warnings.push(format!(
                 "{} test of layer {}: every cell pooled into one ({} samples; a point-mass law or too few \
                  samples), so it only detects impossible counts",
@@ -196,9 +281,13 @@ pub fn check_samples(
             ));
         }
     }
-    let m = tests.len() as f64;
-    let min_p = tests.iter().map(|t| t.p_value).fold(1.0f64, f64::min);
-    let overall_p_value = (m * min_p).min(1.0);
+    let min_log = tests.iter().map(|t| t.log10_p()).fold(0.0f64, f64::min);
+    let overall = bonferroni_log10(tests.len(), min_log);
+    let (overall_p_value, overall_p_value_log10) = printed_forms(overall);
+    let reject = match overall_p_value {
+        Some(p) if p > 0.0 => p < alpha,
+        _ => overall < alpha.log10(),
+    };
     Ok(CheckReport {
         kind,
         samples: samples.len(),
@@ -206,7 +295,8 @@ pub fn check_samples(
         layers,
         tests,
         overall_p_value,
-        reject: overall_p_value < alpha,
+        overall_p_value_log10,
+        reject,
         warnings,
     })
 }

@@ -8,4 +8,5 @@ pub mod laws;
 pub mod power;
 pub mod power_active;
 pub mod samples;
+pub mod support;
 pub mod vectors;

@@ -2,6 +2,7 @@
 //! (spec ALG-GOF), with pooling of adjacent low-expectation cells.
 
 use super::check_law;
+use super::pvalue::chi2_sf_log10;
 use crate::error::{Error, Result};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 use std::ops::Range;
@@ -20,6 +21,9 @@ pub struct GofResult {
     /// Upper tail P(chi2_dof >= statistic); 0 for an impossible observation;
     /// with dof 0 it is 1 (all observations where the law allows them).
     pub p_value: f64,
+    /// log10 of the p-value, computed in log space when the tail is below
+    /// the f64 range (`-inf` only for an impossible observation).
+    pub p_value_log10: f64,
     /// Number of cells after pooling (the cells the statistic sums over).
     pub pooled_cells: usize,
 }
@@ -58,7 +62,21 @@ pub fn pooled_partition(law: &[f64], n: u64) -> Vec<Range<usize>> {
 /// and p = 1. Errors on length mismatch, no observations, or a `law` that
 /// is not a probability vector (NaN, negative, sum off 1 by > 1e-9).
 pub fn chi_square_gof(observed: &[u64], law: &[f64]) -> Result<GofResult> {
-    if observed.len() != law.len() {
+    let possible: Vec<bool> = law.iter().map(|&p| p > 0.0).collect();
+    chi_square_gof_masked(observed, law, &possible)
+}
+
+/// [`chi_square_gof`] where the caller decides which cells are possible
+/// (`possible[i]` = "P(cell i) > 0" decided exactly, e.g. by the support of
+/// THM-CHAIN): only an observation in an impossible cell gives p = 0; a
+/// possible cell whose f64 probability underflowed to 0 is pooled like any
+/// other low-expectation cell.
+pub fn chi_square_gof_masked(
+    observed: &[u64],
+    law: &[f64],
+    possible: &[bool],
+) -> Result<GofResult> {
+    if observed.len() != law.len() || possible.len() != law.len() {
         return Err(Error::input(format!(
             "goodness of fit: {} observed cells but the law has {} cells",
             observed.len(),
@@ -72,11 +90,12 @@ pub fn chi_square_gof(observed: &[u64], law: &[f64]) -> Result<GofResult> {
     }
     let parts = pooled_partition(law, n);
     let dof = parts.len() - 1;
-    if observed.iter().zip(law).any(|(&o, &p)| o > 0 && p == 0.0) {
+    if observed.iter().zip(possible).any(|(&o, &ok)| o > 0 && !ok) {
         return Ok(GofResult {
             statistic: f64::INFINITY,
             dof,
             p_value: 0.0,
+            p_value_log10: f64::NEG_INFINITY,
             pooled_cells: parts.len(),
         });
     }
@@ -89,16 +108,20 @@ pub fn chi_square_gof(observed: &[u64], law: &[f64]) -> Result<GofResult> {
             d * d / e
         })
         .sum();
-    let p_value = if dof == 0 {
-        1.0
+    let (p_value, p_value_log10) = if dof == 0 {
+        (1.0, 0.0)
     } else {
         let c = ChiSquared::new(dof as f64).map_err(|e| Error::Numerical(e.to_string()))?;
-        c.sf(statistic).clamp(0.0, 1.0)
+        (
+            c.sf(statistic).clamp(0.0, 1.0),
+            chi2_sf_log10(dof, statistic),
+        )
     };
     Ok(GofResult {
         statistic,
         dof,
         p_value,
+        p_value_log10,
         pooled_cells: parts.len(),
     })
 }

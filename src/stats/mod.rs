@@ -14,6 +14,7 @@ pub mod gof;
 pub mod intervals;
 pub mod ks;
 pub mod noncentral;
+pub mod pvalue;
 pub mod two_sample;
 
 use crate::error::{Error, Result};

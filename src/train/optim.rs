@@ -107,6 +107,7 @@ pub struct OptimizerState {
     opt: Optimizer,
     step: i32,
     moments: Vec<Moments>,
+    decay_biases: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -138,7 +139,16 @@ impl OptimizerState {
             opt,
             step: 0,
             moments,
+            decay_biases: true,
         })
+    }
+
+    /// AdamW as often configured in PyTorch: decoupled decay on the weights
+    /// only, biases excluded. Then a layer-1 PD neuron with b > 0 revives
+    /// (spec THM-PD-SOUND, limits).
+    pub fn exclude_biases_from_decay(mut self) -> Self {
+        self.decay_biases = false;
+        self
     }
 
     /// Applies one update with gradients `g` (same shapes as `net`).
@@ -160,8 +170,9 @@ impl OptimizerState {
             } => {
                 let c1 = 1.0 - beta1.powi(self.step);
                 let c2 = 1.0 - beta2.powi(self.step);
-                let upd = |p: &mut f64, g: f64, m: &mut f64, v: &mut f64| {
-                    if weight_decay > 0.0 {
+                let decay_biases = self.decay_biases;
+                let upd = |p: &mut f64, g: f64, m: &mut f64, v: &mut f64, is_bias: bool| {
+                    if weight_decay > 0.0 && (decay_biases || !is_bias) {
                         *p *= 1.0 - lr * weight_decay;
                     }
                     *m = beta1 * *m + (1.0 - beta1) * g;
@@ -177,10 +188,22 @@ impl OptimizerState {
                     .zip(&mut self.moments)
                 {
                     for i in 0..gw.len() {
-                        upd(&mut layer.weight[i], gw[i], &mut mo.mw[i], &mut mo.vw[i]);
+                        upd(
+                            &mut layer.weight[i],
+                            gw[i],
+                            &mut mo.mw[i],
+                            &mut mo.vw[i],
+                            false,
+                        );
                     }
                     for i in 0..gb.len() {
-                        upd(&mut layer.bias[i], gb[i], &mut mo.mb[i], &mut mo.vb[i]);
+                        upd(
+                            &mut layer.bias[i],
+                            gb[i],
+                            &mut mo.mb[i],
+                            &mut mo.vb[i],
+                            true,
+                        );
                     }
                 }
             }

@@ -1,0 +1,113 @@
+//! log10 p-values below the f64 range (spec ALG-CHECK "p-value underflow")
+//! against independent closed forms: the Poisson identity for the
+//! chi-square tail with even dof, and exact big-integer binomial tails.
+// spec: ALG-CHECK, ALG-DOMINANCE
+
+use num_bigint::BigInt;
+use num_traits::{One, Zero};
+use relu_trainability::stats::dominance::{one_sided_dominance_detail, one_sided_dominance_masked};
+use relu_trainability::stats::pvalue::{binom_upper_log10, chi2_sf_log10, printed_forms};
+
+/// log10 P(chi2_{2k} >= x) = log10(e^{-x/2} sum_{j<k} (x/2)^j / j!), the
+/// Poisson identity, summed in log space.
+fn poisson_log10(k: usize, x: f64) -> f64 {
+    let z = x / 2.0;
+    let terms: Vec<f64> = (0..k)
+        .map(|j| j as f64 * z.ln() - (1..=j).map(|i| (i as f64).ln()).sum::<f64>())
+        .collect();
+    let m = terms.iter().copied().fold(f64::MIN, f64::max);
+    let s: f64 = terms.iter().map(|t| (t - m).exp()).sum();
+    (-z + m + s.ln()) / std::f64::consts::LN_10
+}
+
+#[test]
+fn chi2_log_tail_matches_poisson_identity_across_the_underflow() {
+    for k in [1usize, 2, 5, 25, 100] {
+        // x from the ordinary range through the f64 underflow (~1420 for
+        // dof 2) to 10^5
+        for x in [
+            10.0, 100.0, 500.0, 1200.0, 1290.0, 1300.0, 1420.0, 1500.0, 5000.0, 1e4, 1e5,
+        ] {
+            let want = poisson_log10(k, x);
+            let got = chi2_sf_log10(2 * k, x);
+            assert!(
+                (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+                "dof {} x {x}: {got} vs {want}",
+                2 * k
+            );
+        }
+    }
+    assert_eq!(chi2_sf_log10(3, f64::INFINITY), f64::NEG_INFINITY);
+    assert_eq!(chi2_sf_log10(3, 0.0), 0.0);
+}
+
+fn bigint_log10(x: &BigInt) -> f64 {
+    let bits = x.bits();
+    let shift = bits.saturating_sub(60);
+    let top: u64 = (x >> shift).try_into().unwrap();
+    (top as f64).log10() + shift as f64 * std::f64::consts::LOG10_2
+}
+
+/// log10 P(Bin(n, 1/4) >= c) exactly: sum_{k>=c} C(n, k) 3^(n-k) / 4^n.
+fn exact_quarter_tail_log10(c: u64, n: u64) -> f64 {
+    let mut num = BigInt::zero();
+    let mut binom = BigInt::one(); // C(n, k)
+    for k in 0..=n {
+        if k >= c {
+            num += &binom * num_traits::pow(BigInt::from(3), (n - k) as usize);
+        }
+        binom = binom * BigInt::from(n - k) / BigInt::from(k + 1);
+    }
+    bigint_log10(&num) - n as f64 * 4f64.log10()
+}
+
+#[test]
+fn binomial_log_tail_matches_exact_integers() {
+    for (c, n) in [
+        (1u64, 10u64),
+        (5, 10),
+        (10, 10),
+        (300, 1000),
+        (900, 1000),
+        (2000, 2000),
+        (1700, 2000),
+    ] {
+        let want = exact_quarter_tail_log10(c, n);
+        let got = binom_upper_log10(c, n, 0.25);
+        assert!(
+            (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "c {c} n {n}: {got} vs {want}"
+        );
+    }
+    // below the mean the tail is ~1 and log10 ~ 0, without overflow
+    assert!(binom_upper_log10(100, 1000, 0.25).abs() < 1e-12);
+    assert_eq!(binom_upper_log10(0, 5, 0.3), 0.0);
+}
+
+#[test]
+fn printed_forms_null_the_f64_only_when_it_underflows() {
+    assert_eq!(printed_forms(f64::NEG_INFINITY), (Some(0.0), None));
+    assert_eq!(printed_forms(-2.0).1, Some(-2.0));
+    assert!((printed_forms(-2.0).0.unwrap() - 0.01).abs() < 1e-15);
+    assert_eq!(printed_forms(-307.0).0.map(|p| p > 0.0), Some(true));
+    assert_eq!(printed_forms(-308.5), (None, Some(-308.5)));
+    assert_eq!(printed_forms(-1e5), (None, Some(-1e5)));
+}
+
+/// Dominance: a tail that is possible but underflowed in f64 (P(X = 2) =
+/// 2^-2000 stored as 0.0) no longer gives p = 0; the log10 p-value is the
+/// stated upper bound (n s)^c / c! with s < cells * 2^-1073, and the tail
+/// that really is 0 (mask false) still gives exactly 0.
+#[test]
+fn dominance_underflowed_tail_is_bounded_not_zero() {
+    let law = [0.5, 0.5, 0.0];
+    let obs = [4u64, 5, 1];
+    let masked = one_sided_dominance_masked(&obs, &law, &[true, true, true]).unwrap();
+    assert!(masked.p_value_log10.is_finite());
+    let bound = (10f64 * 3.0).log10() - 1073.0 * std::f64::consts::LOG10_2;
+    // m = 2 thresholds with a possible tail; min log10 p_t is the bound for t = 2 (c = 1)
+    assert!((masked.p_value_log10 - (2f64.log10() + bound)).abs() < 1e-9);
+    let plain = one_sided_dominance_detail(&obs, &law).unwrap();
+    assert_eq!(plain.p_value, 0.0);
+    assert_eq!(plain.p_value_log10, f64::NEG_INFINITY);
+}
