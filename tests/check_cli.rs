@@ -190,3 +190,89 @@ fn power_flag_for_active_counts() {
         "{text}"
     );
 }
+
+/// Issue-10 reproducers on `check`: sizes that overflowed, exhausted memory
+/// or ran without a cost estimate, and endless sample files. Each must end
+/// with `error: ...` and exit 2 (or an answer) within 2 s; the cost gate
+/// runs before anything is allocated (spec ALG-CHECK, cost).
+#[test]
+fn huge_sizes_and_endless_files_are_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = write(&dir, "two.csv", "1,1\n");
+    let one = write(&dir, "one.csv", "50000\n49990\n");
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (
+            vec!["--widths=18446744073709551615,5", "--samples", &two],
+            2,
+            "too costly",
+        ),
+        (
+            vec!["--power", "--widths=3,18446744073709551615"],
+            2,
+            "too costly",
+        ),
+        (
+            vec!["--power", "--widths", "2,8,9223372036854775808"],
+            2,
+            "too costly",
+        ),
+        (
+            vec![
+                "--widths",
+                "1000000,1000000",
+                "--kind",
+                "active",
+                "--samples",
+                &two,
+            ],
+            2,
+            "too costly",
+        ),
+        (
+            vec!["--power", "--kind", "active", "--widths", "5000"],
+            2,
+            "too costly",
+        ),
+        (
+            vec!["--widths", "2", "--samples", "/dev/zero"],
+            2,
+            "larger than 128 MiB",
+        ),
+        // a wide single layer is cheap in f64 and answers
+        (
+            vec!["--widths", "100000", "--q1", "1/2", "--samples", &one],
+            0,
+            "",
+        ),
+    ];
+    for (args, code, msg) in cases {
+        if args.contains(&"/dev/zero") && !std::path::Path::new("/dev/zero").exists() {
+            continue;
+        }
+        let t = std::time::Instant::now();
+        let out = check(&args).code(code);
+        let secs = t.elapsed().as_secs_f64();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(secs < 2.0, "{args:?} took {secs} s");
+        if code == 2 {
+            assert!(
+                err.starts_with("error: ") && err.contains(msg),
+                "{args:?}: {err}"
+            );
+        }
+    }
+}
+
+/// alpha outside (0, 1) (including alpha = 1, which would reject
+/// everything) is bad input for the check and the power table.
+#[test]
+fn alpha_must_be_strictly_between_0_and_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = write(&dir, "two.csv", "1,1\n");
+    for a in ["1", "0", "-0.5", "1.5", "NaN", "inf"] {
+        let out = check(&["--widths", "2,2", "--samples", &two, "--alpha", a]).code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.starts_with("error: "), "{a}: {err}");
+        check(&["--widths", "2,2", "--power", "--alpha", a]).code(2);
+    }
+}

@@ -268,3 +268,48 @@ fn close_rows_in_layer_one_are_an_error_not_a_fallback() {
     let r = initialize_detailed(&arch, &data, &mut ChaCha8Rng::seed_from_u64(1), &no_rank).unwrap();
     assert!(r.layers.iter().all(|l| l.peeled == 0 && !l.peel_fallback));
 }
+
+// spec: ALG-DD-INIT, THM-DD-ACTIVE, THM-DD-RANK
+#[test]
+fn two_distinct_points_suffice() {
+    // m_d = 2 is the smallest accepted input (ALG-DD-INIT step 1), also
+    // with duplicates, in every layer (a width-1 peel layer keeps the two
+    // rows apart): built, every neuron active, one peel neuron per layer.
+    for rows in [
+        vec![vec![-1.0], vec![2.0]],
+        vec![vec![0.5], vec![0.5], vec![3.0]],
+    ] {
+        let data = Dataset::from_rows(&rows).unwrap();
+        for hidden in [vec![1usize, 1, 1], vec![3, 2]] {
+            let arch = Architecture::new(1, hidden.clone(), 1).unwrap();
+            for seed in 0..5u64 {
+                let r = initialize_detailed(
+                    &arch,
+                    &data,
+                    &mut ChaCha8Rng::seed_from_u64(seed),
+                    &DdOptions::default(),
+                )
+                .unwrap();
+                assert!(r
+                    .layers
+                    .iter()
+                    .all(|l| l.distinct_inputs == 2 && l.peeled == 1));
+                check_claims(&r, &data, true).unwrap();
+                let c = census(&r.network, &data).unwrap();
+                assert!(
+                    c.layers.iter().all(|l| l.dead() == 0),
+                    "{hidden:?} seed {seed}"
+                );
+            }
+        }
+    }
+    let one = Dataset::from_rows(&[vec![1.0], vec![1.0]]).unwrap();
+    let arch = Architecture::new(1, vec![2], 1).unwrap();
+    assert!(initialize_detailed(
+        &arch,
+        &one,
+        &mut ChaCha8Rng::seed_from_u64(0),
+        &DdOptions::default()
+    )
+    .is_err());
+}

@@ -283,6 +283,19 @@ fn bad_input() {
     assert!(check_samples(&s, &[vec![1, 4]], Kind::NonPd, 1e-3).is_err());
     assert!(check_samples(&s, &[vec![1, 1]], Kind::NonPd, 0.0).is_err());
     assert!(check_samples(&s, &[vec![1, 1]], Kind::NonPd, f64::NAN).is_err());
+    // alpha = 1 would reject every sample: refused, as is anything outside (0, 1)
+    for a in [1.0, 1.0 + 1e-15, -1e-300, f64::INFINITY] {
+        assert!(
+            check_samples(&s, &[vec![1, 1]], Kind::NonPd, a).is_err(),
+            "{a}"
+        );
+        assert!(
+            check_samples(&s, &[vec![1, 1]], Kind::Active, a).is_err(),
+            "{a}"
+        );
+    }
+    // just inside (0, 1) is accepted
+    assert!(check_samples(&s, &[vec![1, 1]], Kind::NonPd, 1.0 - 1e-12).is_ok());
 }
 
 /// The documented power holds: with the sample size ALG-POWER gives for

@@ -333,13 +333,10 @@ fn every_test_named_in_spec_exists() {
         }
         for (file, name) in tests {
             count += 1;
+            // only test code has #[test] fns (also src/ test modules kept
+            // in their own file)
             let text = fs::read_to_string(root.join(&file)).unwrap_or_default();
-            let body = if file.starts_with("src/") {
-                text.find("#[cfg(test)]").map_or("", |i| &text[i..])
-            } else {
-                &text[..]
-            };
-            if !test_fns(body).0.iter().any(|t| t.name == name) {
+            if !test_fns(&text).0.iter().any(|t| t.name == name) {
                 missing.push(format!("{}: {file}::{name}", spec.display()));
             }
         }
@@ -363,7 +360,8 @@ fn no_test_citing_a_spec_id_is_ignored() {
     for f in rs {
         let text = fs::read_to_string(&f).unwrap();
         let body = if f.starts_with(root.join("src")) {
-            text.find("#[cfg(test)]").map_or("", |i| &text[i..])
+            // a `// spec:` line in library code is not a citation by tests
+            text.find("#[cfg(test)]").map_or(&text[..], |i| &text[i..])
         } else {
             &text[..]
         };

@@ -7,6 +7,7 @@ use super::out::{out, outln};
 use crate::error::{Error, Result};
 use crate::exact::{BiasMode, ChainSpec};
 use crate::oracle::check::{check_samples, CheckReport, Kind};
+use crate::oracle::laws::{check_samples_cost, power_cost};
 use crate::oracle::power::{power_rows, render_markdown};
 use crate::oracle::power_active::active_power_rows;
 use crate::oracle::samples::read_samples;
@@ -53,6 +54,7 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
     }
     let spec = ChainSpec::new(a.widths.clone(), a.bias, a.q1.clone())?;
     if a.power {
+        power_cost(&spec.widths, a.kind == Kind::Active)?;
         let rows = match a.kind {
             Kind::NonPd => power_rows(&spec, a.alpha)?,
             Kind::Active => active_power_rows(&spec, a.alpha)?,
@@ -79,6 +81,7 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
         .samples
         .as_ref()
         .expect("clap requires --samples without --power");
+    check_samples_cost(&spec.widths, a.kind == Kind::NonPd)?;
     let samples = read_samples(path, &spec.widths)?;
     let report = check_samples(&spec, &samples, a.kind, a.alpha)?;
     match a.format {

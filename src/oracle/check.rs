@@ -1,7 +1,7 @@
 //! Testing sampled counts from another implementation against the exact law
 //! (spec ALG-CHECK).
 
-use super::laws::{check_pair_cost, marginals, pair_law, renormalize};
+use super::laws::{check_samples_cost, marginals, pair_law, renormalize};
 use super::support::{marginal_support, pair_support};
 use crate::error::{Error, Result};
 use crate::exact::ChainSpec;
@@ -206,9 +206,7 @@ pub fn check_samples(
             )));
         }
     }
-    if kind == Kind::NonPd {
-        check_pair_cost(&spec.widths)?;
-    }
+    check_samples_cost(&spec.widths, kind == Kind::NonPd)?;
     let mut marg = marginals(spec)?;
     marg.iter_mut().for_each(|m| renormalize(m));
     let n = samples.len() as f64;

@@ -10,8 +10,21 @@ use statrs::function::factorial::ln_binomial;
 /// Largest number of cells of all pair laws together.
 pub const MAX_PAIR_CELLS: usize = 20_000_000;
 
-/// `marginals[l][k]` = P(K_{l+1} = k) as f64 (see [`exact::marginals_f64`]).
-pub use exact::marginals_f64 as marginals;
+/// `marginals[l][k]` = P(K_{l+1} = k) as f64 (see [`exact::marginals_f64`]),
+/// taking the scaled-f64 path of BOUND-F64 directly when the exact first
+/// layer alone would be costly (about N_1^2 log2(den q1) / 64 limb
+/// operations, which the exact engine's estimate leaves out).
+pub fn marginals(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
+    let n1 = spec.widths[0] as f64;
+    let den_bits = spec.q1.denom().bits().max(1) as f64;
+    if 3.0 * n1 * n1 * den_bits / 64.0 * 1e-9 <= 0.05 {
+        return exact::marginals_f64(spec);
+    }
+    Ok(exact::float_chain::law(spec, None)
+        .iter()
+        .map(|d| d.probs.iter().map(|x| x.to_f64()).collect())
+        .collect())
+}
 
 /// Binomial(n, 1 - d) pmf for a dead probability d = 2^-e (e >= 1), in log
 /// space so that alive probabilities within 2^-53 of 1 stay accurate.
@@ -48,8 +61,11 @@ pub fn pair_law(spec: &ChainSpec, marg: &[Vec<f64>], l: usize) -> Vec<f64> {
 pub fn check_pair_cost(widths: &[usize]) -> Result<()> {
     let cells: usize = widths
         .windows(2)
-        .map(|w| (w[0] + 1).saturating_mul(w[1] + 1))
-        .sum();
+        .map(|w| {
+            w[0].saturating_add(1)
+                .saturating_mul(w[1].saturating_add(1))
+        })
+        .fold(0usize, usize::saturating_add);
     if cells > MAX_PAIR_CELLS {
         return Err(Error::TooCostly(format!(
             "the joint laws of consecutive layers of widths {widths:?} have {cells} cells (limit {MAX_PAIR_CELLS}); \
@@ -66,4 +82,97 @@ pub fn renormalize(law: &mut [f64]) {
     if s > 0.0 && (s - 1.0).abs() <= 1e-9 {
         law.iter_mut().for_each(|x| *x /= s);
     }
+}
+
+/// Budget of the f64 work of one `check` (marginal laws, pair laws, tests).
+pub const MAX_CHECK_OPS: f64 = 4e8;
+/// Budget of one non-PD power table (sample-size searches over the laws).
+pub const MAX_POWER_OPS: f64 = 4e9;
+/// Budget of one active power table (exact binomial dynamic programs).
+pub const MAX_ACTIVE_POWER_WORK: f64 = 5e6;
+
+/// f64 operations of the marginal laws (ALG-COST for the scaled-f64 path:
+/// N_1 + sum_l N_{l-1} (N_l + 1)), in f64 so that no width overflows.
+pub fn marginals_ops(widths: &[usize]) -> f64 {
+    let w: Vec<f64> = widths.iter().map(|&n| n as f64).collect();
+    2.0 * (w[0] + 1.0) + w.windows(2).map(|p| p[0] * (p[1] + 1.0)).sum::<f64>()
+}
+
+/// Cells of every marginal and (for non-PD counts) every pair law.
+fn cells(widths: &[usize], pairs: bool) -> f64 {
+    let w: Vec<f64> = widths.iter().map(|&n| n as f64 + 1.0).collect();
+    let marg: f64 = w.iter().sum();
+    if pairs {
+        marg + w.windows(2).map(|p| p[0] * p[1]).sum::<f64>()
+    } else {
+        marg
+    }
+}
+
+fn refuse(what: &str, est: f64, limit: f64, widths: &[usize], advice: &str) -> Error {
+    let w = if widths.len() > 6 {
+        format!("{:?}...", &widths[..6])
+    } else {
+        format!("{widths:?}")
+    };
+    Error::TooCostly(format!(
+        "{what} for widths {w} needs about {est:.2e} operations (limit {limit:.0e}); {advice}"
+    ))
+}
+
+/// Estimates the cost of `check` (samples) before anything is allocated
+/// (spec ALG-CHECK, cost): refuses with advice above [`MAX_CHECK_OPS`].
+pub fn check_samples_cost(widths: &[usize], pairs: bool) -> Result<()> {
+    if pairs {
+        check_pair_cost(widths)?;
+    }
+    let ops = marginals_ops(widths) + 4.0 * cells(widths, pairs);
+    if ops > MAX_CHECK_OPS {
+        return Err(refuse(
+            "the exact law of the counts",
+            ops,
+            MAX_CHECK_OPS,
+            widths,
+            "check narrower layers (the law of wide layers is concentrated: test a sub-network, \
+             or the first layers only)",
+        ));
+    }
+    Ok(())
+}
+
+/// Estimates the cost of `check --power` before anything is allocated:
+/// non-PD, (3 + depth) deviations x 2 targets x (2 marginal laws + about 64
+/// power evaluations over every cell); active, the dynamic programs grow as
+/// (3 + depth) x sum_l (N_l + 1)^2.
+pub fn power_cost(widths: &[usize], active: bool) -> Result<()> {
+    let devs = 3.0 + widths.len() as f64;
+    if active {
+        let work: f64 = devs
+            * widths
+                .iter()
+                .map(|&n| (n as f64 + 1.0).powi(2))
+                .sum::<f64>();
+        if work > MAX_ACTIVE_POWER_WORK {
+            return Err(refuse(
+                "the active power table",
+                work,
+                MAX_ACTIVE_POWER_WORK,
+                widths,
+                "ask for narrower layers (width about 1000 or less), or use --kind nonpd",
+            ));
+        }
+        return Ok(());
+    }
+    check_pair_cost(widths)?;
+    let ops = devs * 2.0 * (2.0 * marginals_ops(widths) + 64.0 * 3.0 * cells(widths, true));
+    if ops > MAX_POWER_OPS {
+        return Err(refuse(
+            "the power table",
+            ops,
+            MAX_POWER_OPS,
+            widths,
+            "ask for narrower layers (two layers of width about 1000 or less)",
+        ));
+    }
+    Ok(())
 }

@@ -5,10 +5,36 @@
 use crate::error::{Error, Result};
 use std::path::Path;
 
-/// Reads and validates a samples file against the hidden widths.
+/// Largest samples file read (bytes); larger files (or endless ones such as
+/// /dev/zero) are refused after reading at most this much.
+pub const MAX_SAMPLES_BYTES: u64 = 128 * 1024 * 1024;
+/// Largest number of sampled networks (rows) accepted.
+pub const MAX_SAMPLE_ROWS: usize = 4_000_000;
+
+/// Reads and validates a samples file against the hidden widths, reading at
+/// most [`MAX_SAMPLES_BYTES`] (spec FMT-CHECK-CSV).
 pub fn read_samples(path: impl AsRef<Path>, widths: &[usize]) -> Result<Vec<Vec<usize>>> {
+    use std::io::Read;
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SAMPLES_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_SAMPLES_BYTES {
+        return Err(Error::TooCostly(format!(
+            "samples file {} is larger than {} MiB; a few thousand rows detect every standard \
+             deviation (see check --power): subsample the file",
+            path.display(),
+            MAX_SAMPLES_BYTES >> 20
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::format(
+            &format!("samples file {}", path.display()),
+            "not UTF-8 text (expected CSV of counts)",
+        )
+    })?;
     parse_samples(&text, widths, &path.display().to_string())
 }
 
@@ -58,6 +84,12 @@ pub fn parse_samples(text: &str, widths: &[usize], name: &str) -> Result<Vec<Vec
             row.push(v as usize);
         }
         rows.push(row);
+        if rows.len() > MAX_SAMPLE_ROWS {
+            return Err(Error::TooCostly(format!(
+                "{what} has more than {MAX_SAMPLE_ROWS} rows; subsample it (see check --power for \
+                 how many samples detect what)"
+            )));
+        }
     }
     if rows.is_empty() {
         return Err(Error::format(

@@ -2,11 +2,13 @@
 //! chi-square tails (statrs), for power computations (spec ALG-POWER).
 
 use crate::error::{Error, Result};
-use statrs::distribution::{ChiSquared, ContinuousCDF, Discrete, Poisson};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Discrete, DiscreteCDF, Poisson};
 
 /// P(chi2'_{dof}(lambda) > x) = sum_j Pois(lambda/2)(j) P(chi2_{dof+2j} > x).
 /// The sum runs over j within mean +- 12 sd + 40 of the Poisson weights
-/// (neglected mass < 1e-30); with lambda = 0 it is the central tail.
+/// (neglected mass < 1e-30), stopping early once the central tail is within
+/// 1e-16 of 1 (the rest is the Poisson tail mass); with lambda = 0 it is the
+/// central tail.
 pub fn noncentral_chi2_sf(dof: usize, lambda: f64, x: f64) -> Result<f64> {
     if dof == 0 || !lambda.is_finite() || lambda < 0.0 || x.is_nan() {
         return Err(Error::input(format!(
@@ -30,7 +32,15 @@ pub fn noncentral_chi2_sf(dof: usize, lambda: f64, x: f64) -> Result<f64> {
     for j in lo..=hi {
         let w = pois.pmf(j);
         if w > 0.0 {
-            s += w * central(dof as f64 + 2.0 * j as f64)?;
+            let c = central(dof as f64 + 2.0 * j as f64)?;
+            if c >= 1.0 - 1e-16 {
+                // the central tail is non-decreasing in the dof: every later
+                // term is w_j * (1 - O(1e-16)), so the rest is the Poisson
+                // mass P(J >= j) (error < 1e-16; keeps large lambda cheap)
+                s += if j == 0 { 1.0 } else { pois.sf(j - 1) };
+                break;
+            }
+            s += w * c;
         }
     }
     Ok(s.clamp(0.0, 1.0))
