@@ -38,6 +38,7 @@ pub mod error;
 pub mod exact;
 pub mod init;
 pub mod io;
+pub mod limits;
 pub mod montecarlo;
 pub mod oracle;
 pub mod rational;

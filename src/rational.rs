@@ -7,9 +7,35 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
+/// Most decimal digits accepted in one integer (numerator, denominator or
+/// mantissa): an exact f64 needs at most ~770, so this bounds parsing time
+/// and the size of every exact computation that follows.
+pub const MAX_DIGITS: usize = 2000;
+/// Largest |exponent| accepted in scientific notation (1e-100000 is read;
+/// its size is what the exact and enclosure paths are costed for).
+pub const MAX_EXPONENT: i64 = 100_000;
+
+/// Parses an exact rational typed by a user (command-line values): like
+/// [`parse_rational`] with at most [`MAX_DIGITS`] digits per integer, so
+/// parsing and every exact computation that follows stay bounded.
+pub fn parse_user_rational(s: &str) -> Result<BigRational> {
+    parse_with_limit(s, MAX_DIGITS)
+}
+
+/// A user-typed probability: [`parse_user_rational`] in [0, 1].
+pub fn parse_user_probability(s: &str, name: &str) -> Result<BigRational> {
+    in_unit_interval(parse_user_rational(s)?, s, name)
+}
+
 /// Parses an exact rational: `"3/8"`, `"-2"`, `"0.125"`, `"1e-3"`, `"2.5E+2"`.
 /// Decimal strings are read exactly (0.1 is 1/10, not the nearest f64).
+/// |exponent| <= [`MAX_EXPONENT`]; any number of digits (for exact strings
+/// this crate wrote; user input goes through [`parse_user_rational`]).
 pub fn parse_rational(s: &str) -> Result<BigRational> {
+    parse_with_limit(s, usize::MAX)
+}
+
+fn parse_with_limit(s: &str, max_digits: usize) -> Result<BigRational> {
     let t = s.trim();
     let bad = |why: &str| {
         Error::input(format!(
@@ -19,7 +45,13 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
     if t.is_empty() {
         return Err(bad("empty"));
     }
+    let too_long = |part: &str| part.chars().filter(char::is_ascii_digit).count() > max_digits;
     if let Some((p, q)) = t.split_once('/') {
+        if too_long(p) || too_long(q) {
+            return Err(bad(&format!(
+                "more than {max_digits} digits in one integer"
+            )));
+        }
         let p: BigInt = p
             .trim()
             .parse()
@@ -42,8 +74,11 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
         }
         None => (t, 0),
     };
-    if exp.abs() > 100_000 {
-        return Err(bad("exponent too large"));
+    if !(-MAX_EXPONENT..=MAX_EXPONENT).contains(&exp) {
+        return Err(bad(&format!("exponent beyond +-{MAX_EXPONENT}")));
+    }
+    if too_long(mant) {
+        return Err(bad(&format!("more than {max_digits} digits")));
     }
     let (neg, body) = match mant.strip_prefix('-') {
         Some(b) => (true, b),
@@ -81,7 +116,10 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
 
 /// Parses a probability: an exact rational in [0, 1].
 pub fn parse_probability(s: &str, name: &str) -> Result<BigRational> {
-    let r = parse_rational(s)?;
+    in_unit_interval(parse_rational(s)?, s, name)
+}
+
+fn in_unit_interval(r: BigRational, s: &str, name: &str) -> Result<BigRational> {
     if r.is_negative() || r > BigRational::one() {
         return Err(Error::input(format!("{name} = {s} is outside [0, 1]")));
     }

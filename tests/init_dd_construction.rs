@@ -313,3 +313,42 @@ fn two_distinct_points_suffice() {
     )
     .is_err());
 }
+
+// spec: ALG-DD-INIT
+#[test]
+fn peel_margin_is_the_specified_one() {
+    // Step 3: consecutive projections must differ by more than
+    // 2 u_s |u| max|a|. Points (1, ..., 1) and the same + 1e-6 e_1 in d = 100:
+    // for any direction u the gap |u_1| 1e-6 <= |u| 1e-6 is below the f32
+    // margin 2 2^-24 |u| 10 = 1.19e-6 |u|, so f32 peeling is refused in layer
+    // 1 (an error), whatever the seed; in f64 (margin 2.2e-15 |u|) it builds.
+    let x0 = vec![1.0; 100];
+    let mut x1 = x0.clone();
+    x1[0] += 1e-6;
+    let x2: Vec<f64> = x0.iter().map(|v| -v).collect();
+    let data = Dataset::from_rows(&[x0, x1, x2]).unwrap();
+    let arch = Architecture::new(100, vec![2, 2], 1).unwrap();
+    for seed in 0..3u64 {
+        let f32_opts = DdOptions {
+            storage: Storage::F32,
+            ..DdOptions::default()
+        };
+        let e = initialize_detailed(
+            &arch,
+            &data,
+            &mut ChaCha8Rng::seed_from_u64(seed),
+            &f32_opts,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("peel neuron"), "{e}");
+        let r = initialize_detailed(
+            &arch,
+            &data,
+            &mut ChaCha8Rng::seed_from_u64(seed),
+            &DdOptions::default(),
+        )
+        .unwrap();
+        check_claims(&r, &data, true).unwrap();
+    }
+}

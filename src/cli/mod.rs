@@ -24,6 +24,43 @@ pub mod vectors_cmd;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Budget of estimated CPU time in core-seconds; larger requests are
+    /// refused with advice (spec ALG-LIMITS).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_budget)]
+    pub max_seconds: Option<f64>,
+    /// Budget of estimated memory in MB (default 1000).
+    #[arg(long, global = true, value_name = "MB", value_parser = parse_budget)]
+    pub max_memory_mb: Option<f64>,
+    /// Largest input file read, in MB (default 268; a file claiming or
+    /// holding more is refused before it is read).
+    #[arg(long, global = true, value_name = "MB", value_parser = parse_budget)]
+    pub max_input_mb: Option<f64>,
+}
+
+/// Parses a positive finite budget.
+fn parse_budget(s: &str) -> std::result::Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))?;
+    if !(v.is_finite() && v > 0.0) {
+        return Err(format!("a budget must be finite and > 0, got {s}"));
+    }
+    Ok(v)
+}
+
+impl Cli {
+    /// The budgets these flags give (defaults elsewhere).
+    pub fn limits(&self) -> crate::limits::Limits {
+        let d = crate::limits::DEFAULT;
+        crate::limits::Limits {
+            max_seconds: self.max_seconds.unwrap_or(d.max_seconds),
+            max_bytes: self.max_memory_mb.map_or(d.max_bytes, |m| m * 1e6),
+            max_input_bytes: self
+                .max_input_mb
+                .map_or(d.max_input_bytes, |m| (m * 1e6).min(u64::MAX as f64) as u64),
+        }
+    }
 }
 
 /// Subcommands.
@@ -57,6 +94,7 @@ pub enum Command {
 
 /// Runs a parsed command; returns the process exit status.
 pub fn run(cli: Cli) -> Result<i32> {
+    crate::limits::set(cli.limits());
     match cli.command {
         Command::Exact(a) => exact_cmd::run_exact(&a),
         Command::Approx(a) => exact_cmd::run_approx(&a),

@@ -59,15 +59,13 @@ pub fn run(a: &ReproduceArgs) -> Result<i32> {
         cfg.train.max_steps = s;
     }
     cfg.validate()?;
-    let threads = match a.threads {
-        Some(0) => return Err(Error::input("--threads must be at least 1")),
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = crate::limits::threads(a.threads)?;
+    let limits = crate::limits::current();
     // Fail early on an unwritable output folder, before minutes of training.
     std::fs::create_dir_all(&a.out).map_err(|e| Error::io(a.out.display().to_string(), e))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        .start_handler(move |_| crate::limits::set(limits))
         .build()
         .map_err(|e| Error::input(format!("cannot start {threads} threads: {e}")))?;
     let bar = if a.quiet {

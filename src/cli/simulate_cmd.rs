@@ -55,13 +55,13 @@ pub fn run(a: &SimulateArgs) -> Result<i32> {
         samples: a.samples,
         seed: a.seed,
     };
-    let threads = match a.threads {
-        Some(0) => return Err(Error::input("--threads must be at least 1")),
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = crate::limits::threads(a.threads)?;
+    // estimate before starting threads or allocating (spec ALG-MC-COST)
+    montecarlo::cost::check_config(&cfg, data.len(), threads)?;
+    let limits = crate::limits::current();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        .start_handler(move |_| crate::limits::set(limits))
         .build()
         .map_err(|e| Error::input(format!("cannot start {threads} threads: {e}")))?;
     let res = pool.install(|| montecarlo::run(&cfg, &data, true))?;

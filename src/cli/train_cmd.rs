@@ -73,7 +73,7 @@ pub fn run(a: &TrainArgs) -> Result<i32> {
     };
     let work = a.steps as f64
         * task.data.len() as f64
-        * a.widths.iter().map(|&w| (w * w) as f64).sum::<f64>();
+        * a.widths.iter().map(|&w| w as f64 * w as f64).sum::<f64>();
     if work > 5e11 {
         return Err(Error::TooCostly(format!(
             "about {work:.1e} multiply-adds with a census at every step; reduce --steps or --widths"

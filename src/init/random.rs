@@ -44,11 +44,32 @@ impl Architecture {
                 i + 1
             )));
         }
-        Ok(Architecture {
+        let arch = Architecture {
             input_dim,
             hidden,
             output_dim,
-        })
+        };
+        // The parameters are drawn into a buffer and copied into the layer
+        // matrices: twice their size, checked before any allocation
+        // (spec ALG-LIMITS).
+        crate::limits::check_bytes(
+            &format!(
+                "a network with {:.3e} parameters (widths {:?})",
+                arch.parameter_count_f64(),
+                arch.hidden
+            ),
+            16.0 * arch.parameter_count_f64(),
+            "use narrower layers",
+        )?;
+        Ok(arch)
+    }
+
+    /// Number of parameters as f64 (no overflow for any widths).
+    pub fn parameter_count_f64(&self) -> f64 {
+        let mut dims = vec![self.input_dim as f64];
+        dims.extend(self.hidden.iter().map(|&n| n as f64));
+        dims.push(self.output_dim as f64);
+        dims.windows(2).map(|w| (w[0] + 1.0) * w[1]).sum()
     }
 
     /// (fan_in, fan_out) of every layer, hidden then output.
@@ -61,7 +82,10 @@ impl Architecture {
 
     /// Number of parameters (weights and biases).
     pub fn parameter_count(&self) -> usize {
-        self.layer_shapes().iter().map(|(i, o)| (i + 1) * o).sum()
+        self.layer_shapes()
+            .iter()
+            .map(|&(i, o)| i.saturating_add(1).saturating_mul(o))
+            .fold(0usize, usize::saturating_add)
     }
 }
 
@@ -254,6 +278,12 @@ impl std::str::FromStr for BiasInit {
         let v: f64 = v.trim().parse().map_err(|_| bad())?;
         if !(v.is_finite() && v > 0.0) {
             return Err(bad());
+        }
+        if v > crate::limits::MAX_SCALE {
+            return Err(Error::input(format!(
+                "bias {s:?}: the scale {v:e} is above {:e}; such biases overflow the forward pass (spec ALG-LIMITS)",
+                crate::limits::MAX_SCALE
+            )));
         }
         match kind.trim() {
             "normal" => Ok(BiasInit::Normal(v)),

@@ -34,6 +34,7 @@ pub fn load_data(source: &str, input_dim: usize, rng: &mut ChaCha8Rng) -> Result
     } else {
         return generate(s, input_dim, rng);
     };
+    check_scale(&data, s)?;
     if data.dim() != input_dim {
         return Err(Error::input(format!(
             "the data in {s:?} have dimension {} but --input-dim is {input_dim}",
@@ -41,6 +42,30 @@ pub fn load_data(source: &str, input_dim: usize, rng: &mut ChaCha8Rng) -> Result
         )));
     }
     Ok(data)
+}
+
+/// Refuses data with a coordinate above [`crate::limits::MAX_SCALE`] in
+/// magnitude (spec ALG-LIMITS): such data overflow forward passes and the
+/// data-dependent construction; rescaling is the user's call.
+pub fn check_scale(data: &Dataset, source: &str) -> Result<()> {
+    let max = crate::limits::MAX_SCALE;
+    if let Some((i, r)) = data
+        .points()
+        .row_iter()
+        .enumerate()
+        .find(|(_, r)| r.iter().any(|v| v.abs() > max))
+    {
+        let v = r
+            .iter()
+            .find(|v| v.abs() > max)
+            .copied()
+            .unwrap_or(f64::NAN);
+        return Err(Error::input(format!(
+            "point {} of {source:?} has the coordinate {v:e}, above the largest data magnitude {max:e}; rescale the data (spec ALG-LIMITS)",
+            i + 1
+        )));
+    }
+    Ok(())
 }
 
 fn generate(s: &str, d: usize, rng: &mut ChaCha8Rng) -> Result<Dataset> {
@@ -154,6 +179,12 @@ fn positive(t: &str, what: &str) -> Result<f64> {
             "{what} must be finite and > 0, got {t}"
         )));
     }
+    if v > crate::limits::MAX_SCALE {
+        return Err(Error::input(format!(
+            "{what} is {v:e}, above the largest data scale {:e}; rescale (spec ALG-LIMITS)",
+            crate::limits::MAX_SCALE
+        )));
+    }
     Ok(v)
 }
 
@@ -173,7 +204,13 @@ fn count(t: &str) -> Result<usize> {
 /// (detected: a first row with a non-numeric field). Blank lines are skipped.
 pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let bytes = super::read_bounded(path)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::format(
+            format!("CSV file {}", path.display()),
+            format!("not UTF-8 text ({e})"),
+        )
+    })?;
     parse_csv(&text, &path.display().to_string())
 }
 
@@ -185,7 +222,8 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let mut rows: Vec<Vec<f64>> = Vec::new();
+    // flat storage: one allocation, not one per row
+    let mut flat: Vec<f64> = Vec::new();
     let mut width: Option<(usize, u64)> = None;
     let mut first = true;
     for rec in rdr.records() {
@@ -214,7 +252,6 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
         } else {
             width = Some((rec.len(), line));
         }
-        let mut row = Vec::with_capacity(rec.len());
         for (j, f) in rec.iter().enumerate() {
             if f.is_empty() {
                 return Err(fmt(format!("line {line}, column {}: empty field", j + 1)));
@@ -231,23 +268,22 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
                     j + 1
                 )));
             }
-            row.push(v);
+            flat.push(v);
         }
-        rows.push(row);
     }
-    if rows.is_empty() {
+    let Some((d, _)) = width else {
         return Err(fmt(
             "no data rows (the file is empty or has only a header)".into()
         ));
-    }
-    Dataset::from_rows(&rows)
+    };
+    Dataset::new(DMatrix::from_row_slice(flat.len() / d, d, &flat))
 }
 
 /// Reads a `.npy` array of f32 or f64 (little or big endian): 1-D = one
 /// coordinate per point, 2-D = m x d; C or Fortran order.
 pub fn read_npy(path: impl AsRef<Path>) -> Result<Dataset> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = super::read_bounded(path)?;
     parse_npy(&bytes, &path.display().to_string())
 }
 
@@ -269,6 +305,11 @@ pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset> {
     if m == 0 || d == 0 {
         return Err(fmt(format!("the array is empty (shape {shape:?})")));
     }
+    // The header's claim against the bytes present, before any allocation.
+    let values = m
+        .checked_mul(d)
+        .filter(|&v| v.checked_mul(8).is_some())
+        .ok_or_else(|| fmt(format!("the shape {shape:?} is impossibly large")))?;
     let size = match npy.dtype() {
         npyz::DType::Plain(t) if t.type_char() == npyz::TypeChar::Float => t.size_field(),
         other => {
@@ -278,6 +319,20 @@ pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset> {
             )))
         }
     };
+    // data start after the magic, version, header length and header
+    let offset = match bytes.get(6) {
+        Some(1) => 10 + u16::from_le_bytes([bytes[8], bytes[9]]) as u64,
+        _ => bytes.get(8..12).map_or(0, |b| {
+            12 + u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64
+        }),
+    };
+    let have = (bytes.len() as u64).saturating_sub(offset);
+    let need = values as u64 * size;
+    if need > have {
+        return Err(fmt(format!(
+            "the header claims shape {shape:?} ({need} bytes of data) but the file has only {have} bytes of data"
+        )));
+    }
     let flat: Vec<f64> = match size {
         8 => npy.into_vec::<f64>().map_err(|e| fmt(e.to_string()))?,
         4 => npy
@@ -292,6 +347,12 @@ pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset> {
             )))
         }
     };
+    if flat.len() != values {
+        return Err(fmt(format!(
+            "the header claims {values} values (shape {shape:?}) but the file holds {}",
+            flat.len()
+        )));
+    }
     let pts = match order {
         npyz::Order::C => DMatrix::from_row_slice(m, d, &flat),
         npyz::Order::Fortran => DMatrix::from_column_slice(m, d, &flat),

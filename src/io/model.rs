@@ -94,7 +94,7 @@ pub fn write_safetensors(net: &Network, path: impl AsRef<Path>, dtype: Storage) 
 
 /// Reads a network from a safetensors file.
 pub fn read_safetensors(path: impl AsRef<Path>) -> Result<Network> {
-    let bytes = std::fs::read(path.as_ref()).map_err(|e| Error::io(path.as_ref(), e))?;
+    let bytes = super::read_bounded(path.as_ref())?;
     from_safetensors_bytes(&bytes).map_err(|e| match e {
         Error::Format { what, message } => Error::Format {
             what: format!("{what} {}", path.as_ref().display()),

@@ -145,7 +145,7 @@ pub fn run(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
     if cfg.samples == 0 {
         return Err(Error::input("--samples must be at least 1"));
     }
-    cost::check(&cfg.arch, data.len(), cfg.samples)?;
+    cost::check_config(cfg, data.len(), rayon::current_num_threads())?;
     if cfg.scheme == InitScheme::DataDependent {
         // The construction depends on the data, so the fast sign-based path
         // does not apply: build each network and count with the reference

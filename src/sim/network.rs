@@ -130,10 +130,40 @@ impl Network {
         Ok(())
     }
 
+    /// Refuses a forward pass on `m` points whose stored activations
+    /// (pre and post of every layer, m x N_l each) or products exceed the
+    /// budgets (spec ALG-LIMITS); cheap, so every pass checks.
+    pub fn check_forward_cost(&self, m: usize) -> Result<()> {
+        let mf = m as f64;
+        let neurons: f64 = self.layers.iter().map(|l| l.width() as f64).sum();
+        let products: f64 = self
+            .layers
+            .iter()
+            .map(|l| l.width() as f64 * l.fan_in() as f64)
+            .sum();
+        let what = || {
+            format!(
+                "a forward pass of widths {:?} on {m} points",
+                self.hidden_widths()
+            )
+        };
+        crate::limits::check_bytes(
+            &what(),
+            8.0 * mf * (2.0 * neurons + self.input_dim() as f64),
+            "use fewer points (a representative subset) or a narrower network",
+        )?;
+        crate::limits::check_seconds(
+            &what(),
+            mf * products / crate::montecarlo::cost::MULADD_PER_SEC,
+            "use fewer points (a representative subset) or a narrower network",
+        )
+    }
+
     /// Forward pass over the whole data set (matrix products by nalgebra,
     /// which calls matrixmultiply's dgemm).
     pub fn forward(&self, data: &Dataset) -> Result<Forward> {
         self.check_data(data)?;
+        self.check_forward_cost(data.len())?;
         let mut pre = Vec::with_capacity(self.layers.len() - 1);
         let mut post = Vec::with_capacity(self.layers.len() - 1);
         let mut a = data.points().clone();
