@@ -122,6 +122,11 @@ fn generate(s: &str, d: usize, rng: &mut ChaCha8Rng) -> Result<Dataset> {
             "{m} points in dimension {d} is more than {MAX_GENERATED_VALUES} values; use fewer points"
         )));
     }
+    crate::limits::check_bytes(
+        &format!("{m} generated points in dimension {d}"),
+        8.0 * m as f64 * d as f64,
+        "use fewer points",
+    )?;
     let mut pts = DMatrix::<f64>::zeros(m, d);
     let mut row = vec![0.0; d];
     for i in 0..m {
