@@ -4,9 +4,9 @@
 use super::args::{parse_exact, parse_min_widths, parse_prob, print_json, Format, MinWidths};
 use super::out::outln;
 use crate::error::Result;
-use crate::exact::report::{enclosure_json, sci, sci_log10};
+use crate::exact::report::{enclosure_json, put_exact_prob, sci, sci_log10};
 use crate::exact::{search, BiasMode};
-use crate::rational::{to_f64, to_pq};
+use crate::rational::to_pq;
 use num_rational::BigRational;
 use serde_json::json;
 
@@ -53,27 +53,38 @@ pub fn run_width(a: &WidthArgs) -> Result<i32> {
         "eps": to_pq(&a.eps),
         "width": ans.width,
         "trainability": to_pq(&ans.trainability),
-        "trainability_f64": to_f64(&ans.trainability),
         "trainability_below": ans.trainability_below.as_ref().map(to_pq),
-        "trainability_below_f64": ans.trainability_below.as_ref().map(to_f64),
     });
+    let mut v = v;
+    put_exact_prob(&mut v, "trainability", &ans.trainability);
+    match &ans.trainability_below {
+        Some(b) => put_exact_prob(&mut v, "trainability_below", b),
+        None => {
+            v["trainability_below_f64"] = serde_json::Value::Null;
+            v["trainability_below_log10"] = serde_json::Value::Null;
+        }
+    }
     match a.format {
         Format::Json => print_json(&v)?,
         Format::Table => {
             outln!(
-                "smallest uniform width with trainability >= 1 - {} (depth {}, n* = {:?}, bias {}, q1 = {}):",
-                to_pq(&a.eps), a.depth, mw, a.bias.name(), to_pq(&a.q1)
+                "smallest uniform width with trainability >= 1 - {} (depth {}, n* = {}, bias {}, q1 = {}):",
+                short_pq(&a.eps),
+                a.depth,
+                crate::exact::cost::describe_widths(&mw),
+                a.bias.name(),
+                short_pq(&a.q1)
             )?;
             outln!(
-                "  N = {}   T = {:.10} (exact)",
+                "  N = {}   T = {} (exact)",
                 ans.width,
-                to_f64(&ans.trainability)
+                show_t(&ans.trainability)
             )?;
             if let Some(b) = &ans.trainability_below {
                 outln!(
-                    "  N = {}   T = {:.10} (exact, below the target)",
+                    "  N = {}   T = {} (exact, below the target)",
                     ans.width - 1,
-                    to_f64(b)
+                    show_t(b)
                 )?;
             }
         }
@@ -196,5 +207,16 @@ fn short_pq(r: &BigRational) -> String {
         s
     } else {
         sci(r, 6)
+    }
+}
+
+/// T for people: "1 - 2.1e-5" near 1 (so 0.99999... never rounds to 1),
+/// scientific notation otherwise (no underflow).
+fn show_t(t: &BigRational) -> String {
+    let half = BigRational::new(1.into(), 2.into());
+    if t >= &half {
+        format!("1 - {}", sci(&(BigRational::from_integer(1.into()) - t), 6))
+    } else {
+        sci(t, 6)
     }
 }
