@@ -11,9 +11,10 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 /// mantissa): an exact f64 needs at most ~770, so this bounds parsing time
 /// and the size of every exact computation that follows.
 pub const MAX_DIGITS: usize = 2000;
-/// Largest |exponent| accepted in scientific notation (1e-100000 is read;
-/// its size is what the exact and enclosure paths are costed for).
-pub const MAX_EXPONENT: i64 = 100_000;
+/// Largest |exponent| accepted in scientific notation: 1e-20000 is read
+/// (and every rational operation on it stays in milliseconds); 1e-100000
+/// is refused with a clear message.
+pub const MAX_EXPONENT: i64 = 20_000;
 
 /// Parses an exact rational typed by a user (command-line values): like
 /// [`parse_rational`] with at most [`MAX_DIGITS`] digits per integer, so
@@ -75,7 +76,9 @@ fn parse_with_limit(s: &str, max_digits: usize) -> Result<BigRational> {
         None => (t, 0),
     };
     if !(-MAX_EXPONENT..=MAX_EXPONENT).contains(&exp) {
-        return Err(bad(&format!("exponent beyond +-{MAX_EXPONENT}")));
+        return Err(bad(&format!(
+            "exponent beyond +-{MAX_EXPONENT}; values below 1e-{MAX_EXPONENT} are not resolved here, use 0 or a larger value"
+        )));
     }
     if too_long(mant) {
         return Err(bad(&format!("more than {max_digits} digits")));
@@ -109,9 +112,28 @@ fn parse_with_limit(s: &str, max_digits: usize) -> Result<BigRational> {
     let r = if scale >= 0 {
         BigRational::from_integer(num * num_traits::pow(ten, scale as usize))
     } else {
-        BigRational::new(num, num_traits::pow(ten, (-scale) as usize))
+        over_power_of_ten(num, (-scale) as u64)
     };
     Ok(r)
+}
+
+/// num / 10^k reduced without a general gcd (num-bigint's binary gcd is
+/// quadratic in the bit length): 10^k = 2^k 5^k, so only factors 2 and 5 of
+/// num can cancel.
+fn over_power_of_ten(num: BigInt, k: u64) -> BigRational {
+    if num.is_zero() {
+        return BigRational::zero();
+    }
+    let twos = num.trailing_zeros().unwrap_or(0).min(k);
+    let mut n = num >> twos;
+    let five = BigInt::from(5u32);
+    let mut fives = 0u64;
+    while fives < k && (&n % &five).is_zero() {
+        n /= &five;
+        fives += 1;
+    }
+    let den = (BigInt::one() << (k - twos)) * num_traits::pow(five, (k - fives) as usize);
+    BigRational::new_raw(n, den)
 }
 
 /// Parses a probability: an exact rational in [0, 1].

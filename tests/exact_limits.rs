@@ -87,12 +87,14 @@ fn numbers_that_hung_the_parser_are_refused() {
     refused_quickly(&["exact", "--widths", "1", "--q1", "1e-9223372036854775808"]);
     refused_quickly(&["width", "--depth", "1", "--eps", "1e-9223372036854775808"]);
     refused_quickly(&["width", "--depth", "3", "--eps", "1e-100000"]);
+    refused_quickly(&["depth", "--width", "3", "--eps", "1e-100000"]);
     let long = format!("--q1=1/{}", "9".repeat(100_000));
     refused_quickly(&["depth", "--width", "4", &long]);
     refused_quickly(&["exact", "--widths", "4", &long]);
     // a tiny eps is meaningful for depth: answered in log form
+    // (q1 = 0: B(1) = 0 and B(2) = 2^-40000 ~ 10^-12041 > eps)
     let v = json_quickly(&[
-        "depth", "--width", "300", "--eps", "1e-30000", "--format", "json",
+        "depth", "--width", "200", "--eps", "1e-20000", "--format", "json",
     ]);
     assert_eq!(v["depth"], 1);
     assert!(v["born_dead_next"]["f64"].is_null());
