@@ -321,6 +321,7 @@ fn json_contract_matches_a_hand_derivation() {
         keys,
         vec![
             "alpha",
+            "deviations",
             "kind",
             "layers",
             "overall_p_value",
@@ -336,6 +337,7 @@ fn json_contract_matches_a_hand_derivation() {
     close(&v["alpha"], 1e-3);
     assert_eq!(v["reject"], false);
     assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
+    assert_eq!(v["deviations"], serde_json::json!([]));
     let layers = v["layers"].as_array().unwrap();
     assert_eq!(layers.len(), 2);
     assert_eq!(
@@ -350,6 +352,20 @@ fn json_contract_matches_a_hand_derivation() {
     close(&layers[0]["mean_expected"], 1.0);
     close(&layers[1]["mean_observed"], 0.4);
     close(&layers[1]["mean_expected"], 7.0 / 16.0);
+    // histograms (ALG-CHECK-EXPLAIN): 40 * (1/4, 1/2, 1/4) and 40 * (9/16, 7/16)
+    for (l, want) in [
+        (0, vec![(10.0, 10), (20.0, 20), (10.0, 10)]),
+        (1, vec![(22.5, 24), (17.5, 16)]),
+    ] {
+        let h = layers[l]["histogram"].as_array().unwrap();
+        assert_eq!(h.len(), want.len());
+        for (k, (c, (e, o))) in h.iter().zip(want).enumerate() {
+            assert_eq!(c["k"].as_u64(), Some(k as u64));
+            close(&c["expected"], e);
+            assert_eq!(c["observed"].as_u64(), Some(o));
+            assert!(c["pooled"].is_null(), "{c}");
+        }
+    }
     let erfc = statrs::function::erf::erfc;
     let x2: f64 = 0.1 + 9.0 / 70.0;
     let xt = 0.8f64;
