@@ -276,3 +276,100 @@ fn alpha_must_be_strictly_between_0_and_1() {
         check(&["--widths", "2,2", "--power", "--alpha", a]).code(2);
     }
 }
+
+/// The JSON contract of `check`, field by field, for a case derived by hand:
+/// widths 2,1, zero bias, q1 = 1/2. K_1 ~ Bin(2, 1/2) = (1/4, 1/2, 1/4),
+/// K_2 | K_1 = p ~ Bin(1, 1 - 2^-p): P(K_2 = 1) = 1/2 * 1/2 + 1/4 * 3/4 = 7/16.
+/// 40 rows: (0,0) x10, (1,0) x12, (1,1) x8, (2,0) x2, (2,1) x8.
+/// Layer 1: expected 10, 20, 10 = observed: three runs, X^2 = 0, dof 2, p = 1.
+/// Layer 2: expected 22.5, 17.5, observed 24, 16: X^2 = 0.1 + 9/70, dof 1,
+/// p = erfc(sqrt(X^2 / 2)). Pairs in order (0,0),(0,1),(1,0),(1,1),(2,0),(2,1):
+/// expected 10, 0, 10, 10, 2.5, 7.5 pool to {0},{1,2},{3},{4,5}; observed
+/// 10, 12, 8, 10: X^2 = 0.4 + 0.4, dof 3, p = erfc(sqrt(x/2)) + sqrt(2x/pi) e^(-x/2).
+#[test]
+fn json_contract_matches_a_hand_derivation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = String::from("k1,k2\n");
+    for (row, times) in [("0,0", 10), ("1,0", 12), ("1,1", 8), ("2,0", 2), ("2,1", 8)] {
+        for _ in 0..times {
+            rows += row;
+            rows += "\n";
+        }
+    }
+    let path = write(&dir, "hand.csv", &rows);
+    let out = check(&[
+        "--widths",
+        "2,1",
+        "--q1",
+        "1/2",
+        "--samples",
+        &path,
+        "--format",
+        "json",
+    ])
+    .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    // statistics and means to 1e-12; p-values to 1e-9 relative (statrs'
+    // incomplete gamma is accurate to ~4e-11 here, against the closed forms)
+    let close_to = |a: &serde_json::Value, b: f64, tol: f64| {
+        let a = a.as_f64().unwrap_or(f64::NAN);
+        assert!((a - b).abs() <= tol * b.abs().max(1.0), "{a} vs {b}");
+    };
+    let close = |a: &serde_json::Value, b: f64| close_to(a, b, 1e-12);
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        vec![
+            "alpha",
+            "kind",
+            "layers",
+            "overall_p_value",
+            "overall_p_value_log10",
+            "reject",
+            "samples",
+            "tests",
+            "warnings"
+        ]
+    );
+    assert_eq!(v["kind"], "nonpd");
+    assert_eq!(v["samples"], 40);
+    close(&v["alpha"], 1e-3);
+    assert_eq!(v["reject"], false);
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
+    let layers = v["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 2);
+    assert_eq!(
+        (layers[0]["layer"].as_u64(), layers[0]["width"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(
+        (layers[1]["layer"].as_u64(), layers[1]["width"].as_u64()),
+        (Some(2), Some(1))
+    );
+    close(&layers[0]["mean_observed"], 1.0);
+    close(&layers[0]["mean_expected"], 1.0);
+    close(&layers[1]["mean_observed"], 0.4);
+    close(&layers[1]["mean_expected"], 7.0 / 16.0);
+    let erfc = statrs::function::erf::erfc;
+    let x2: f64 = 0.1 + 9.0 / 70.0;
+    let xt = 0.8f64;
+    let pt = erfc((xt / 2.0).sqrt()) + (2.0 * xt / std::f64::consts::PI).sqrt() * (-xt / 2.0).exp();
+    let want = [
+        ("marginal", 1, 0.0, 2, 1.0),
+        ("marginal", 2, x2, 1, erfc((x2 / 2.0).sqrt())),
+        ("transition", 2, xt, 3, pt),
+    ];
+    let tests = v["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 3);
+    for (t, (name, layer, stat, dof, p)) in tests.iter().zip(want) {
+        assert_eq!(t["test"], name, "{t}");
+        assert_eq!(t["layer"].as_u64(), Some(layer), "{t}");
+        assert_eq!(t["dof"].as_u64(), Some(dof), "{t}");
+        close(&t["statistic"], stat);
+        close_to(&t["p_value"], p, 1e-9);
+        close_to(&t["p_value_log10"], p.log10(), 1e-9);
+    }
+    let overall = (3.0 * erfc((x2 / 2.0).sqrt()).min(pt)).min(1.0);
+    close_to(&v["overall_p_value"], overall, 1e-9);
+    close_to(&v["overall_p_value_log10"], overall.log10(), 1e-9);
+}

@@ -57,6 +57,23 @@ pub fn marginals_f64(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
         .collect())
 }
 
+/// log10 P(born dead) (None when P(born dead) = 0), at any magnitude: from
+/// the exact rational when that is cheap (ALG-COST, as in
+/// [`marginals_f64`]), otherwise from the scaled f64 path, whose exponent
+/// does not underflow and whose relative error obeys BOUND-F64.
+pub fn born_dead_log10(spec: &ChainSpec) -> Result<Option<f64>> {
+    let l = if cost::estimate(spec).seconds <= MARGINALS_EXACT_SECONDS
+        && cost::check_exact_streaming(spec).is_ok()
+    {
+        let r = dyadic_chain::born_dead(spec);
+        xf128::Xf128::from_rational(&r, xf128::Dir::Down).log10()
+    } else {
+        cost::check_f64(spec)?;
+        float_chain::born_dead(spec).0.log10()
+    };
+    Ok(l.is_finite().then_some(l))
+}
+
 /// Exact trainability T(n*) = P(K_l >= n*_l for every l) (DEF-TRAINABILITY).
 pub fn trainability(spec: &ChainSpec, min_widths: &[usize]) -> Result<BigRational> {
     spec.check_min_widths(min_widths)?;
