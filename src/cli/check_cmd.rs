@@ -65,8 +65,16 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
             )?,
             Format::Table => {
                 let (kind, how) = match a.kind {
-                    Kind::NonPd => ("nonpd", "noncentral chi-square"),
-                    Kind::Active => ("active", "exact binomial tails, counts with no TD neuron"),
+                    Kind::NonPd => (
+                        "nonpd",
+                        "noncentral chi-square; each n is the smallest from which the power stays \
+                         >= the target for every n' up to 1e9",
+                    ),
+                    Kind::Active => (
+                        "active",
+                        "exact binomial tails, counts with no TD neuron; each n is the first n \
+                         reaching the target",
+                    ),
                 };
                 outln!(
                     "samples needed by `check --kind {kind}` at alpha = {} ({how}; spec ALG-POWER)\n",
