@@ -176,7 +176,7 @@ fn seeds() -> (Vec<u8>, Vec<u8>, String, String) {
     let st = to_safetensors_bytes(&net, Storage::F32).unwrap();
     let mut npy = b"\x93NUMPY\x01\x00".to_vec();
     let mut h = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 1), }".to_string();
-    while (10 + h.len() + 1) % 64 != 0 {
+    while !(10 + h.len() + 1).is_multiple_of(64) {
         h.push(' ');
     }
     h.push('\n');
