@@ -230,3 +230,35 @@ fn summary_and_table_log10_match_exact_rationals() {
     let lo = Xf128::from_rational(&x, Dir::Down).log10();
     assert!((lo - log10_exact(&x)).abs() < 1e-12);
 }
+
+// spec: ALG-COST, ALG-LIMITS
+#[test]
+fn exact_side_budgets_are_the_global_flags() {
+    // accepted by default, refused under a smaller --max-seconds, with the flag named
+    let widths = vec!["64"; 16].join(",");
+    json_quickly(&[
+        "exact",
+        "--summary",
+        "--widths",
+        &widths,
+        "--format",
+        "json",
+    ]);
+    let (code, _, err, _) = run(&[
+        "exact",
+        "--summary",
+        "--widths",
+        &widths,
+        "--max-seconds",
+        "0.0001",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--max-seconds"), "{err}");
+    json_quickly(&["approx", "--widths", "3000,3000", "--format", "json"]);
+    let (code, _, err, _) = run(&["approx", "--widths", "3000,3000", "--max-seconds", "0.0001"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--max-seconds"), "{err}");
+    let (code, _, err, _) = run(&["exact", "--widths", "3000", "--max-memory-mb", "1"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--max-memory-mb"), "{err}");
+}

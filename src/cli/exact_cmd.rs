@@ -194,15 +194,15 @@ pub fn born_dead_table(
         for beta in [0.0, 1.0] {
             let c = crate::exact::cost::estimate_widths(&vec![w; max_depth], beta, den_bits);
             seconds += c.seconds;
-            if c.bytes_all_layers > crate::exact::cost::MAX_BYTES
-                || seconds > crate::exact::cost::MAX_SECONDS
+            if c.bytes_all_layers > crate::exact::cost::max_bytes()
+                || seconds > crate::exact::cost::max_seconds()
             {
                 return Err(crate::Error::TooCostly(format!(
                     "the exact born-dead table up to width {max_width} and depth {max_depth} would take more than \
                      {:.0} s or {:.1} GiB (row {w} alone: {:.1} GiB); use smaller --max-width/--max-depth, \
                      or `trainability approx` for single networks",
-                    crate::exact::cost::MAX_SECONDS,
-                    crate::exact::cost::MAX_BYTES / 1073741824.0,
+                    crate::exact::cost::max_seconds(),
+                    crate::exact::cost::max_bytes() / 1073741824.0,
                     c.bytes_all_layers / 1073741824.0
                 )));
             }

@@ -8,11 +8,17 @@
 use super::ChainSpec;
 use crate::error::{Error, Result};
 
-/// Budget above which the exact engine refuses (and says what to do).
-pub const MAX_SECONDS: f64 = 60.0;
+/// Time budget above which the exact engine refuses (and says what to do):
+/// the `--max-seconds` budget in force (spec ALG-LIMITS; default 60 s).
+pub fn max_seconds() -> f64 {
+    crate::limits::current().max_seconds
+}
+
 /// Memory budget of an exact computation (every layer's law, or two
-/// layers at a time for the streaming paths).
-pub const MAX_BYTES: f64 = 1024.0 * 1024.0 * 1024.0;
+/// layers at a time for the streaming paths): `--max-memory-mb` (default 1 GB).
+pub fn max_bytes() -> f64 {
+    crate::limits::current().max_bytes
+}
 /// Calibrated nanoseconds per 64-bit limb operation of the inner loop
 /// (benches/exact.rs measures it; conservative).
 const NS_PER_LIMB_OP: f64 = 1.0;
@@ -84,14 +90,17 @@ fn check(spec: &ChainSpec, all_layers: bool) -> Result<()> {
     } else {
         2.0 * c.bytes_peak_layer
     };
-    if c.seconds > MAX_SECONDS || bytes > MAX_BYTES {
+    if c.seconds > max_seconds() || bytes > max_bytes() {
         return Err(Error::TooCostly(format!(
-            "the exact law of widths {} needs numbers of about {:.0} bits, an estimated {:.0} s and {:.1} GiB; \
+            "the exact law of widths {} needs numbers of about {:.0} bits, an estimated {:.0} s and {:.1} GiB \
+             (budgets: --max-seconds {}, --max-memory-mb {}); \
              use `trainability approx` (scaled f64 with a proven error bound) or fewer/narrower layers",
             describe_widths(&spec.widths),
             c.max_bits,
             c.seconds,
-            bytes / (1024.0 * 1024.0 * 1024.0)
+            bytes / (1024.0 * 1024.0 * 1024.0),
+            max_seconds(),
+            max_bytes() / 1e6
         )));
     }
     Ok(())
@@ -113,10 +122,10 @@ pub fn describe_widths(w: &[usize]) -> String {
     }
 }
 
-/// Largest total number of entries (sum of N_l + 1) of the scaled-f64 path.
-pub const MAX_F64_ENTRIES: f64 = 2e7;
-/// Largest number of scaled-f64 multiply-adds (sum of N_{l-1} (N_l + 1)).
-pub const MAX_F64_STEPS: f64 = 3e9;
+/// Entries (sum of N_l + 1) of the scaled-f64 path per GB of memory budget.
+pub const F64_ENTRIES_PER_GB: f64 = 2e7;
+/// Scaled-f64 multiply-adds (sum of N_{l-1} (N_l + 1)) per minute of budget.
+pub const F64_STEPS_PER_MINUTE: f64 = 3e9;
 
 /// Refuses a scaled-f64 law (BOUND-F64) that would exceed about a minute
 /// or a few GiB (computed in f64: no overflow for any widths).
@@ -128,11 +137,13 @@ pub fn check_f64(spec: &ChainSpec) -> Result<()> {
         .map(|w| w[0] as f64 * (w[1] as f64 + 1.0))
         .sum::<f64>()
         + 0.0;
-    if entries > MAX_F64_ENTRIES || steps > MAX_F64_STEPS {
+    let max_entries = F64_ENTRIES_PER_GB * max_bytes() / 1e9;
+    let max_steps = F64_STEPS_PER_MINUTE * max_seconds() / 60.0;
+    if entries > max_entries || steps > max_steps {
         return Err(Error::TooCostly(format!(
             "widths {}: about {steps:.1e} floating-point steps and {entries:.1e} entries; \
-             keep the sum of N_(l-1) * N_l below {MAX_F64_STEPS:.0e} and the sum of widths below {MAX_F64_ENTRIES:.0e} \
-             (about a minute), e.g. fewer or narrower layers",
+             keep the sum of N_(l-1) * N_l below {max_steps:.0e} and the sum of widths below {max_entries:.0e} \
+             (raise with --max-seconds / --max-memory-mb), e.g. fewer or narrower layers",
             describe_widths(&spec.widths)
         )));
     }

@@ -9,8 +9,9 @@ use num_traits::{One, Zero};
 
 /// Deepest network the exact width search takes.
 pub const MAX_SEARCH_DEPTH: usize = 100_000;
-/// Estimated seconds (ALG-COST) the whole width search may spend.
-pub const MAX_SEARCH_SECONDS: f64 = 20.0;
+/// Share of the `--max-seconds` budget (ALG-LIMITS) the whole width search
+/// may spend in estimated exact evaluations (default 60 s: 20 s).
+pub const SEARCH_SHARE: f64 = 1.0 / 3.0;
 
 /// A width N_lb such that T(n*) < 1 - eps at every uniform width below it,
 /// from 1 - T >= P(K_l = 0) >= q1^N + [l >= 2] (1 - q1)^N 2^{-(N+beta)N},
@@ -111,11 +112,12 @@ pub fn min_uniform_width(
             ))
         })?;
         let sec = cost::estimate(&spec).seconds;
-        if spent.get() + 3.0 * sec > MAX_SEARCH_SECONDS {
+        let budget = cost::max_seconds() * SEARCH_SHARE;
+        if spent.get() + 3.0 * sec > budget {
             return Err(Error::TooCostly(format!(
                 "the width search would reach width {n} (depth {depth}), whose exact trainability alone \
-                 takes an estimated {sec:.1} s, beyond the search budget of {MAX_SEARCH_SECONDS} s; \
-                 use a larger eps or `trainability approx` at candidate widths"
+                 takes an estimated {sec:.1} s, beyond the search budget of {budget} s (a third of --max-seconds); \
+                 use a larger eps, raise --max-seconds, or `trainability approx` at candidate widths"
             )));
         }
         spent.set(spent.get() + sec);
