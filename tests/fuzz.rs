@@ -10,7 +10,7 @@
 use clap::Parser;
 use nalgebra::{DMatrix, DVector};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 use relu_trainability::cli::{self, Cli};
 use relu_trainability::error::Error;
 use relu_trainability::init::data_dependent::Storage;
@@ -48,9 +48,18 @@ fn check<S: Strategy>(
     strategy: S,
     test: impl Fn(S::Value) -> Result<(), TestCaseError>,
 ) {
+    // CI runs are reproducible (fixed seed: the same inputs every run, so the
+    // coverage assertions below cannot flake); the long campaign explores
+    // new inputs each time
+    let rng_seed = if cases <= 4 * CI_CASES {
+        RngSeed::Fixed(0x5eed_f022)
+    } else {
+        RngSeed::Random
+    };
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
+        rng_seed,
         ..Config::default()
     });
     let t = Instant::now();
@@ -617,7 +626,7 @@ fn fuzz_cli_dispatch() {
         PARSED.load(Ordering::Relaxed),
         SUCCEEDED.load(Ordering::Relaxed),
     );
-    dispatch(CI_CASES * 2);
+    dispatch(CI_CASES * 4);
     // the generator reaches the commands (not only clap's rejections),
     // and some of them succeed
     let (p, s) = (
