@@ -381,12 +381,15 @@ pub fn max_depth_born_dead(
         prev = Some(b);
     }
     // regime 3b: lifting, lumped chains of growing size, then the full chain
+    // lumped chains much smaller than the full one, then the full chain when
+    // affordable (a lumped pair of more than half its size costs as much)
+    let full_ok = n < MAX_FULL_STATES;
     let mut sizes: Vec<usize> = LUMPED_STATES
         .iter()
         .copied()
-        .filter(|&s| s < n + 1)
+        .filter(|&s| s < n + 1 && !(full_ok && 2 * s > n + 1))
         .collect();
-    if n < MAX_FULL_STATES {
+    if full_ok {
         sizes.push(n + 1);
     }
     let mut best: Option<(u64, Option<u64>, Lifted, Option<Lifted>)> = None;
