@@ -389,3 +389,59 @@ fn json_contract_matches_a_hand_derivation() {
     close_to(&v["overall_p_value"], overall, 1e-9);
     close_to(&v["overall_p_value_log10"], overall.log10(), 1e-9);
 }
+
+/// `np.savetxt(counts)` (fmt '%.18e': k < 10 is "k.000000000000000000e+00",
+/// delimiter ' ', newline '\n') and `np.savetxt(counts, fmt='%d',
+/// delimiter=',')` give the same JSON, byte for byte, as the plain CSV (accepted at alpha
+/// 1e-6, samples of the right law);
+/// 4.5 in NumPy's format is refused naming row and column (exit 2).
+#[test]
+fn numpy_savetxt_files_give_the_same_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = sample_many(&[8, 8], 0, 0.5, 300, 21);
+    let e18 = |k: usize| format!("{k}.000000000000000000e+00");
+    let default: String = rows
+        .iter()
+        .map(|r| format!("{} {}\n", e18(r[0]), e18(r[1])))
+        .collect();
+    let int_comma: String = rows
+        .iter()
+        .map(|r| format!("{},{}\n", r[0], r[1]))
+        .collect();
+    let mut outs = Vec::new();
+    for (name, text) in [
+        ("plain.csv", to_csv(&rows)),
+        ("savetxt_default.txt", default.clone()),
+        ("savetxt_header.txt", format!("# K1 K2\n{default}")),
+        ("savetxt_int.csv", int_comma),
+    ] {
+        let p = write(&dir, name, &text);
+        let out = check(&[
+            "--widths",
+            "8,8",
+            "--q1",
+            "1/2",
+            "--samples",
+            &p,
+            "--format",
+            "json",
+            "--alpha",
+            "1e-6",
+        ]);
+        let out = out.get_output();
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        outs.push(out.stdout.clone());
+    }
+    assert!(outs.iter().all(|o| *o == outs[0]));
+    let bad = write(
+        &dir,
+        "half.txt",
+        "4.000000000000000000e+00 3.000000000000000000e+00\n4.000000000000000000e+00 4.500000000000000000e+00\n",
+    );
+    let out = check(&["--widths", "8,8", "--q1", "1/2", "--samples", &bad]).code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("row 2, column 2") && err.contains("not a whole number"),
+        "{err}"
+    );
+}
