@@ -146,3 +146,35 @@ fn accepted_case_claims_no_deviation() {
         "{table}"
     );
 }
+
+/// q1 = 0 (the default) makes K_1 = N_1 = 4 certain: a sampled K_1 = 3 is
+/// impossible, so layer 1 has too few non-PD neurons and the impossible
+/// cell is named first (expected 0, infinite contribution: null in JSON).
+#[test]
+fn impossible_cell_is_named_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("imp.csv");
+    std::fs::write(&p, "4,0\n4,1\n3,2\n4,4\n").unwrap();
+    let out = Command::cargo_bin("trainability")
+        .unwrap()
+        .args(["check", "--widths", "4,4", "--format", "json", "--samples"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["deviations"][0];
+    assert_eq!(
+        (d["test"].as_str(), d["layer"].as_u64()),
+        (Some("marginal"), Some(1)),
+        "{v}"
+    );
+    assert_eq!(d["direction"], "too_few");
+    let top = &d["top_cells"][0];
+    assert_eq!(top["cells"], "K_1 = 3");
+    assert_eq!(
+        (top["observed"].as_u64(), top["expected"].as_f64()),
+        (Some(1), Some(0.0))
+    );
+    assert!(top["contribution"].is_null());
+}

@@ -242,7 +242,7 @@ pub fn check_samples(
     let mut warnings: Vec<String> = Vec::new();
     let masks: Vec<Vec<bool>> = (0..depth).map(|l| marginal_support(spec, l)).collect();
     let mut dominance_top: Vec<Option<CellContribution>> = vec![None; depth];
-    let mut pair_hists: Vec<(Vec<u64>, Vec<f64>)> = Vec::new();
+    let mut pair_hists: Vec<(Vec<u64>, Vec<f64>, Vec<bool>)> = Vec::new();
     for l in 0..depth {
         let h = &hists[l];
         if let Some(note) = marginal_note(spec, l + 1, h, &masks[l]) {
@@ -289,7 +289,7 @@ pub fn check_samples(
                 l + 2,
                 chi_square_gof_masked(&h, &law, &mask)?,
             ));
-            pair_hists.push((h, law));
+            pair_hists.push((h, law, mask));
         }
     }
     for t in &tests {
@@ -316,10 +316,11 @@ pub fn check_samples(
         let l = t.layer - 1;
         let mut d = match t.test {
             "transition" => {
-                let (h, law) = &pair_hists[l - 1];
+                let (h, law, mask) = &pair_hists[l - 1];
                 let cols = spec.widths[l] + 1;
                 let (mean, var) = conditional_moments(spec, samples, l);
-                let top = top_contributions(h, law, 3, |a, b| pair_label(t.layer, cols, a, b));
+                let top =
+                    top_contributions(h, law, mask, 3, |a, b| pair_label(t.layer, cols, a, b));
                 deviation(t.test, t.layer, layers[l].mean_observed, mean, var / n, top)
             }
             _ => {
@@ -330,7 +331,7 @@ pub fn check_samples(
                     .map(|(k, p)| (k as f64 - m).powi(2) * p)
                     .sum();
                 let top = match t.test {
-                    "marginal" => top_contributions(&hists[l], &marg[l], 3, |a, b| {
+                    "marginal" => top_contributions(&hists[l], &marg[l], &masks[l], 3, |a, b| {
                         marginal_label(t.layer, a, b)
                     }),
                     _ => dominance_top[l].iter().cloned().collect(),

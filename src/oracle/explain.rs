@@ -36,7 +36,8 @@ pub struct CellContribution {
     /// Samples expected there under the claimed law.
     pub expected: f64,
     /// (O - E)^2 / E, its share of the Pearson statistic (null for the
-    /// dominance test, whose statistic is a binomial tail).
+    /// dominance test, whose statistic is a binomial tail, and for a cell
+    /// impossible under the law, whose share is infinite).
     pub contribution: Option<f64>,
 }
 
@@ -89,14 +90,25 @@ pub fn histogram_cells(h: &[u64], law: &[f64], n: u64, pool: bool) -> Vec<HistCe
 }
 
 /// Pearson contributions of the pooled groups of `h` against `law`, largest
-/// first, at most `top`; `label` names a cell range.
+/// first, at most `top`; `label` names a cell range. Observed cells that
+/// are impossible (`possible[k]` false, decided exactly) come first, one
+/// by one, with expected 0 and an infinite contribution.
 pub fn top_contributions(
     h: &[u64],
     law: &[f64],
+    possible: &[bool],
     top: usize,
     label: impl Fn(usize, usize) -> String,
 ) -> Vec<CellContribution> {
     let n: u64 = h.iter().sum();
+    let impossible = (0..h.len())
+        .filter(|&k| h[k] > 0 && !possible[k])
+        .map(|k| CellContribution {
+            cells: label(k, k),
+            observed: h[k],
+            expected: 0.0,
+            contribution: Some(f64::INFINITY),
+        });
     let mut groups: Vec<CellContribution> = pooled_partition(law, n)
         .into_iter()
         .map(|r| {
@@ -117,9 +129,15 @@ pub fn top_contributions(
             }
         })
         .collect();
-    groups.sort_by(|a, b| b.contribution.partial_cmp(&a.contribution).unwrap());
-    groups.truncate(top);
-    groups
+    groups.sort_by(|a, b| {
+        b.contribution
+            .partial_cmp(&a.contribution)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut out: Vec<CellContribution> = impossible.take(top).collect();
+    out.extend(groups);
+    out.truncate(top);
+    out
 }
 
 /// Label of marginal cells first..=last of layer `layer`.
