@@ -137,7 +137,8 @@ fn summary_handles_64_by_64_exactly_and_agrees_with_the_f64_bound() {
 #[test]
 fn width_and_depth_commands_answer() {
     // Expected values from an independent implementation of the chain in
-    // Python fractions (exact): depth 10, n* = (2,1,...,1), zero bias, q1 = 0:
+    // Python fractions (exact, tests/reference/width_fractions.py): depth 10,
+    // n* = (2,1,...,1), zero bias, q1 = 0:
     // T(4) = 0.99586... < 0.999 <= T(5) = 0.99997...
     let w = json_of(&[
         "width",

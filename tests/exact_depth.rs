@@ -44,7 +44,7 @@ fn decided(a: &DepthAnswer) -> u64 {
 fn issue_reproducers_have_their_independent_values() {
     // Values of the independent review quoted in the issue, confirmed by an
     // independent mpmath implementation (200 digits, full transition matrix,
-    // binary lifting; no code shared with this crate).
+    // binary lifting; no code shared with this crate): tests/reference/depth_mpmath.py.
     let z = BigRational::zero();
     assert_eq!(
         decided(&depth(8, true, &z, "1e-3")),
