@@ -7,9 +7,36 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
+/// Most decimal digits accepted in one integer (numerator, denominator or
+/// mantissa): an exact f64 needs at most ~770, so this bounds parsing time
+/// and the size of every exact computation that follows.
+pub const MAX_DIGITS: usize = 2000;
+/// Largest |exponent| accepted in scientific notation: 1e-20000 is read
+/// (and every rational operation on it stays in milliseconds); 1e-100000
+/// is refused with a clear message.
+pub const MAX_EXPONENT: i64 = 20_000;
+
+/// Parses an exact rational typed by a user (command-line values): like
+/// [`parse_rational`] with at most [`MAX_DIGITS`] digits per integer, so
+/// parsing and every exact computation that follows stay bounded.
+pub fn parse_user_rational(s: &str) -> Result<BigRational> {
+    parse_with_limit(s, MAX_DIGITS)
+}
+
+/// A user-typed probability: [`parse_user_rational`] in [0, 1].
+pub fn parse_user_probability(s: &str, name: &str) -> Result<BigRational> {
+    in_unit_interval(parse_user_rational(s)?, s, name)
+}
+
 /// Parses an exact rational: `"3/8"`, `"-2"`, `"0.125"`, `"1e-3"`, `"2.5E+2"`.
 /// Decimal strings are read exactly (0.1 is 1/10, not the nearest f64).
+/// |exponent| <= [`MAX_EXPONENT`]; any number of digits (for exact strings
+/// this crate wrote; user input goes through [`parse_user_rational`]).
 pub fn parse_rational(s: &str) -> Result<BigRational> {
+    parse_with_limit(s, usize::MAX)
+}
+
+fn parse_with_limit(s: &str, max_digits: usize) -> Result<BigRational> {
     let t = s.trim();
     let bad = |why: &str| {
         Error::input(format!(
@@ -19,7 +46,13 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
     if t.is_empty() {
         return Err(bad("empty"));
     }
+    let too_long = |part: &str| part.chars().filter(char::is_ascii_digit).count() > max_digits;
     if let Some((p, q)) = t.split_once('/') {
+        if too_long(p) || too_long(q) {
+            return Err(bad(&format!(
+                "more than {max_digits} digits in one integer"
+            )));
+        }
         let p: BigInt = p
             .trim()
             .parse()
@@ -42,8 +75,13 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
         }
         None => (t, 0),
     };
-    if exp.abs() > 100_000 {
-        return Err(bad("exponent too large"));
+    if !(-MAX_EXPONENT..=MAX_EXPONENT).contains(&exp) {
+        return Err(bad(&format!(
+            "exponent beyond +-{MAX_EXPONENT}; values below 1e-{MAX_EXPONENT} are not resolved here, use 0 or a larger value"
+        )));
+    }
+    if too_long(mant) {
+        return Err(bad(&format!("more than {max_digits} digits")));
     }
     let (neg, body) = match mant.strip_prefix('-') {
         Some(b) => (true, b),
@@ -74,14 +112,36 @@ pub fn parse_rational(s: &str) -> Result<BigRational> {
     let r = if scale >= 0 {
         BigRational::from_integer(num * num_traits::pow(ten, scale as usize))
     } else {
-        BigRational::new(num, num_traits::pow(ten, (-scale) as usize))
+        over_power_of_ten(num, (-scale) as u64)
     };
     Ok(r)
 }
 
+/// num / 10^k reduced without a general gcd (num-bigint's binary gcd is
+/// quadratic in the bit length): 10^k = 2^k 5^k, so only factors 2 and 5 of
+/// num can cancel.
+fn over_power_of_ten(num: BigInt, k: u64) -> BigRational {
+    if num.is_zero() {
+        return BigRational::zero();
+    }
+    let twos = num.trailing_zeros().unwrap_or(0).min(k);
+    let mut n = num >> twos;
+    let five = BigInt::from(5u32);
+    let mut fives = 0u64;
+    while fives < k && (&n % &five).is_zero() {
+        n /= &five;
+        fives += 1;
+    }
+    let den = (BigInt::one() << (k - twos)) * num_traits::pow(five, (k - fives) as usize);
+    BigRational::new_raw(n, den)
+}
+
 /// Parses a probability: an exact rational in [0, 1].
 pub fn parse_probability(s: &str, name: &str) -> Result<BigRational> {
-    let r = parse_rational(s)?;
+    in_unit_interval(parse_rational(s)?, s, name)
+}
+
+fn in_unit_interval(r: BigRational, s: &str, name: &str) -> Result<BigRational> {
     if r.is_negative() || r > BigRational::one() {
         return Err(Error::input(format!("{name} = {s} is outside [0, 1]")));
     }

@@ -276,3 +276,172 @@ fn alpha_must_be_strictly_between_0_and_1() {
         check(&["--widths", "2,2", "--power", "--alpha", a]).code(2);
     }
 }
+
+/// The JSON contract of `check`, field by field, for a case derived by hand:
+/// widths 2,1, zero bias, q1 = 1/2. K_1 ~ Bin(2, 1/2) = (1/4, 1/2, 1/4),
+/// K_2 | K_1 = p ~ Bin(1, 1 - 2^-p): P(K_2 = 1) = 1/2 * 1/2 + 1/4 * 3/4 = 7/16.
+/// 40 rows: (0,0) x10, (1,0) x12, (1,1) x8, (2,0) x2, (2,1) x8.
+/// Layer 1: expected 10, 20, 10 = observed: three runs, X^2 = 0, dof 2, p = 1.
+/// Layer 2: expected 22.5, 17.5, observed 24, 16: X^2 = 0.1 + 9/70, dof 1,
+/// p = erfc(sqrt(X^2 / 2)). Pairs in order (0,0),(0,1),(1,0),(1,1),(2,0),(2,1):
+/// expected 10, 0, 10, 10, 2.5, 7.5 pool to {0},{1,2},{3},{4,5}; observed
+/// 10, 12, 8, 10: X^2 = 0.4 + 0.4, dof 3, p = erfc(sqrt(x/2)) + sqrt(2x/pi) e^(-x/2).
+#[test]
+fn json_contract_matches_a_hand_derivation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = String::from("k1,k2\n");
+    for (row, times) in [("0,0", 10), ("1,0", 12), ("1,1", 8), ("2,0", 2), ("2,1", 8)] {
+        for _ in 0..times {
+            rows += row;
+            rows += "\n";
+        }
+    }
+    let path = write(&dir, "hand.csv", &rows);
+    let out = check(&[
+        "--widths",
+        "2,1",
+        "--q1",
+        "1/2",
+        "--samples",
+        &path,
+        "--format",
+        "json",
+    ])
+    .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    // statistics and means to 1e-12; p-values to 1e-9 relative (statrs'
+    // incomplete gamma is accurate to ~4e-11 here, against the closed forms)
+    let close_to = |a: &serde_json::Value, b: f64, tol: f64| {
+        let a = a.as_f64().unwrap_or(f64::NAN);
+        assert!((a - b).abs() <= tol * b.abs().max(1.0), "{a} vs {b}");
+    };
+    let close = |a: &serde_json::Value, b: f64| close_to(a, b, 1e-12);
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        vec![
+            "alpha",
+            "deviations",
+            "kind",
+            "layers",
+            "overall_p_value",
+            "overall_p_value_log10",
+            "reject",
+            "samples",
+            "tests",
+            "warnings"
+        ]
+    );
+    assert_eq!(v["kind"], "nonpd");
+    assert_eq!(v["samples"], 40);
+    close(&v["alpha"], 1e-3);
+    assert_eq!(v["reject"], false);
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
+    assert_eq!(v["deviations"], serde_json::json!([]));
+    let layers = v["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 2);
+    assert_eq!(
+        (layers[0]["layer"].as_u64(), layers[0]["width"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(
+        (layers[1]["layer"].as_u64(), layers[1]["width"].as_u64()),
+        (Some(2), Some(1))
+    );
+    close(&layers[0]["mean_observed"], 1.0);
+    close(&layers[0]["mean_expected"], 1.0);
+    close(&layers[1]["mean_observed"], 0.4);
+    close(&layers[1]["mean_expected"], 7.0 / 16.0);
+    // histograms (ALG-CHECK-EXPLAIN): 40 * (1/4, 1/2, 1/4) and 40 * (9/16, 7/16)
+    for (l, want) in [
+        (0, vec![(10.0, 10), (20.0, 20), (10.0, 10)]),
+        (1, vec![(22.5, 24), (17.5, 16)]),
+    ] {
+        let h = layers[l]["histogram"].as_array().unwrap();
+        assert_eq!(h.len(), want.len());
+        for (k, (c, (e, o))) in h.iter().zip(want).enumerate() {
+            assert_eq!(c["k"].as_u64(), Some(k as u64));
+            close(&c["expected"], e);
+            assert_eq!(c["observed"].as_u64(), Some(o));
+            assert!(c["pooled"].is_null(), "{c}");
+        }
+    }
+    let erfc = statrs::function::erf::erfc;
+    let x2: f64 = 0.1 + 9.0 / 70.0;
+    let xt = 0.8f64;
+    let pt = erfc((xt / 2.0).sqrt()) + (2.0 * xt / std::f64::consts::PI).sqrt() * (-xt / 2.0).exp();
+    let want = [
+        ("marginal", 1, 0.0, 2, 1.0),
+        ("marginal", 2, x2, 1, erfc((x2 / 2.0).sqrt())),
+        ("transition", 2, xt, 3, pt),
+    ];
+    let tests = v["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 3);
+    for (t, (name, layer, stat, dof, p)) in tests.iter().zip(want) {
+        assert_eq!(t["test"], name, "{t}");
+        assert_eq!(t["layer"].as_u64(), Some(layer), "{t}");
+        assert_eq!(t["dof"].as_u64(), Some(dof), "{t}");
+        close(&t["statistic"], stat);
+        close_to(&t["p_value"], p, 1e-9);
+        close_to(&t["p_value_log10"], p.log10(), 1e-9);
+    }
+    let overall = (3.0 * erfc((x2 / 2.0).sqrt()).min(pt)).min(1.0);
+    close_to(&v["overall_p_value"], overall, 1e-9);
+    close_to(&v["overall_p_value_log10"], overall.log10(), 1e-9);
+}
+
+/// `np.savetxt(counts)` (fmt '%.18e': k < 10 is "k.000000000000000000e+00",
+/// delimiter ' ', newline '\n') and `np.savetxt(counts, fmt='%d',
+/// delimiter=',')` give the same JSON, byte for byte, as the plain CSV (accepted at alpha
+/// 1e-6, samples of the right law);
+/// 4.5 in NumPy's format is refused naming row and column (exit 2).
+#[test]
+fn numpy_savetxt_files_give_the_same_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = sample_many(&[8, 8], 0, 0.5, 300, 21);
+    let e18 = |k: usize| format!("{k}.000000000000000000e+00");
+    let default: String = rows
+        .iter()
+        .map(|r| format!("{} {}\n", e18(r[0]), e18(r[1])))
+        .collect();
+    let int_comma: String = rows
+        .iter()
+        .map(|r| format!("{},{}\n", r[0], r[1]))
+        .collect();
+    let mut outs = Vec::new();
+    for (name, text) in [
+        ("plain.csv", to_csv(&rows)),
+        ("savetxt_default.txt", default.clone()),
+        ("savetxt_header.txt", format!("# K1 K2\n{default}")),
+        ("savetxt_int.csv", int_comma),
+    ] {
+        let p = write(&dir, name, &text);
+        let out = check(&[
+            "--widths",
+            "8,8",
+            "--q1",
+            "1/2",
+            "--samples",
+            &p,
+            "--format",
+            "json",
+            "--alpha",
+            "1e-6",
+        ]);
+        let out = out.get_output();
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        outs.push(out.stdout.clone());
+    }
+    assert!(outs.iter().all(|o| *o == outs[0]));
+    let bad = write(
+        &dir,
+        "half.txt",
+        "4.000000000000000000e+00 3.000000000000000000e+00\n4.000000000000000000e+00 4.500000000000000000e+00\n",
+    );
+    let out = check(&["--widths", "8,8", "--q1", "1/2", "--samples", &bad]).code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("row 2, column 2") && err.contains("not a whole number"),
+        "{err}"
+    );
+}

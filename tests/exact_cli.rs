@@ -124,7 +124,7 @@ fn summary_handles_64_by_64_exactly_and_agrees_with_the_f64_bound() {
     ]);
     // P(born dead) ~ 1e-1212 underflows f64: compare log10 values, with the
     // relative bound turned into an absolute one on the log scale.
-    let exact = parse_rational(e["born_dead"].as_str().unwrap()).unwrap();
+    let exact: BigRational = e["born_dead"].as_str().unwrap().parse().unwrap();
     let exact_log10 = Xf64::from_rational(&exact).log10();
     let approx_log10 = a["born_dead_log10"].as_f64().unwrap();
     let bound = a["born_dead_rel_error_bound"].as_f64().unwrap();
@@ -133,9 +133,13 @@ fn summary_handles_64_by_64_exactly_and_agrees_with_the_f64_bound() {
     assert!(e["trainability_f64"].as_f64().unwrap() > 0.999_999);
 }
 
-// spec: ALG-SEARCH
+// spec: ALG-SEARCH, THM-MONOTONE
 #[test]
 fn width_and_depth_commands_answer() {
+    // Expected values from an independent implementation of the chain in
+    // Python fractions (exact, tests/reference/width_fractions.py): depth 10,
+    // n* = (2,1,...,1), zero bias, q1 = 0:
+    // T(4) = 0.99586... < 0.999 <= T(5) = 0.99997...
     let w = json_of(&[
         "width",
         "--depth",
@@ -147,16 +151,25 @@ fn width_and_depth_commands_answer() {
         "--format",
         "json",
     ]);
-    let n = w["width"].as_u64().unwrap();
-    assert!(n >= 2);
-    assert!(w["trainability_f64"].as_f64().unwrap() >= 0.999);
-    assert!(w["trainability_below_f64"].as_f64().unwrap() < 0.999);
+    assert_eq!(w["width"], 5);
+    assert_eq!(
+        w["trainability"],
+        "53918762274555712141213403266435885848067408504829929685218017093631/\
+         53919893334301279589334030174039261347274288845081144962207220498432"
+    );
+    assert_eq!(
+        w["trainability_below"],
+        "22208487453659357237340980860881658565426175/22300745198530623141535718272648361505980416"
+    );
+    // width 3, zero bias, q1 = 0: K_1 = 3, so B(2) = 2^-9 and
+    // B(3) = (1/8 + (7/8)(1/8))^3 = (15/64)^3 (closed form): depth 2 at eps 1/100
     let d = json_of(&[
         "depth", "--width", "3", "--eps", "1/100", "--format", "json",
     ]);
-    assert_eq!(d["exact"], true);
-    assert!(d["born_dead_f64"].as_f64().unwrap() <= 0.01);
-    assert!(d["born_dead_next_f64"].as_f64().unwrap() > 0.01);
+    assert_eq!(d["depth"], 2);
+    assert_eq!(d["decided"], true);
+    assert_eq!(d["born_dead"]["exact"], "1/512");
+    assert_eq!(d["born_dead_next"]["exact"], "3375/262144");
 }
 
 // spec: ALG-COST

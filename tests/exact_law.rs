@@ -362,12 +362,13 @@ fn depth_search_matches_a_direct_scan() {
             .iter()
             .take_while(|p| **p <= eps)
             .count() as u64;
-        assert_eq!(ans.depth, direct, "n={n}");
-        assert!(ans.exact.is_some());
+        assert_eq!(ans.depth_min, direct, "n={n}");
+        assert_eq!(ans.depth_max, Some(direct), "n={n}");
+        assert!(ans.born_dead.exact.is_some());
     }
     // q1 = 1: born dead already at depth 1
     let ans = search::max_depth_born_dead(3, BiasMode::Zero, &r(1, 1), &r(1, 2)).unwrap();
-    assert_eq!(ans.depth, 0);
+    assert_eq!((ans.depth_min, ans.depth_max), (0, Some(0)));
 }
 
 // spec: BOUND-F64

@@ -27,7 +27,7 @@ fn snapshot_full_distribution_3_3_3() {
             dyadic_chain::law(&spec, None),
             rational_chain::law(&spec, None)
         );
-        let v = report::exact_json(&spec, Some(&[2, 1, 1])).unwrap();
+        let v = report::exact_json_with_logs(&spec, Some(&[2, 1, 1])).unwrap();
         // Every snapshotted field against the plain-rational reference; the
         // f64 companions are exact here (denominators are powers of 2 <= 2^18).
         let reference = rational_chain::law(&spec, None);
@@ -51,6 +51,30 @@ fn snapshot_full_distribution_3_3_3() {
         assert_eq!(v["trainability_f64"].as_f64(), Some(f(&t)));
         assert_eq!(v["q1"], "0/1");
         assert_eq!(v["bias"], bias.name());
+        // the log10 companions against f64 logs of the reference (exact
+        // dyadics here), then left out of the snapshot (libm-dependent digits)
+        let close = |x: &serde_json::Value, r: &BigRational| {
+            if r.is_zero() {
+                x.is_null()
+            } else {
+                (x.as_f64().unwrap() - f(r).log10()).abs() <= 1e-14
+            }
+        };
+        assert!(close(&v["born_dead_log10"], bd));
+        assert!(close(&v["trainability_log10"], &t));
+        let mut v = v;
+        for (l, d) in reference.layers.iter().enumerate() {
+            for (k, r) in d.iter().enumerate() {
+                assert!(close(&v["layers"][l]["distribution_log10"][k], r));
+            }
+            v["layers"][l]
+                .as_object_mut()
+                .unwrap()
+                .remove("distribution_log10");
+        }
+        for key in ["born_dead_log10", "trainability_log10"] {
+            v.as_object_mut().unwrap().remove(key);
+        }
         snap!(format!("distribution_3_3_3_{}", bias.name()), v);
     }
 }

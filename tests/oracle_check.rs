@@ -367,23 +367,14 @@ fn sampler_is_deterministic() {
 fn component_p_values_valid_under_h0() {
     use relu_trainability::stats::ks::{dkw_threshold, ks_uniform_distance};
     let s = spec(&[5, 2, 4], BiasMode::Symmetric, "1/3");
-    let reps: Vec<Vec<f64>> = (0..1000)
-        .map(|i| {
-            let r = check_samples(&s, &draw(&s, 400, 50_000 + i), Kind::NonPd, 0.05).unwrap();
-            r.tests.iter().map(|t| t.p_value.unwrap()).collect()
-        })
-        .collect();
+    let reps = component_p_values(&s, &s, 1000, 50_000);
     let n = reps.len() as f64;
     let one_sided = ((1e6f64).ln() / (2.0 * n)).sqrt();
     let two_sided = dkw_threshold(reps.len(), 1e-6);
     for c in 0..reps[0].len() {
         let mut ps: Vec<f64> = reps.iter().map(|r| r[c]).collect();
         ps.sort_by(f64::total_cmp);
-        let excess = ps
-            .iter()
-            .enumerate()
-            .map(|(i, &p)| (i + 1) as f64 / n - p)
-            .fold(f64::MIN, f64::max);
+        let excess = liberal_excess(&ps);
         let d = ks_uniform_distance(&ps).unwrap();
         eprintln!("component {c}: sup F(a) - a = {excess:.4} (bound {one_sided:.4}), KS {d:.4}");
         assert!(
@@ -395,6 +386,59 @@ fn component_p_values_valid_under_h0() {
             "component {c}: KS distance {d} >= {two_sided}"
         );
     }
+}
+
+/// p-values of every component over `reps` checks of 400 networks drawn
+/// from `draw_from` against the claim `claim`.
+fn component_p_values(
+    claim: &ChainSpec,
+    draw_from: &ChainSpec,
+    reps: u64,
+    seed: u64,
+) -> Vec<Vec<f64>> {
+    (0..reps)
+        .map(|i| {
+            let r =
+                check_samples(claim, &draw(draw_from, 400, seed + i), Kind::NonPd, 0.05).unwrap();
+            r.tests.iter().map(|t| t.p_value.unwrap()).collect()
+        })
+        .collect()
+}
+
+/// sup_a F(a) - a of the empirical CDF F of sorted p-values.
+fn liberal_excess(sorted: &[f64]) -> f64 {
+    let n = sorted.len() as f64;
+    sorted
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| (i + 1) as f64 / n - p)
+        .fold(f64::MIN, f64::max)
+}
+
+/// Companion of component_p_values_valid_under_h0: the same one-sided DKW
+/// criterion (alpha = 1e-6) flags the components when the counts come from
+/// a wrong law (q1 = 1/3 + 1/20 claimed as 1/3; 300 replications), so the
+/// calibration test can fail. Both marginal of layer 1 and the first
+/// transition see the shift.
+#[test]
+fn component_p_value_criterion_rejects_a_wrong_law() {
+    let claim = spec(&[5, 2, 4], BiasMode::Symmetric, "1/3");
+    let wrong = spec(&[5, 2, 4], BiasMode::Symmetric, "23/60");
+    let reps = component_p_values(&claim, &wrong, 300, 70_000);
+    let bound = ((1e6f64).ln() / (2.0 * reps.len() as f64)).sqrt();
+    let flagged: Vec<usize> = (0..reps[0].len())
+        .filter(|&c| {
+            let mut ps: Vec<f64> = reps.iter().map(|r| r[c]).collect();
+            ps.sort_by(f64::total_cmp);
+            let e = liberal_excess(&ps);
+            eprintln!("wrong law, component {c}: sup F(a) - a = {e:.4} (bound {bound:.4})");
+            e > bound
+        })
+        .collect();
+    assert!(
+        flagged.contains(&0),
+        "layer-1 marginal not flagged: {flagged:?}"
+    );
 }
 
 /// The active check's sample size (exact binomial tails, ALG-POWER) is

@@ -200,3 +200,33 @@ fn the_issue_10_run_is_fast() {
     }
     assert!(t.elapsed().as_secs_f64() < 1.0);
 }
+
+/// For an integer mean np the median of Binomial(n, p) is np (Kaas and
+/// Buhrman 1980), so 1/2 <= P(X >= np) <= 1/2 + P(X = np) <= 1/2 + 0.5 /
+/// sqrt(n p q) (the pmf at the mode is below 1 / sqrt(2 pi n p q) + o). The
+/// earlier statrs tails gave 0.579 at n = 1e7 and 1.0 at n = 1e9.
+#[test]
+fn tails_at_the_median_for_huge_n() {
+    use relu_trainability::stats::binomial::{binomial_lower_tail, binomial_upper_tail};
+    for &(n, p) in &[
+        (1_000u64, 0.3),
+        (10_000_000, 0.3),
+        (1_000_000_000, 0.3),
+        (100_000_000_000, 0.01),
+        (1_000_000_000_000, 0.5),
+    ] {
+        let k = (n as f64 * p).round() as u64;
+        assert_eq!(k as f64, n as f64 * p);
+        let slack = 0.5 / (n as f64 * p * (1.0 - p)).sqrt();
+        let up = binomial_upper_tail(k, n, p).unwrap();
+        let down = binomial_lower_tail(k, n, p).unwrap();
+        assert!(
+            (0.5..=0.5 + slack).contains(&up),
+            "n={n}: P(X >= np) = {up}"
+        );
+        assert!(
+            (0.5..=0.5 + slack).contains(&down),
+            "n={n}: P(X <= np) = {down}"
+        );
+    }
+}

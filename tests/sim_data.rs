@@ -237,3 +237,26 @@ proptest::proptest! {
         }
     }
 }
+
+/// `np.savetxt(path, X)` output (space-delimited, `%.18e`, optional `#`
+/// header) reads back exactly; so do tab-separated columns.
+// spec: ALG-DATA
+#[test]
+fn whitespace_delimited_files_as_np_savetxt_writes_them() {
+    let text = "# x y\n1.000000000000000000e+00 -2.500000000000000000e-01\n\
+                3.000000000000000000e+00 5.000000000000000000e-01\n";
+    let d = parse_csv(text, "t").unwrap();
+    assert_eq!(d.len(), 2);
+    assert_eq!(d.dim(), 2);
+    assert_eq!(d.points()[(0, 1)], -0.25);
+    assert_eq!(d.points()[(1, 0)], 3.0);
+    let d = parse_csv("0.5\t1\n\n  2   3  \n", "t").unwrap();
+    assert_eq!((d.len(), d.dim()), (2, 2));
+    assert_eq!(d.points()[(1, 1)], 3.0);
+    // the same errors as CSV
+    let e = parse_csv("1 2\n3\n", "t").unwrap_err().to_string();
+    assert!(e.contains("ragged"), "{e}");
+    let e = parse_csv("1 nan\n", "t").unwrap_err().to_string();
+    assert!(e.contains("non-finite"), "{e}");
+    assert!(parse_csv("# only a comment\n", "t").is_err());
+}

@@ -7,7 +7,6 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use relu_trainability::exact::rational_chain::binomial_law;
-use relu_trainability::stats::binomial::binomial_upper_tail;
 use relu_trainability::stats::dominance::{one_sided_dominance, one_sided_dominance_detail};
 
 fn law(n: usize, p: (i64, i64)) -> Vec<f64> {
@@ -27,6 +26,27 @@ fn hist(n: u64, p: f64, draws: usize, rng: &mut ChaCha8Rng) -> Vec<u64> {
     h
 }
 
+/// Exact P(Bin(n, a/16) >= c) from big integers:
+/// sum_{k>=c} C(n, k) a^k (16 - a)^(n-k) / 16^n.
+fn exact_tail_sixteenths(c: u64, n: u64, a: u64) -> f64 {
+    use num_bigint::BigInt;
+    let mut num = BigInt::from(0);
+    let mut binom = BigInt::from(1);
+    for k in 0..=n {
+        if k >= c {
+            num += &binom
+                * num_traits::pow(BigInt::from(a), k as usize)
+                * num_traits::pow(BigInt::from(16 - a), (n - k) as usize);
+        }
+        binom = binom * BigInt::from(n - k) / BigInt::from(k + 1);
+    }
+    let den = num_traits::pow(BigInt::from(16), n as usize);
+    num_rational::BigRational::new(num, den).to_f64().unwrap()
+}
+
+/// Per-threshold values against an independent derivation: the tails of
+/// Bin(4, 1/2) are 15/16, 11/16, 5/16, 1/16 (by hand), and each p_t is the
+/// exact big-integer binomial tail P(Bin(20, s_t) >= c_t); m = 4 thresholds.
 #[test]
 fn detail_matches_definition() {
     let l = law(4, (1, 2));
@@ -34,18 +54,26 @@ fn detail_matches_definition() {
     let d = one_sided_dominance_detail(&obs, &l).unwrap();
     assert_eq!(d.thresholds.len(), 4);
     let n = 20;
+    let sixteenths = [15u64, 11, 5, 1];
+    let counts = [17u64, 12, 6, 2]; // observations >= t, by hand
     let mut minp = 1.0f64;
     for (i, t) in (1..=4).enumerate() {
-        let c: u64 = obs[t..].iter().sum();
-        let s: f64 = l[t..].iter().sum();
-        let p = binomial_upper_tail(c, n, s).unwrap();
+        let p = exact_tail_sixteenths(counts[i], n, sixteenths[i]);
         assert_eq!(d.thresholds[i].0, t);
-        assert_eq!(d.thresholds[i].1, c);
-        assert!((d.thresholds[i].2 - s).abs() < 1e-15);
-        assert!((d.thresholds[i].3 - p).abs() < 1e-15);
+        assert_eq!(d.thresholds[i].1, counts[i]);
+        assert_eq!(d.thresholds[i].2, sixteenths[i] as f64 / 16.0);
+        let got = d.thresholds[i].3;
+        assert!((got - p).abs() <= 1e-12 * p, "t = {t}: {got} vs {p}");
+        let lg = d.thresholds_log10[i];
+        assert!(
+            (lg - p.log10()).abs() <= 1e-10 * p.log10().abs().max(1.0),
+            "{lg} vs {}",
+            p.log10()
+        );
         minp = minp.min(p);
     }
-    assert!((d.p_value - (4.0 * minp).min(1.0)).abs() < 1e-15);
+    let want = (4.0 * minp).min(1.0);
+    assert!((d.p_value - want).abs() <= 1e-12 * want);
 }
 
 #[test]

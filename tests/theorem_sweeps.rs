@@ -222,3 +222,75 @@ fn width_sufficient_bound_vanishes() {
     assert!(library_t(&[50, 50], 0, &r(1, 1), &[0, 1]).is_zero());
     assert!(library_t(&[50, 50], 0, &r(1, 1), &[0, 0]).is_one());
 }
+
+// Siblings: the other theorems of spec/20 whose statements admit n*_l = 0 or
+// q1 in {0, 1}, swept over the same regimes against the same reference.
+
+// spec: THM-MINIMAL-WIDTH
+#[test]
+fn minimal_width_product_across_regimes() {
+    for widths in architectures() {
+        for beta in [0, 1] {
+            for q1 in q1s() {
+                let t = reference_t(&widths, beta, &q1, &widths);
+                let mut want = num_traits::pow(BigRational::one() - &q1, widths[0]);
+                for l in 1..widths.len() {
+                    let alive = BigRational::one() - r(1, 1i64 << (widths[l - 1] + beta));
+                    want *= num_traits::pow(alive, widths[l]);
+                }
+                assert_eq!(t, want, "{widths:?} {beta} {q1}");
+                if q1 > BigRational::zero() || widths.len() >= 2 {
+                    assert!(t < BigRational::one());
+                }
+            }
+        }
+    }
+}
+
+// spec: THM-MONOTONE
+#[test]
+fn monotonicity_across_regimes() {
+    for widths in architectures() {
+        for beta in [0, 1] {
+            for q1 in q1s() {
+                for nstar in nstars(widths.len()) {
+                    let t = reference_t(&widths, beta, &q1, &nstar);
+                    for l in 0..widths.len() {
+                        // raising n*_l (including from 0) does not increase T
+                        let mut up = nstar.clone();
+                        up[l] += 1;
+                        assert!(reference_t(&widths, beta, &q1, &up) <= t);
+                        // widening layer l does not decrease T
+                        let mut wide = widths.clone();
+                        wide[l] += 1;
+                        assert!(reference_t(&wide, beta, &q1, &nstar) >= t);
+                    }
+                    // appending a layer (any n* there, including 0) does not increase T
+                    for extra in 0..=2 {
+                        let mut w = widths.clone();
+                        w.push(2);
+                        let mut n = nstar.clone();
+                        n.push(extra);
+                        assert!(reference_t(&w, beta, &q1, &n) <= t);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// spec: THM-DEPTH-DEATH
+#[test]
+fn depth_death_bound_across_q1_regimes() {
+    for beta in [0usize, 1] {
+        for n in 1..=3usize {
+            for q1 in q1s() {
+                let delta = r(1, 1i64 << ((n + beta) * n));
+                for d in 1..=8usize {
+                    let survive = reference_t(&vec![n; d], beta, &q1, &vec![1; d]);
+                    assert!(survive <= num_traits::pow(BigRational::one() - &delta, d - 1));
+                }
+            }
+        }
+    }
+}

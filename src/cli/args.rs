@@ -3,7 +3,7 @@
 
 use super::out::outln;
 use crate::error::{Error, Result};
-use crate::rational::{parse_probability, parse_rational};
+use crate::rational::{parse_user_probability, parse_user_rational};
 use num_rational::BigRational;
 
 /// Output format of a command.
@@ -91,12 +91,12 @@ impl MinWidths {
 
 /// clap parser for an exact probability.
 pub fn parse_prob(s: &str) -> std::result::Result<BigRational, String> {
-    parse_probability(s, "value").map_err(|e| e.to_string())
+    parse_user_probability(s, "value").map_err(|e| e.to_string())
 }
 
 /// clap parser for an exact rational.
 pub fn parse_exact(s: &str) -> std::result::Result<BigRational, String> {
-    parse_rational(s).map_err(|e| e.to_string())
+    parse_user_rational(s).map_err(|e| e.to_string())
 }
 
 /// Pretty JSON to stdout.

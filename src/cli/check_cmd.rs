@@ -65,8 +65,16 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
             )?,
             Format::Table => {
                 let (kind, how) = match a.kind {
-                    Kind::NonPd => ("nonpd", "noncentral chi-square"),
-                    Kind::Active => ("active", "exact binomial tails, counts with no TD neuron"),
+                    Kind::NonPd => (
+                        "nonpd",
+                        "noncentral chi-square; each n is the smallest from which the power stays \
+                         >= the target for every n' up to 1e9",
+                    ),
+                    Kind::Active => (
+                        "active",
+                        "exact binomial tails, counts with no TD neuron; each n is the first n \
+                         reaching the target",
+                    ),
                 };
                 outln!(
                     "samples needed by `check --kind {kind}` at alpha = {} ({how}; spec ALG-POWER)\n",
@@ -133,6 +141,7 @@ fn print_table(r: &CheckReport) -> Result<()> {
             "ACCEPT (no evidence against the law)"
         }
     )?;
+    print_deviations(r)?;
     for w in &r.warnings {
         outln!("note: {w}")?;
     }
@@ -150,4 +159,68 @@ fn fmt_p(p: Option<f64>, log10: Option<f64>) -> String {
         (_, Some(l)) => format!("10^{l:.2}"),
         _ => "0".to_string(),
     }
+}
+
+/// The components that reject on their own, their direction and largest
+/// cells, then the expected and observed histograms of the layers they
+/// name (spec ALG-CHECK-EXPLAIN).
+fn print_deviations(r: &CheckReport) -> Result<()> {
+    if r.deviations.is_empty() {
+        return Ok(());
+    }
+    outln!("\ndeviations (components that reject on their own):")?;
+    let mut layers: Vec<usize> = Vec::new();
+    for d in &r.deviations {
+        outln!("  {} test, {}", d.test, d.explanation)?;
+        for c in &d.top_cells {
+            let contrib = c
+                .contribution
+                .map_or(String::new(), |x| format!(", (O-E)^2/E = {x:.2}"));
+            outln!(
+                "    {}: observed {}, expected {:.2}{contrib}",
+                c.cells,
+                c.observed,
+                c.expected
+            )?;
+        }
+        if d.test == "transition" && !layers.contains(&(d.layer - 1)) {
+            layers.push(d.layer - 1);
+        }
+        if !layers.contains(&d.layer) {
+            layers.push(d.layer);
+        }
+    }
+    layers.sort_unstable();
+    let pooled_note = match r.kind {
+        Kind::NonPd => "; pooled = the cells merged into one for the chi-square test",
+        Kind::Active => "",
+    };
+    outln!(
+        "\nhistograms (expected = n * P(K_l = k) under the claimed non-PD law{pooled_note}; \
+         cells with expected < 0.005 and none observed are omitted):"
+    )?;
+    for &l in &layers {
+        let s = &r.layers[l - 1];
+        outln!("layer {l} (width {})", s.width)?;
+        outln!("{:>7}  {:>12}  {:>9}  pooled", "k", "expected", "observed")?;
+        let mut omitted = 0usize;
+        for c in &s.histogram {
+            if c.observed == 0 && c.expected < 0.005 {
+                omitted += 1;
+                continue;
+            }
+            let pooled = c
+                .pooled
+                .map_or(String::new(), |[a, b]| format!("{a}..={b}"));
+            let row = format!(
+                "{:>7}  {:>12.3}  {:>9}  {pooled}",
+                c.k, c.expected, c.observed
+            );
+            outln!("{}", row.trim_end())?;
+        }
+        if omitted > 0 {
+            outln!("  ({omitted} cells omitted)")?;
+        }
+    }
+    Ok(())
 }

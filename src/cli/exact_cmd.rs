@@ -4,9 +4,8 @@ use super::args::{parse_min_widths, parse_prob, parse_width, print_json, Format,
 use super::out::{out, outln};
 use crate::error::Result;
 use crate::exact::{dyadic_chain, report, BiasMode, ChainSpec};
-use crate::rational::{to_f64, to_pq};
+use crate::rational::to_pq;
 use num_rational::BigRational;
-use num_traits::Zero;
 use serde_json::json;
 
 /// Arguments shared by `exact` and `approx`.
@@ -65,7 +64,7 @@ pub fn run_exact(a: &ExactArgs) -> Result<i32> {
     let v = if a.summary {
         report::exact_summary_json(&spec, mw.as_deref())?
     } else {
-        report::exact_json(&spec, mw.as_deref())?
+        report::exact_json_with_logs(&spec, mw.as_deref())?
     };
     match a.law.format {
         Format::Json => print_json(&v)?,
@@ -109,8 +108,12 @@ fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {
             vec![]
         };
         let w = exact_col.iter().map(String::len).max().unwrap_or(0).max(5);
+        let logs = layer["distribution_log10"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         for (k, x) in f.iter().enumerate() {
-            let dec = x.as_f64().map(|x| format!("{x:.6e}")).unwrap_or_default();
+            let dec = show(x, logs.get(k).unwrap_or(&serde_json::Value::Null));
             if exact {
                 outln!("  k = {k:>4}   {:>w$}   {dec}", exact_col[k])?;
             } else {
@@ -123,28 +126,28 @@ fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {
     }
     if exact {
         outln!(
-            "\nP(born dead)  = {}  ~ {:.6e}",
+            "\nP(born dead)  = {}  ~ {}",
             v["born_dead"].as_str().unwrap_or(""),
-            num(&v["born_dead_f64"])
+            show(&v["born_dead_f64"], &v["born_dead_log10"])
         )?;
         if let Some(t) = v["trainability"].as_str() {
             outln!(
-                "trainability  = {t}  ~ {:.6e}   (n* = {})",
-                num(&v["trainability_f64"]),
+                "trainability  = {t}  ~ {}   (n* = {})",
+                show(&v["trainability_f64"], &v["trainability_log10"]),
                 v["min_widths"]
             )?;
         }
     } else {
         outln!(
-            "\nP(born dead)  ~ {:.6e}  (log10 {}, relative error <= {:.2e})",
-            num(&v["born_dead_f64"]),
+            "\nP(born dead)  ~ {}  (log10 {}, relative error <= {:.2e})",
+            show(&v["born_dead_f64"], &v["born_dead_log10"]),
             v["born_dead_log10"],
             num(&v["born_dead_rel_error_bound"])
         )?;
         if v.get("trainability_f64").is_some() {
             outln!(
-                "trainability  ~ {:.6e}  (relative error <= {:.2e}, n* = {})",
-                num(&v["trainability_f64"]),
+                "trainability  ~ {}  (relative error <= {:.2e}, n* = {})",
+                show(&v["trainability_f64"], &v["trainability_log10"]),
                 num(&v["trainability_rel_error_bound"]),
                 v["min_widths"]
             )?;
@@ -177,6 +180,34 @@ pub fn born_dead_table(
     max_depth: usize,
     q1: &BigRational,
 ) -> Result<Vec<(BiasMode, Vec<Vec<BigRational>>)>> {
+    // ALG-COST before any allocation: the whole table, not one row at a time
+    let cells = max_width.saturating_mul(max_depth);
+    if cells > MAX_TABLE_CELLS {
+        return Err(crate::Error::TooCostly(format!(
+            "a table of {max_width} widths x {max_depth} depths has more than {MAX_TABLE_CELLS} entries; \
+             ask `trainability exact --summary` or `approx` for the networks you need"
+        )));
+    }
+    let den_bits = (q1.denom().bits() as f64).max(1.0);
+    let mut seconds = 0.0;
+    for w in 1..=max_width {
+        for beta in [0.0, 1.0] {
+            let c = crate::exact::cost::estimate_widths(&vec![w; max_depth], beta, den_bits);
+            seconds += c.seconds;
+            if c.bytes_all_layers > crate::exact::cost::max_bytes()
+                || seconds > crate::exact::cost::max_seconds()
+            {
+                return Err(crate::Error::TooCostly(format!(
+                    "the exact born-dead table up to width {max_width} and depth {max_depth} would take more than \
+                     {:.0} s or {:.1} GiB (row {w} alone: {:.1} GiB); use smaller --max-width/--max-depth, \
+                     or `trainability approx` for single networks",
+                    crate::exact::cost::max_seconds(),
+                    crate::exact::cost::max_bytes() / 1073741824.0,
+                    c.bytes_all_layers / 1073741824.0
+                )));
+            }
+        }
+    }
     let mut out = vec![];
     for bias in [BiasMode::Zero, BiasMode::Symmetric] {
         let mut rows = vec![];
@@ -189,6 +220,9 @@ pub fn born_dead_table(
     }
     Ok(out)
 }
+
+/// Most entries (widths x depths) of one born-dead table.
+pub const MAX_TABLE_CELLS: usize = 1_000_000;
 
 /// Runs `table`.
 pub fn run_table(a: &TableArgs) -> Result<i32> {
@@ -207,6 +241,7 @@ pub fn run_table(a: &TableArgs) -> Result<i32> {
                         "bias": bias.name(),
                         "q1": to_pq(&a.q1),
                         "born_dead": rows.iter().map(|r| r.iter().map(to_pq).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                        "born_dead_log10": rows.iter().map(|r| r.iter().map(report::rational_log10).collect::<Vec<_>>()).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -229,11 +264,7 @@ pub fn run_table(a: &TableArgs) -> Result<i32> {
                 for (w, r) in rows.iter().enumerate() {
                     out!("{:>6}", w + 1)?;
                     for p in r {
-                        if p.is_zero() {
-                            out!("{:>11}", "0")?;
-                        } else {
-                            out!("{:>11.4e}", to_f64(p))?;
-                        }
+                        out!("{:>11}", report::sci(p, 4))?;
                     }
                     outln!()?;
                 }
@@ -242,6 +273,16 @@ pub fn run_table(a: &TableArgs) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// A probability for people: the f64 value when it is a normal number,
+/// otherwise its scientific form rebuilt from the log10 companion.
+fn show(f: &serde_json::Value, log10: &serde_json::Value) -> String {
+    match (f.as_f64(), log10.as_f64()) {
+        (Some(x), _) => format!("{x:.6e}"),
+        (None, Some(l)) => report::sci_log10(l, 6),
+        _ => "?".into(),
+    }
 }
 
 fn num(v: &serde_json::Value) -> f64 {

@@ -125,10 +125,8 @@ pub fn main() -> i32 {
     std::panic::set_hook(Box::new(|info| {
         out::errln!("internal error (a bug, please report it): {info}");
     }));
-    match std::panic::catch_unwind(move || main_inner(args)) {
-        Ok(code) => code,
-        Err(_) => 3,
-    }
+    // exit 3: a bug, distinct from bad input (the hook printed it)
+    std::panic::catch_unwind(move || main_inner(args)).unwrap_or(3)
 }
 
 fn main_inner(args: Vec<std::ffi::OsString>) -> i32 {

@@ -18,12 +18,37 @@ pub fn stdout_error(e: std::io::Error) -> Error {
     }
 }
 
-/// Writes formatted text to stdout (used by [`out!`] and [`outln!`]).
+thread_local! {
+    static CAPTURE: std::cell::RefCell<Option<Vec<u8>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Writes formatted text to stdout (used by [`out!`] and [`outln!`]), or
+/// to this thread's buffer inside [`capture`].
 pub fn write(args: std::fmt::Arguments<'_>) -> Result<()> {
+    let captured = CAPTURE.with(|c| {
+        c.borrow_mut().as_mut().map(|buf| {
+            let _ = buf.write_fmt(args);
+        })
+    });
+    if captured.is_some() {
+        return Ok(());
+    }
     std::io::stdout()
         .lock()
         .write_fmt(args)
         .map_err(stdout_error)
+}
+
+/// Runs `f` with this thread's standard output collected into a string
+/// (for running commands in-process, e.g. in tests).
+pub fn capture<R>(f: impl FnOnce() -> R) -> (R, String) {
+    let prev = CAPTURE.with(|c| c.borrow_mut().replace(Vec::new()));
+    let r = f();
+    let buf = CAPTURE.with(|c| std::mem::replace(&mut *c.borrow_mut(), prev));
+    (
+        r,
+        String::from_utf8_lossy(&buf.unwrap_or_default()).into_owned(),
+    )
 }
 
 /// Flushes stdout, so a write error on buffered text is reported too.

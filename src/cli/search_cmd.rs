@@ -4,8 +4,9 @@
 use super::args::{parse_exact, parse_min_widths, parse_prob, print_json, Format, MinWidths};
 use super::out::outln;
 use crate::error::Result;
+use crate::exact::report::{enclosure_json, put_exact_prob, sci, sci_log10};
 use crate::exact::{search, BiasMode};
-use crate::rational::{to_f64, to_pq};
+use crate::rational::to_pq;
 use num_rational::BigRational;
 use serde_json::json;
 
@@ -34,6 +35,14 @@ pub struct WidthArgs {
 
 /// Runs `width`.
 pub fn run_width(a: &WidthArgs) -> Result<i32> {
+    if a.depth > search::MAX_SEARCH_DEPTH {
+        return Err(crate::Error::TooCostly(format!(
+            "depth {}: the exact width search takes at most {} hidden layers; \
+             use `trainability approx` at candidate widths for deeper networks",
+            a.depth,
+            search::MAX_SEARCH_DEPTH
+        )));
+    }
     let mw = a.min_widths.for_depth(a.depth)?;
     let ans = search::min_uniform_width(a.depth, a.bias, &a.q1, &mw, &a.eps)?;
     let v = json!({
@@ -44,27 +53,38 @@ pub fn run_width(a: &WidthArgs) -> Result<i32> {
         "eps": to_pq(&a.eps),
         "width": ans.width,
         "trainability": to_pq(&ans.trainability),
-        "trainability_f64": to_f64(&ans.trainability),
         "trainability_below": ans.trainability_below.as_ref().map(to_pq),
-        "trainability_below_f64": ans.trainability_below.as_ref().map(to_f64),
     });
+    let mut v = v;
+    put_exact_prob(&mut v, "trainability", &ans.trainability);
+    match &ans.trainability_below {
+        Some(b) => put_exact_prob(&mut v, "trainability_below", b),
+        None => {
+            v["trainability_below_f64"] = serde_json::Value::Null;
+            v["trainability_below_log10"] = serde_json::Value::Null;
+        }
+    }
     match a.format {
         Format::Json => print_json(&v)?,
         Format::Table => {
             outln!(
-                "smallest uniform width with trainability >= 1 - {} (depth {}, n* = {:?}, bias {}, q1 = {}):",
-                to_pq(&a.eps), a.depth, mw, a.bias.name(), to_pq(&a.q1)
+                "smallest uniform width with trainability >= 1 - {} (depth {}, n* = {}, bias {}, q1 = {}):",
+                short_pq(&a.eps),
+                a.depth,
+                crate::exact::cost::describe_widths(&mw),
+                a.bias.name(),
+                short_pq(&a.q1)
             )?;
             outln!(
-                "  N = {}   T = {:.10} (exact)",
+                "  N = {}   T = {} (exact)",
                 ans.width,
-                to_f64(&ans.trainability)
+                show_t(&ans.trainability)
             )?;
             if let Some(b) = &ans.trainability_below {
                 outln!(
-                    "  N = {}   T = {:.10} (exact, below the target)",
+                    "  N = {}   T = {} (exact, below the target)",
                     ans.width - 1,
-                    to_f64(b)
+                    show_t(b)
                 )?;
             }
         }
@@ -95,53 +115,108 @@ pub struct DepthArgs {
 /// Runs `depth`.
 pub fn run_depth(a: &DepthArgs) -> Result<i32> {
     let ans = search::max_depth_born_dead(a.width, a.bias, &a.q1, &a.eps)?;
+    let enc = |p: &search::ProbEnclosure| enclosure_json(p.lower, p.upper, p.exact.as_ref());
+    let decided = ans.decided();
     let v = json!({
         "width": a.width,
         "bias": a.bias.name(),
         "q1": to_pq(&a.q1),
         "eps": to_pq(&a.eps),
-        "depth": ans.depth,
-        "born_dead_f64": ans.born_dead,
-        "born_dead_next_f64": ans.born_dead_next,
-        "born_dead": ans.exact.as_ref().map(|e| to_pq(&e.0)),
-        "born_dead_next": ans.exact.as_ref().map(|e| to_pq(&e.1)),
-        "exact": ans.exact.is_some(),
-        "rel_error_bound": ans.rel_error_bound,
-        "saturated": ans.saturated,
+        "decided": decided,
+        "saturated": ans.saturated(),
+        "depth": if decided && !ans.saturated() { Some(ans.depth_min) } else { None },
+        "depth_min": ans.depth_min,
+        "depth_max": ans.depth_max,
+        "method": ans.method,
+        "born_dead": enc(&ans.born_dead),
+        "born_dead_next": ans.born_dead_next.as_ref().map(enc),
     });
     match a.format {
         Format::Json => print_json(&v)?,
         Format::Table => {
             outln!(
                 "largest depth with P(born dead) <= {} (width {}, bias {}, q1 = {}):",
-                to_pq(&a.eps),
+                short_pq(&a.eps),
                 a.width,
                 a.bias.name(),
-                to_pq(&a.q1)
+                short_pq(&a.q1)
             )?;
-            if ans.saturated {
+            let show = |p: &serde_json::Value| -> String {
+                match (p["exact"].as_str(), p["f64"].as_f64()) {
+                    (Some(_), Some(x)) => format!("{x:.6e} (exact)"),
+                    (None, Some(x)) => format!(
+                        "{x:.6e} (relative error <= {:.1e})",
+                        p["rel_error_bound"].as_f64().unwrap_or(f64::NAN)
+                    ),
+                    _ => match (p["lower_log10"].as_f64(), p["upper_log10"].as_f64()) {
+                        (Some(l), Some(u)) if u - l < 1e-6 => {
+                            format!("{} (from its log10 {:.6})", sci_log10(u, 6), u)
+                        }
+                        (Some(l), Some(u)) => {
+                            format!("between {} and {}", sci_log10(l, 3), sci_log10(u, 3))
+                        }
+                        (None, Some(u)) => format!("at most {}", sci_log10(u, 3)),
+                        _ => "0".into(),
+                    },
+                }
+            };
+            if ans.saturated() {
                 outln!(
-                    "  P(born dead) stays <= eps for more than 2^63 ~ 9.2e18 hidden layers (P ~ {:.3e} there): depth is no constraint at this width",
-                    ans.born_dead
+                    "  P(born dead) stays <= eps for at least 2^63 ~ 9.2e18 hidden layers \
+                     (P(born dead) at 2^63 layers: {}): depth is no constraint at this width",
+                    show(&v["born_dead"])
                 )?;
                 return Ok(0);
             }
-            let how = if ans.exact.is_some() {
-                "exact".to_string()
+            if decided {
+                outln!(
+                    "  depth {}   P(born dead) = {}",
+                    ans.depth_min,
+                    show(&v["born_dead"])
+                )?;
             } else {
-                format!("f64, relative error <= {:.1e}", ans.rel_error_bound)
-            };
-            outln!(
-                "  depth {}   P(born dead) = {:.6e} ({how})",
-                ans.depth,
-                ans.born_dead
-            )?;
-            outln!(
-                "  depth {}   P(born dead) = {:.6e}",
-                ans.depth + 1,
-                ans.born_dead_next
-            )?;
+                outln!(
+                    "  undecided at this precision: the depth lies between {} and {}",
+                    ans.depth_min,
+                    ans.depth_max
+                        .map_or("2^63 or more".to_string(), |d| d.to_string())
+                )?;
+                outln!(
+                    "  depth {}   P(born dead) = {} <= eps",
+                    ans.depth_min,
+                    show(&v["born_dead"])
+                )?;
+            }
+            if let (Some(d), Some(p)) = (ans.depth_max, &v["born_dead_next"].as_object()) {
+                let _ = p;
+                outln!(
+                    "  depth {}   P(born dead) = {} > eps",
+                    d + 1,
+                    show(&v["born_dead_next"])
+                )?;
+            }
         }
     }
     Ok(0)
+}
+
+/// "p/q" when short, otherwise its scientific form (eps = 1e-330 prints as such).
+fn short_pq(r: &BigRational) -> String {
+    let s = to_pq(r);
+    if s.len() <= 40 {
+        s
+    } else {
+        sci(r, 6)
+    }
+}
+
+/// T for people: "1 - 2.1e-5" near 1 (so 0.99999... never rounds to 1),
+/// scientific notation otherwise (no underflow).
+fn show_t(t: &BigRational) -> String {
+    let half = BigRational::new(1.into(), 2.into());
+    if t >= &half {
+        format!("1 - {}", sci(&(BigRational::from_integer(1.into()) - t), 6))
+    } else {
+        sci(t, 6)
+    }
 }

@@ -5,7 +5,6 @@
 //! multiplications by 2^s - 1: no gcd until the final conversion. When q1 is
 //! dyadic, o = 1 and every probability is an integer over a power of two.
 
-use super::rational_chain::binomial;
 use super::{ChainSpec, ExactLaw};
 use num_bigint::{BigInt, BigUint, Sign};
 use num_integer::Integer;
@@ -58,6 +57,19 @@ impl ScaledDist {
     }
 }
 
+/// C(n, k) for k = 0..=n, by the exact recurrence C(n,k+1) = C(n,k) (n-k)/(k+1).
+pub fn binomials(n: usize) -> Vec<BigUint> {
+    let mut out = Vec::with_capacity(n + 1);
+    let mut c = BigUint::one();
+    for k in 0..=n {
+        out.push(c.clone());
+        if k < n {
+            c = c * BigUint::from(n - k) / BigUint::from(k + 1);
+        }
+    }
+    out
+}
+
 /// First layer: K_1 ~ Binomial(N_1, 1 - q1) over denominator v^{N_1}.
 fn first_layer(spec: &ChainSpec, floor: usize) -> ScaledDist {
     let n = spec.widths[0];
@@ -66,14 +78,40 @@ fn first_layer(spec: &ChainSpec, floor: usize) -> ScaledDist {
     let t = v.trailing_zeros().unwrap_or(0);
     let o = &v >> t;
     let alive = &v - &u; // numerator of 1 - q1
-    let mut numer = Vec::with_capacity(n + 1);
-    for k in 0..=n {
-        if k < floor {
-            numer.push(BigUint::zero());
-            continue;
+    if u.is_zero() {
+        // q1 = 0: K_1 = N surely
+        let mut numer = vec![BigUint::zero(); n + 1];
+        if n >= floor {
+            numer[n] = num_traits::pow(alive, n);
         }
-        let c = binomial(n, k).magnitude().clone();
-        numer.push(c * num_traits::pow(alive.clone(), k) * num_traits::pow(u.clone(), n - k));
+        return ScaledDist {
+            numer,
+            odd: num_traits::pow(o, n),
+            shift: t * n as u64,
+        };
+    }
+    // C(n,k) alive^k u^(n-k), built incrementally (O(n) big operations)
+    let mut u_pows = vec![BigUint::one(); n + 1]; // u_pows[j] = u^j
+    if u.is_zero() {
+        u_pows.iter_mut().skip(1).for_each(|x| *x = BigUint::zero());
+    } else {
+        for j in 1..=n {
+            u_pows[j] = &u_pows[j - 1] * &u;
+        }
+    }
+    let binom = binomials(n);
+    let mut numer = Vec::with_capacity(n + 1);
+    let mut a_pow = BigUint::one();
+    for k in 0..=n {
+        let x = &u_pows[n - k];
+        if k < floor || x.is_zero() || a_pow.is_zero() {
+            numer.push(BigUint::zero());
+        } else {
+            numer.push(&binom[k] * &a_pow * x);
+        }
+        if k < n {
+            a_pow *= &alive;
+        }
     }
     ScaledDist {
         numer,
@@ -108,16 +146,11 @@ pub fn step(prev: &ScaledDist, n: usize, beta: usize, floor: usize) -> ScaledDis
             }
         }
     }
+    let binom = binomials(n);
     let mut numer: Vec<BigUint> = acc
         .into_iter()
-        .enumerate()
-        .map(|(k, a)| {
-            if a.is_zero() {
-                a
-            } else {
-                a * binomial(n, k).magnitude()
-            }
-        })
+        .zip(&binom)
+        .map(|(a, c)| if a.is_zero() { a } else { a * c })
         .collect();
     if floor == 0 {
         numer[0] += &prev.numer[0] << top;

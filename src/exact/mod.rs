@@ -10,6 +10,7 @@
 //!   (BOUND-F64), for widths and depths in the thousands.
 
 pub mod cost;
+pub mod depth_search;
 pub mod dyadic_chain;
 pub mod float_chain;
 pub mod q1;
@@ -17,6 +18,7 @@ pub mod rational_chain;
 pub mod report;
 pub mod search;
 mod spec_types;
+pub mod xf128;
 mod xf64;
 
 pub use spec_types::{BiasMode, ChainSpec, ExactLaw};
@@ -40,7 +42,7 @@ pub const MARGINALS_EXACT_SECONDS: f64 = 0.2;
 /// rationals rounded once when that is cheap (ALG-COST), otherwise the
 /// scaled f64 path with its proven relative error bound (BOUND-F64).
 pub fn marginals_f64(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
-    if cost::estimate(spec).seconds <= MARGINALS_EXACT_SECONDS {
+    if cost::estimate(spec).seconds <= MARGINALS_EXACT_SECONDS && cost::check_exact(spec).is_ok() {
         let law = exact_law(spec)?;
         return Ok(law
             .layers
@@ -48,10 +50,28 @@ pub fn marginals_f64(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
             .map(|d| d.iter().map(crate::rational::to_f64).collect())
             .collect());
     }
+    cost::check_f64(spec)?;
     Ok(float_chain::law(spec, None)
         .iter()
         .map(|d| d.probs.iter().map(|x| x.to_f64()).collect())
         .collect())
+}
+
+/// log10 P(born dead) (None when P(born dead) = 0), at any magnitude: from
+/// the exact rational when that is cheap (ALG-COST, as in
+/// [`marginals_f64`]), otherwise from the scaled f64 path, whose exponent
+/// does not underflow and whose relative error obeys BOUND-F64.
+pub fn born_dead_log10(spec: &ChainSpec) -> Result<Option<f64>> {
+    let l = if cost::estimate(spec).seconds <= MARGINALS_EXACT_SECONDS
+        && cost::check_exact_streaming(spec).is_ok()
+    {
+        let r = dyadic_chain::born_dead(spec);
+        xf128::Xf128::from_rational(&r, xf128::Dir::Down).log10()
+    } else {
+        cost::check_f64(spec)?;
+        float_chain::born_dead(spec).0.log10()
+    };
+    Ok(l.is_finite().then_some(l))
 }
 
 /// Exact trainability T(n*) = P(K_l >= n*_l for every l) (DEF-TRAINABILITY).

@@ -2,12 +2,63 @@
 //! "how wide must my network be?" and "how deep can it be before it is
 //! likely born dead?".
 
-use super::float_chain::{self, gamma};
 use super::{cost, dyadic_chain, BiasMode, ChainSpec};
 use crate::error::{Error, Result};
-use nalgebra::{DMatrix, RowDVector};
 use num_rational::BigRational;
 use num_traits::{One, Zero};
+
+/// Deepest network the exact width search takes.
+pub const MAX_SEARCH_DEPTH: usize = 100_000;
+/// Share of the `--max-seconds` budget (ALG-LIMITS) the whole width search
+/// may spend in estimated exact evaluations (default 60 s: 20 s).
+pub const SEARCH_SHARE: f64 = 1.0 / 3.0;
+
+/// A width N_lb such that T(n*) < 1 - eps at every uniform width below it,
+/// from 1 - T >= P(K_l = 0) >= q1^N + [l >= 2] (1 - q1)^N 2^{-(N+beta)N},
+/// l the last layer with n*_l >= 1 (K_1 = N, then all die at once). Decided
+/// in f64 logs with a margin of one bit plus 1e-9 relative: a width is
+/// skipped only when the bound exceeds eps beyond doubt.
+fn width_lower_bound(
+    depth: usize,
+    bias: BiasMode,
+    q1: &BigRational,
+    min_widths: &[usize],
+    eps: &BigRational,
+) -> usize {
+    let Some(last) = min_widths.iter().rposition(|&w| w >= 1) else {
+        return 1;
+    };
+    let log2 = |r: &BigRational| {
+        super::xf128::Xf128::from_rational(r, super::xf128::Dir::Down).log10()
+            / std::f64::consts::LOG10_2
+    };
+    let l_eps = log2(eps);
+    let l_q = log2(q1); // -inf for q1 = 0
+    let l_alive = log2(&(BigRational::one() - q1));
+    let beta = bias.beta() as f64;
+    let exceeds = |n: f64| {
+        let a = n * l_q;
+        let b = if last >= 1 && depth >= 2 {
+            n * l_alive - (n + beta) * n
+        } else {
+            f64::NEG_INFINITY
+        };
+        let bound = a.max(b);
+        bound > l_eps + 1.0 + 1e-9 * l_eps.abs()
+    };
+    let mut n = 1usize;
+    while n < 1 << 40 && exceeds(n as f64) {
+        n += 1.max(n / 64);
+        if n > 1 << 20 {
+            break;
+        }
+    }
+    // step back to the first width that does not certainly exceed eps
+    while n > 1 && !exceeds((n - 1) as f64) {
+        n -= 1;
+    }
+    n
+}
 
 /// Answer of [`min_uniform_width`].
 #[derive(Clone, Debug)]
@@ -41,8 +92,17 @@ pub fn min_uniform_width(
             "q1 = 1: every first-layer neuron is PD, no width makes the network trainable",
         ));
     }
+    if depth > MAX_SEARCH_DEPTH {
+        return Err(Error::TooCostly(format!(
+            "depth {depth}: the exact width search takes at most {MAX_SEARCH_DEPTH} hidden layers; \
+             use `trainability approx` at candidate widths for deeper networks"
+        )));
+    }
     let target = BigRational::one() - eps;
     let lo_min = min_widths.iter().copied().max().unwrap_or(1).max(1);
+    // widths below this bound cannot reach 1 - eps (cheap lower bound on 1 - T)
+    let lo_min = lo_min.max(width_lower_bound(depth, bias, q1, min_widths, eps));
+    let spent = std::cell::Cell::new(0.0f64);
     let t_at = |n: usize| -> Result<BigRational> {
         let spec = ChainSpec::new(vec![n; depth], bias, q1.clone())?;
         spec.check_min_widths(min_widths)?;
@@ -51,6 +111,16 @@ pub fn min_uniform_width(
                 "width search passed N = {n} without reaching 1 - eps: {e}"
             ))
         })?;
+        let sec = cost::estimate(&spec).seconds;
+        let budget = cost::max_seconds() * SEARCH_SHARE;
+        if spent.get() + 3.0 * sec > budget {
+            return Err(Error::TooCostly(format!(
+                "the width search would reach width {n} (depth {depth}), whose exact trainability alone \
+                 takes an estimated {sec:.1} s, beyond the search budget of {budget} s (a third of --max-seconds); \
+                 use a larger eps, raise --max-seconds, or `trainability approx` at candidate widths"
+            )));
+        }
+        spent.set(spent.get() + sec);
         Ok(dyadic_chain::law(&spec, Some(min_widths)).total_mass_last())
     };
     // exponential search for an upper end
@@ -84,123 +154,4 @@ pub fn min_uniform_width(
     })
 }
 
-/// Answer of [`max_depth_born_dead`].
-#[derive(Clone, Debug)]
-pub struct DepthAnswer {
-    /// Largest number of hidden layers D with P(born dead) <= eps (0 if even
-    /// one layer exceeds eps); saturates at `u64::MAX >> 1`.
-    pub depth: u64,
-    /// P(born dead) at `depth` (f64; exact string when `exact`).
-    pub born_dead: f64,
-    /// P(born dead) at `depth + 1`.
-    pub born_dead_next: f64,
-    /// Exact values when the answer was confirmed by the exact engine.
-    pub exact: Option<(BigRational, BigRational)>,
-    /// Relative error bound of the f64 values (0 when exact).
-    pub rel_error_bound: f64,
-    /// True when P(born dead) stays <= eps for more than 2^62 layers: the
-    /// search stopped there and `depth` is a lower bound.
-    pub saturated: bool,
-}
-
-/// Largest depth with P(born dead) <= eps at uniform width `width`.
-/// P(born dead) is non-decreasing in depth (zero is absorbing), so binary
-/// lifting over powers T^(2^j) of the transition matrix finds the boundary
-/// in O(N^3 log D) even when D is astronomically large; when D is small
-/// enough the boundary is confirmed with exact rationals.
-pub fn max_depth_born_dead(
-    width: usize,
-    bias: BiasMode,
-    q1: &BigRational,
-    eps: &BigRational,
-) -> Result<DepthAnswer> {
-    if width == 0 {
-        return Err(Error::input("width must be at least 1"));
-    }
-    if !(eps >= &BigRational::zero() && eps < &BigRational::one()) {
-        return Err(Error::input("eps must be in [0, 1)"));
-    }
-    if width > 2048 {
-        return Err(Error::TooCostly(format!(
-            "width {width}: the depth search multiplies (N+1)x(N+1) matrices; use a width <= 2048"
-        )));
-    }
-    let eps_f = crate::rational::to_f64(eps);
-    let n = width;
-    let spec1 = ChainSpec::new(vec![n], bias, q1.clone())?;
-    let v0: Vec<f64> = float_chain::law(&spec1, None)[0]
-        .probs
-        .iter()
-        .map(|x| x.to_f64())
-        .collect();
-    let t = transition_matrix(n, bias.beta());
-    const MAX_LOG: usize = 62;
-    let v0 = RowDVector::from_vec(v0);
-    let (depth, bd, bd_next) = if v0[0] > eps_f {
-        (0u64, 0.0, v0[0])
-    } else {
-        let mut powers = vec![t.clone()];
-        for j in 1..=MAX_LOG {
-            let p = &powers[j - 1] * &powers[j - 1];
-            powers.push(p);
-        }
-        let mut depth: u64 = 1;
-        let mut cur = v0.clone();
-        for j in (0..=MAX_LOG).rev() {
-            let cand = &cur * &powers[j];
-            if cand[0] <= eps_f {
-                cur = cand;
-                depth += 1u64 << j;
-            }
-        }
-        let next = &cur * &t;
-        (depth, cur[0], next[0])
-    };
-    let saturated = depth >= (1u64 << (MAX_LOG + 1));
-    let rel = gamma((depth + 2).saturating_mul(6 * n as u64 + 10));
-    // confirm exactly when affordable
-    let mut exact = None;
-    if depth < 4096 {
-        let spec = ChainSpec::new(vec![n; depth as usize + 1], bias, q1.clone())?;
-        if cost::check_exact(&spec).is_ok() {
-            let by_depth = dyadic_chain::born_dead_by_depth(&spec);
-            let d_exact = by_depth.iter().take_while(|p| *p <= eps).count();
-            if d_exact as u64 == depth {
-                let prev = if depth == 0 {
-                    BigRational::zero()
-                } else {
-                    by_depth[depth as usize - 1].clone()
-                };
-                exact = Some((prev, by_depth[depth as usize].clone()));
-            } else {
-                return Err(Error::Numerical(format!(
-                    "f64 depth search gave {depth} but the exact engine gives {d_exact}; eps lies within rounding of P(born dead)"
-                )));
-            }
-        }
-    }
-    Ok(DepthAnswer {
-        depth,
-        born_dead: bd,
-        born_dead_next: bd_next,
-        rel_error_bound: if exact.is_some() { 0.0 } else { rel },
-        exact,
-        saturated,
-    })
-}
-
-/// Row-stochastic transition matrix of the chain at uniform width n
-/// (row p: the law of K_l given K_{l-1} = p).
-fn transition_matrix(n: usize, beta: usize) -> DMatrix<f64> {
-    let mut t = DMatrix::zeros(n + 1, n + 1);
-    t[(0, 0)] = 1.0;
-    for p in 1..=n {
-        let dead = BigRational::new(1.into(), num_bigint::BigInt::one() << (p + beta));
-        let spec = ChainSpec::new(vec![n], BiasMode::Zero, dead).expect("valid");
-        let d = float_chain::law(&spec, None).pop().expect("one layer");
-        for (k, x) in d.probs.iter().enumerate() {
-            t[(p, k)] = x.to_f64();
-        }
-    }
-    t
-}
+pub use super::depth_search::{max_depth_born_dead, DepthAnswer, ProbEnclosure, DEPTH_CAP};

@@ -1,7 +1,7 @@
 //! Inputs and outputs of the exact engine.
 
 use crate::error::{Error, Result};
-use crate::rational::parse_probability;
+use crate::rational::parse_user_probability;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 use serde::{Deserialize, Serialize};
@@ -47,6 +47,11 @@ impl std::str::FromStr for BiasMode {
     }
 }
 
+/// Largest hidden width the chain engines accept: every index and size
+/// computation (N + 1, N (N + 1)) stays far from overflow, and the cost
+/// checks (ALG-COST) decide below it.
+pub const MAX_WIDTH: usize = 1 << 32;
+
 /// A network as the chain sees it: hidden widths N_1..N_{L-1}, bias mode and
 /// the first-layer PD probability q1 (spec THM-CHAIN).
 #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +79,14 @@ impl ChainSpec {
                 i + 1
             )));
         }
+        if let Some(i) = widths.iter().position(|&w| w > MAX_WIDTH) {
+            return Err(Error::TooCostly(format!(
+                "hidden layer {} has width {}; the chain engines take widths up to {MAX_WIDTH} \
+                 (even one layer's law would not fit in memory)",
+                i + 1,
+                widths[i]
+            )));
+        }
         if q1 < BigRational::zero() || q1 > BigRational::one() {
             return Err(Error::input(format!("q1 = {q1} is outside [0, 1]")));
         }
@@ -82,7 +95,7 @@ impl ChainSpec {
 
     /// Convenience: parse q1 from a string ("1/4", "0.25").
     pub fn parse(widths: Vec<usize>, bias: BiasMode, q1: &str) -> Result<Self> {
-        Self::new(widths, bias, parse_probability(q1, "q1")?)
+        Self::new(widths, bias, parse_user_probability(q1, "q1")?)
     }
 
     /// Number of hidden layers.

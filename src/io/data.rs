@@ -122,6 +122,11 @@ fn generate(s: &str, d: usize, rng: &mut ChaCha8Rng) -> Result<Dataset> {
             "{m} points in dimension {d} is more than {MAX_GENERATED_VALUES} values; use fewer points"
         )));
     }
+    crate::limits::check_bytes(
+        &format!("{m} generated points in dimension {d}"),
+        8.0 * m as f64 * d as f64,
+        "use fewer points",
+    )?;
     let mut pts = DMatrix::<f64>::zeros(m, d);
     let mut row = vec![0.0; d];
     for i in 0..m {
@@ -202,6 +207,8 @@ fn count(t: &str) -> Result<usize> {
 
 /// Reads a CSV file: one row per point, comma separated, optional header
 /// (detected: a first row with a non-numeric field). Blank lines are skipped.
+/// A file with no comma at all is read as whitespace-delimited columns with
+/// `#` comment lines (what `np.savetxt` writes by default).
 pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
     let path = path.as_ref();
     let bytes = super::read_bounded(path)?;
@@ -217,66 +224,91 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
 /// Parses CSV text (see [`read_csv`]); `name` labels error messages.
 pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
     let fmt = |m: String| Error::format(format!("CSV file {name}"), m);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    // flat storage: one allocation, not one per row
-    let mut flat: Vec<f64> = Vec::new();
-    let mut width: Option<(usize, u64)> = None;
-    let mut first = true;
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| fmt(e.to_string()))?;
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.iter().all(str::is_empty) {
-            continue;
+    let mut rows = Rows::default();
+    if text.contains(',') {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| fmt(e.to_string()))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let fields: Vec<&str> = rec.iter().collect();
+            rows.push(line, &fields).map_err(fmt)?;
         }
-        if first {
-            first = false;
+    } else {
+        // no comma anywhere: whitespace-delimited (as `np.savetxt` writes
+        // by default), `#` starts a comment line
+        let mut fields: Vec<&str> = Vec::new();
+        for (i, l) in text.lines().enumerate() {
+            if l.trim_start().starts_with('#') {
+                continue;
+            }
+            fields.clear();
+            fields.extend(l.split_whitespace());
+            rows.push(i as u64 + 1, &fields).map_err(fmt)?;
+        }
+    }
+    let Some((d, _)) = rows.width else {
+        return Err(fmt(
+            "no data rows (the file is empty or has only a header)".into()
+        ));
+    };
+    Dataset::new(DMatrix::from_row_slice(rows.flat.len() / d, d, &rows.flat))
+}
+
+/// Rows of a data file being read: validated values in one flat vector
+/// (one allocation, not one per row).
+#[derive(Default)]
+struct Rows {
+    flat: Vec<f64>,
+    width: Option<(usize, u64)>,
+    seen_first: bool,
+}
+
+impl Rows {
+    fn push(&mut self, line: u64, rec: &[&str]) -> std::result::Result<(), String> {
+        if rec.iter().all(|f| f.is_empty()) {
+            return Ok(());
+        }
+        if !self.seen_first {
+            self.seen_first = true;
             // A header: every field non-empty and not a number.
             if rec
                 .iter()
                 .all(|f| !f.is_empty() && f.parse::<f64>().is_err())
             {
-                continue;
+                return Ok(());
             }
         }
-        if let Some((w, l0)) = width {
+        if let Some((w, l0)) = self.width {
             if rec.len() != w {
-                return Err(fmt(format!(
+                return Err(format!(
                     "line {line} has {} fields but line {l0} has {w} (ragged rows)",
                     rec.len()
-                )));
+                ));
             }
         } else {
-            width = Some((rec.len(), line));
+            self.width = Some((rec.len(), line));
         }
         for (j, f) in rec.iter().enumerate() {
             if f.is_empty() {
-                return Err(fmt(format!("line {line}, column {}: empty field", j + 1)));
+                return Err(format!("line {line}, column {}: empty field", j + 1));
             }
-            let v: f64 = f.parse().map_err(|_| {
-                fmt(format!(
-                    "line {line}, column {}: {f:?} is not a number",
-                    j + 1
-                ))
-            })?;
+            let v: f64 = f
+                .parse()
+                .map_err(|_| format!("line {line}, column {}: {f:?} is not a number", j + 1))?;
             if !v.is_finite() {
-                return Err(fmt(format!(
+                return Err(format!(
                     "line {line}, column {}: non-finite value {f:?} (NaN and inf are not data)",
                     j + 1
-                )));
+                ));
             }
-            flat.push(v);
+            self.flat.push(v);
         }
+        Ok(())
     }
-    let Some((d, _)) = width else {
-        return Err(fmt(
-            "no data rows (the file is empty or has only a header)".into()
-        ));
-    };
-    Dataset::new(DMatrix::from_row_slice(flat.len() / d, d, &flat))
 }
 
 /// Reads a `.npy` array of f32 or f64 (little or big endian): 1-D = one

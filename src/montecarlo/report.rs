@@ -2,8 +2,18 @@
 
 use super::theory::Agreement;
 use super::{McConfig, McResult};
+use crate::exact::report::sci_log10;
 use crate::init::InitScheme;
+use crate::stats::pvalue::printed_forms;
 use serde_json::{json, Map, Value};
+
+/// Inserts `key` (f64, or null when the value is below the normal f64
+/// range) and `key_log10` (null for an exact 0) from a log10.
+fn put_p(o: &mut Map<String, Value>, key: &str, log10: f64) {
+    let (f, l) = printed_forms(log10);
+    o.insert(key.into(), json!(f));
+    o.insert(format!("{key}_log10"), json!(l));
+}
 
 /// The documented JSON object: `samples`, `seed`, `layers[]` (each with
 /// `nonpd_histogram`, `active_histogram`, `dead_fraction`, and when the exact
@@ -28,16 +38,16 @@ pub fn simulate_json(
             o.insert("nonpd_histogram".into(), json!(res.non_pd[l]));
             o.insert("active_histogram".into(), json!(res.active[l]));
             o.insert("dead_fraction".into(), json!(res.dead_fraction(l)));
-            if let Some(p) = t.gof_p_value {
-                o.insert("gof_p_value".into(), json!(p));
+            if let Some(l) = t.gof_p_value_log10 {
+                put_p(&mut o, "gof_p_value", l);
                 o.insert("gof_statistic".into(), json!(t.gof_statistic));
                 o.insert("gof_dof".into(), json!(t.gof_dof));
             }
-            if let Some(p) = t.active_dominance_p_value {
-                o.insert("active_dominance_p_value".into(), json!(p));
+            if let Some(l) = t.active_dominance_p_value_log10 {
+                put_p(&mut o, "active_dominance_p_value", l);
             }
             if let Some(tr) = &t.transition {
-                o.insert("transition_gof_p_value".into(), json!(tr.p_value));
+                put_p(&mut o, "transition_gof_p_value", tr.p_value_log10);
                 o.insert("transition_gof_statistic".into(), json!(tr.statistic));
                 o.insert("transition_gof_dof".into(), json!(tr.dof));
             }
@@ -71,7 +81,17 @@ pub fn simulate_json(
         );
     }
     if let Some(p) = agr.born_dead_probability {
-        o.insert("born_dead_probability".into(), json!(p));
+        // 0 only when exactly 0; null when the truth is below the normal
+        // f64 range (the log10 carries it then)
+        let f = match agr.born_dead_probability_log10 {
+            None => Some(0.0),
+            Some(_) => (p >= f64::MIN_POSITIVE).then_some(p),
+        };
+        o.insert("born_dead_probability".into(), json!(f));
+        o.insert(
+            "born_dead_probability_log10".into(),
+            json!(agr.born_dead_probability_log10),
+        );
     }
     v
 }
@@ -88,13 +108,19 @@ pub fn simulate_table(v: &Value) -> String {
         v["data"]["points"],
         v["law"].as_str().unwrap_or("")
     );
+    // 6 decimals, or scientific below 1e-3 (no 0.000000 for a small positive value)
+    let num = |x: &Value| match x.as_f64() {
+        Some(x) if x == 0.0 || x >= 1e-3 => format!("{x:.6}"),
+        Some(x) => format!("{x:.4e}"),
+        None => "-".to_string(),
+    };
     if let Some(q) = v.get("q1") {
         s += &format!(
-            "q1 = {:.6} ({}), layer-1 PD rate 95% interval [{:.6}, {:.6}]\n",
-            q["value"].as_f64().unwrap_or(f64::NAN),
+            "q1 = {} ({}), layer-1 PD rate 95% interval [{}, {}]\n",
+            num(&q["value"]),
             q["source"].as_str().unwrap_or(""),
-            q["interval"][0].as_f64().unwrap_or(f64::NAN),
-            q["interval"][1].as_f64().unwrap_or(f64::NAN)
+            num(&q["interval"][0]),
+            num(&q["interval"][1])
         );
     }
     s += &format!(
@@ -118,7 +144,14 @@ pub fn simulate_table(v: &Value) -> String {
                 / n
         })
     };
-    let opt = |x: &Value| x.as_f64().map_or("-".to_string(), |p| format!("{p:.4}"));
+    // a p-value: 4 decimals when >= 1e-4, else from its log10 (no 0.0000
+    // for a tiny but positive p-value); "0" only for an impossible count
+    let opt = |l: &Value, key: &str| match (l[key].as_f64(), l[format!("{key}_log10")].as_f64()) {
+        (Some(p), _) if p >= 1e-4 => format!("{p:.4}"),
+        (_, Some(lg)) => sci_log10(lg, 1),
+        (Some(p), None) => format!("{p}"),
+        (None, None) => "-".to_string(),
+    };
     for l in v["layers"].as_array().into_iter().flatten() {
         s += &format!(
             "{:>5} {:>6} {:>12.4} {:>12.4} {:>8.4} {:>10} {:>10} {:>12}\n",
@@ -127,20 +160,25 @@ pub fn simulate_table(v: &Value) -> String {
             mean(&l["nonpd_histogram"]),
             mean(&l["active_histogram"]),
             l["dead_fraction"].as_f64().unwrap_or(f64::NAN),
-            opt(&l["gof_p_value"]),
-            opt(&l["active_dominance_p_value"]),
-            opt(&l["transition_gof_p_value"])
+            opt(l, "gof_p_value"),
+            opt(l, "active_dominance_p_value"),
+            opt(l, "transition_gof_p_value")
         );
     }
     s += &format!(
-        "born dead: {} of {} (95% interval [{:.6}, {:.6}]){}\n",
+        "born dead: {} of {} (95% interval [{}, {}]){}\n",
         v["born_dead_count"],
         v["samples"],
-        v["born_dead_interval"][0].as_f64().unwrap_or(f64::NAN),
-        v["born_dead_interval"][1].as_f64().unwrap_or(f64::NAN),
-        v.get("born_dead_probability")
-            .and_then(Value::as_f64)
-            .map_or(String::new(), |p| format!(", exact law {p:.6}"))
+        num(&v["born_dead_interval"][0]),
+        num(&v["born_dead_interval"][1]),
+        match (
+            v.get("born_dead_probability"),
+            v["born_dead_probability_log10"].as_f64()
+        ) {
+            (None, _) => String::new(),
+            (Some(_), None) => ", law 0".to_string(),
+            (Some(_), Some(lg)) => format!(", law {}", sci_log10(lg, 4)),
+        }
     );
     s
 }

@@ -13,10 +13,12 @@ use crate::error::{Error, Result};
 use crate::exact::{q1, BiasMode, ChainSpec};
 use crate::init::{BiasInit, InitScheme};
 use crate::oracle::laws::transition_pmf;
+use crate::oracle::support::marginal_support;
 use crate::rational::{from_f64_exact, to_f64};
 use crate::sim::Dataset;
 use crate::stats::{
-    dominance::one_sided_dominance, gof::chi_square_gof, intervals::clopper_pearson,
+    dominance::one_sided_dominance_masked, gof::chi_square_gof_masked, intervals::clopper_pearson,
+    pvalue::chi2_sf_log10,
 };
 use num_rational::BigRational;
 use num_traits::{One, Zero};
@@ -46,6 +48,8 @@ pub struct LayerTheory {
     pub law: Option<Vec<f64>>,
     /// Pearson chi-square p-value of the non-PD histogram against `law`.
     pub gof_p_value: Option<f64>,
+    /// log10 of `gof_p_value`, computed in log space (below the f64 range too).
+    pub gof_p_value_log10: Option<f64>,
     /// Chi-square statistic and degrees of freedom (after pooling).
     pub gof_statistic: Option<f64>,
     /// Degrees of freedom of the chi-square test.
@@ -53,6 +57,8 @@ pub struct LayerTheory {
     /// One-sided p-value of "active counts are stochastically <= the law"
     /// (THM-ACTIVE-BOUND).
     pub active_dominance_p_value: Option<f64>,
+    /// log10 of `active_dominance_p_value`, computed in log space.
+    pub active_dominance_p_value_log10: Option<f64>,
     /// Conditional test of the chain's transition into this layer (layers
     /// >= 2, any q1): see [`transition_gof`].
     pub transition: Option<TransitionGof>,
@@ -73,6 +79,8 @@ pub struct TransitionGof {
     /// Upper tail of chi-square(dof) at `statistic` (1 when dof = 0 and
     /// every count is possible; 0 for an impossible count).
     pub p_value: f64,
+    /// log10 of `p_value`, computed in log space (`-inf` for an impossible count).
+    pub p_value_log10: f64,
 }
 
 /// [`TransitionGof`] of 0-based layer `l >= 1` of a run, for bias mode `beta`.
@@ -90,32 +98,38 @@ pub fn transition_gof(res: &McResult, l: usize, beta: usize) -> Result<Transitio
                     statistic: f64::INFINITY,
                     dof,
                     p_value: 0.0,
+                    p_value_log10: f64::NEG_INFINITY,
                 });
             }
             continue;
         }
-        let g = chi_square_gof(h, &transition_pmf(n, p + beta))?;
+        // every k in 0..=n is possible from p >= 1 (0 < 2^-(p+beta) < 1),
+        // even where the f64 pmf underflows
+        let g = chi_square_gof_masked(h, &transition_pmf(n, p + beta), &vec![true; n + 1])?;
         if g.p_value == 0.0 && g.statistic.is_infinite() {
             return Ok(TransitionGof {
                 statistic: f64::INFINITY,
                 dof,
                 p_value: 0.0,
+                p_value_log10: f64::NEG_INFINITY,
             });
         }
         statistic += g.statistic;
         dof += g.dof;
     }
-    let p_value = if dof == 0 {
-        1.0
+    let (p_value, p_value_log10) = if dof == 0 {
+        (1.0, 0.0)
     } else {
-        ChiSquared::new(dof as f64)
+        let sf = ChiSquared::new(dof as f64)
             .map_err(|e| Error::Numerical(format!("chi-square({dof}): {e}")))?
-            .sf(statistic)
+            .sf(statistic);
+        (sf, chi2_sf_log10(dof, statistic))
     };
     Ok(TransitionGof {
         statistic,
         dof,
         p_value,
+        p_value_log10,
     })
 }
 
@@ -130,8 +144,12 @@ pub struct Agreement {
     pub q1: Option<Q1Info>,
     /// One entry per hidden layer.
     pub layers: Vec<LayerTheory>,
-    /// P(born dead) under the law, when it applies with a known q1.
+    /// P(born dead) under the law, when it applies with a known q1 (f64; 0
+    /// or subnormal when the truth is below the f64 range: see the log10).
     pub born_dead_probability: Option<f64>,
+    /// log10 P(born dead) under the law (exact rational or BOUND-F64 path,
+    /// no underflow); None when P(born dead) = 0 or the law does not apply.
+    pub born_dead_probability_log10: Option<f64>,
     /// Clopper-Pearson interval of the born-dead rate.
     pub born_dead_interval: (f64, f64),
 }
@@ -247,6 +265,7 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
         q1,
         layers: vec![LayerTheory::empty(); res.widths.len()],
         born_dead_probability: None,
+        born_dead_probability_log10: None,
         born_dead_interval,
     };
     let Some(mode) = bias_mode(scheme) else {
@@ -282,14 +301,19 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
     let law = law_f64(&spec)?;
     let mut layers = Vec::with_capacity(law.len());
     for (l, p) in law.iter().enumerate() {
-        let g = chi_square_gof(&res.non_pd[l], p)?;
-        let dom = one_sided_dominance(&res.active[l], p)?;
+        // the exact support (THM-CHAIN), not the f64 zeros: a possible count
+        // whose probability underflowed is not an impossible one
+        let possible = marginal_support(&spec, l);
+        let g = chi_square_gof_masked(&res.non_pd[l], p, &possible)?;
+        let dom = one_sided_dominance_masked(&res.active[l], p, &possible)?;
         layers.push(LayerTheory {
             law: Some(p.clone()),
             gof_p_value: Some(g.p_value),
+            gof_p_value_log10: Some(g.p_value_log10),
             gof_statistic: Some(g.statistic),
             gof_dof: Some(g.dof),
-            active_dominance_p_value: Some(dom),
+            active_dominance_p_value: Some(dom.p_value),
+            active_dominance_p_value_log10: Some(dom.p_value_log10),
             transition: if l >= 1 {
                 Some(transition_gof(res, l, mode.beta())?)
             } else {
@@ -298,6 +322,7 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
         });
     }
     let born = law.last().map(|d| d[0]);
+    let born_log10 = crate::exact::born_dead_log10(&spec)?;
     Ok(Agreement {
         bias_mode: Some(mode),
         law_status: format!(
@@ -312,6 +337,7 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
         }),
         layers,
         born_dead_probability: born,
+        born_dead_probability_log10: born_log10,
         born_dead_interval,
     })
 }
@@ -321,9 +347,11 @@ impl LayerTheory {
         LayerTheory {
             law: None,
             gof_p_value: None,
+            gof_p_value_log10: None,
             gof_statistic: None,
             gof_dof: None,
             active_dominance_p_value: None,
+            active_dominance_p_value_log10: None,
             transition: None,
         }
     }

@@ -1,6 +1,10 @@
 //! Testing sampled counts from another implementation against the exact law
 //! (spec ALG-CHECK).
 
+use super::explain::{
+    direction, histogram_cells, marginal_label, pair_label, sentence, top_contributions,
+    CellContribution, Deviation, HistCell,
+};
 use super::laws::{check_samples_cost, marginals, pair_law, renormalize};
 use super::support::{marginal_support, pair_support};
 use crate::error::{Error, Result};
@@ -54,6 +58,9 @@ pub struct LayerSummary {
     pub mean_observed: f64,
     /// Mean under the exact law.
     pub mean_expected: f64,
+    /// Expected (n * P(K_l = k)) and observed counts of every k, with the
+    /// pooling of the marginal chi-square test (spec ALG-CHECK-EXPLAIN).
+    pub histogram: Vec<HistCell>,
 }
 
 /// Result of [`check_samples`].
@@ -76,6 +83,10 @@ pub struct CheckReport {
     pub overall_p_value_log10: Option<f64>,
     /// overall p-value < alpha.
     pub reject: bool,
+    /// The components that reject on their own (m * p < alpha), with the
+    /// direction and the cells that contribute most (ALG-CHECK-EXPLAIN);
+    /// empty when the check accepts.
+    pub deviations: Vec<Deviation>,
     /// Sampled counts that are impossible under the claimed law (decided
     /// exactly, with the argument that is inconsistent with them), and
     /// components that cannot reject with these samples: a chi-square test
@@ -210,30 +221,42 @@ pub fn check_samples(
     let mut marg = marginals(spec)?;
     marg.iter_mut().for_each(|m| renormalize(m));
     let n = samples.len() as f64;
-    let layers = (0..depth)
+    let hists: Vec<Vec<u64>> = (0..depth)
+        .map(|l| histogram(samples.iter().map(|r| r[l]), spec.widths[l] + 1))
+        .collect();
+    let layers: Vec<LayerSummary> = (0..depth)
         .map(|l| LayerSummary {
             layer: l + 1,
             width: spec.widths[l],
             mean_observed: samples.iter().map(|r| r[l] as f64).sum::<f64>() / n,
             mean_expected: marg[l].iter().enumerate().map(|(k, p)| k as f64 * p).sum(),
+            histogram: histogram_cells(
+                &hists[l],
+                &marg[l],
+                samples.len() as u64,
+                kind == Kind::NonPd,
+            ),
         })
         .collect();
     let mut tests = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
     let masks: Vec<Vec<bool>> = (0..depth).map(|l| marginal_support(spec, l)).collect();
+    let mut dominance_top: Vec<Option<CellContribution>> = vec![None; depth];
+    let mut pair_hists: Vec<(Vec<u64>, Vec<f64>, Vec<bool>)> = Vec::new();
     for l in 0..depth {
-        let h = histogram(samples.iter().map(|r| r[l]), spec.widths[l] + 1);
-        if let Some(note) = marginal_note(spec, l + 1, &h, &masks[l]) {
+        let h = &hists[l];
+        if let Some(note) = marginal_note(spec, l + 1, h, &masks[l]) {
             warnings.push(note);
         }
         match kind {
             Kind::NonPd => tests.push(component(
                 "marginal",
                 l + 1,
-                chi_square_gof_masked(&h, &marg[l], &masks[l])?,
+                chi_square_gof_masked(h, &marg[l], &masks[l])?,
             )),
             Kind::Active => {
-                let d = one_sided_dominance_masked(&h, &marg[l], &masks[l])?;
+                let d = one_sided_dominance_masked(h, &marg[l], &masks[l])?;
+                dominance_top[l] = worst_threshold(&d, l + 1, samples.len() as u64);
                 let (p_value, p_value_log10) = printed_forms(d.p_value_log10);
                 tests.push(ComponentTest {
                     test: "dominance",
@@ -266,6 +289,7 @@ pub fn check_samples(
                 l + 2,
                 chi_square_gof_masked(&h, &law, &mask)?,
             ));
+            pair_hists.push((h, law, mask));
         }
     }
     for t in &tests {
@@ -286,6 +310,42 @@ pub fn check_samples(
         Some(p) if p > 0.0 => p < alpha,
         _ => overall < alpha.log10(),
     };
+    let deviating = |t: &ComponentTest| t.log10_p() + (tests.len() as f64).log10() < alpha.log10();
+    let mut deviations = Vec::new();
+    for t in tests.iter().filter(|t| reject && deviating(t)) {
+        let l = t.layer - 1;
+        let mut d = match t.test {
+            "transition" => {
+                let (h, law, mask) = &pair_hists[l - 1];
+                let cols = spec.widths[l] + 1;
+                let (mean, var) = conditional_moments(spec, samples, l);
+                let top =
+                    top_contributions(h, law, mask, 3, |a, b| pair_label(t.layer, cols, a, b));
+                deviation(t.test, t.layer, layers[l].mean_observed, mean, var / n, top)
+            }
+            _ => {
+                let m = layers[l].mean_expected;
+                let var: f64 = marg[l]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| (k as f64 - m).powi(2) * p)
+                    .sum();
+                let top = match t.test {
+                    "marginal" => top_contributions(&hists[l], &marg[l], &masks[l], 3, |a, b| {
+                        marginal_label(t.layer, a, b)
+                    }),
+                    _ => dominance_top[l].iter().cloned().collect(),
+                };
+                deviation(t.test, t.layer, layers[l].mean_observed, m, var / n, top)
+            }
+        };
+        let what = match kind {
+            Kind::NonPd => "non-PD",
+            Kind::Active => "active",
+        };
+        d.explanation = sentence(&d, what);
+        deviations.push(d);
+    }
     Ok(CheckReport {
         kind,
         samples: samples.len(),
@@ -295,6 +355,77 @@ pub fn check_samples(
         overall_p_value,
         overall_p_value_log10,
         reject,
+        deviations,
         warnings,
+    })
+}
+
+/// A deviation with its direction from the standard error sqrt(`var_mean`).
+fn deviation(
+    test: &'static str,
+    layer: usize,
+    mean_observed: f64,
+    mean_expected: f64,
+    var_mean: f64,
+    top_cells: Vec<CellContribution>,
+) -> Deviation {
+    let diff = mean_observed - mean_expected;
+    let z = if var_mean > 0.0 {
+        diff / var_mean.sqrt()
+    } else if diff == 0.0 {
+        0.0
+    } else {
+        diff.signum() * f64::INFINITY
+    };
+    Deviation {
+        test,
+        layer,
+        direction: direction(z),
+        mean_observed,
+        mean_expected,
+        z,
+        top_cells,
+        explanation: String::new(),
+    }
+}
+
+/// Mean over the samples of E[K_{l+1} | K_l] and the sum of the
+/// conditional variances over n^2 (0-based `l` is the later layer here:
+/// K_l given K_{l-1}); by THM-CHAIN, K_l | K_{l-1} = p is 0 for p = 0, else
+/// Binomial(N_l, 1 - 2^-(p + beta)).
+fn conditional_moments(spec: &ChainSpec, samples: &[Vec<usize>], l: usize) -> (f64, f64) {
+    let w = spec.widths[l] as f64;
+    let beta = spec.bias.beta() as i32;
+    let (mut mean, mut var) = (0.0, 0.0);
+    for r in samples {
+        let p = r[l - 1];
+        if p > 0 {
+            let dead = 0.5f64.powi(p.min(2000) as i32 + beta);
+            mean += w * (1.0 - dead);
+            var += w * (1.0 - dead) * dead;
+        }
+    }
+    let n = samples.len() as f64;
+    (mean / n, var / n)
+}
+
+/// The threshold t of the dominance test with the smallest p-value, as
+/// "K_l >= t" with its observed and expected counts.
+fn worst_threshold(
+    d: &crate::stats::dominance::DominanceResult,
+    layer: usize,
+    n: u64,
+) -> Option<CellContribution> {
+    let i = (0..d.thresholds.len()).min_by(|&a, &b| {
+        d.thresholds_log10[a]
+            .partial_cmp(&d.thresholds_log10[b])
+            .unwrap_or(std::cmp::Ordering::Equal)
+    })?;
+    let (t, c, s, _) = d.thresholds[i];
+    Some(CellContribution {
+        cells: format!("K_{layer} >= {t}"),
+        observed: c,
+        expected: n as f64 * s,
+        contribution: None,
     })
 }

@@ -142,7 +142,8 @@ pub fn check_samples_cost(widths: &[usize], pairs: bool) -> Result<()> {
 
 /// Estimates the cost of `check --power` before anything is allocated:
 /// non-PD, (3 + depth) deviations x 2 targets x (2 marginal laws + about 64
-/// power evaluations over every cell); active, the dynamic programs grow as
+/// power evaluations over every cell + the breakpoint walk, ~cells^2 / 50);
+/// active, the dynamic programs grow as
 /// (3 + depth) x sum_l (N_l + 1)^2.
 pub fn power_cost(widths: &[usize], active: bool) -> Result<()> {
     let devs = 3.0 + widths.len() as f64;
@@ -164,7 +165,10 @@ pub fn power_cost(widths: &[usize], active: bool) -> Result<()> {
         return Ok(());
     }
     check_pair_cost(widths)?;
-    let ops = devs * 2.0 * (2.0 * marginals_ops(widths) + 64.0 * 3.0 * cells(widths, true));
+    let c = cells(widths, true);
+    // the safe-threshold search walks the partition breakpoints (about one
+    // per cell, each recomputing every partition): ~ c^2 per search
+    let ops = devs * 2.0 * (2.0 * marginals_ops(widths) + 64.0 * 3.0 * c + c * c / 50.0);
     if ops > MAX_POWER_OPS {
         return Err(refuse(
             "the power table",

@@ -4,6 +4,7 @@
 //! ([`vectors`], FMT-VECTORS).
 
 pub mod check;
+pub mod explain;
 pub mod laws;
 pub mod power;
 pub mod power_active;

@@ -169,10 +169,10 @@ pub(crate) fn check_target(target: f64) -> Result<()> {
     Ok(())
 }
 
-/// Smallest n (to within the search: the first n found by doubling and
-/// bisection) with power >= `target`; `None` when the two laws are equal
-/// (undetectable, e.g. the bias mode of a one-layer network) or more than
-/// [`MAX_SAMPLES`] would be needed.
+/// Smallest n such that the power is >= `target` for every n' in
+/// [n, [`MAX_SAMPLES`]] (a safe threshold, spec ALG-POWER); `None` when the
+/// two laws are equal (undetectable, e.g. the bias mode of a one-layer
+/// network) or the power at [`MAX_SAMPLES`] is below the target.
 pub fn sample_size(
     h0: &ChainSpec,
     alt: &ChainSpec,
@@ -188,11 +188,145 @@ pub fn sample_size(
     if tv < 1e-12 {
         return Ok(None);
     }
-    search_sample_size(|n| power_of(&laws, n, alpha), target)
+    let p0s: Vec<&[f64]> = laws.iter().map(|(a, _)| a.as_slice()).collect();
+    let breaks = partition_breakpoints(&p0s, MAX_SAMPLES)?;
+    safe_threshold(|n| power_of(&laws, n, alpha), &breaks, target)
+}
+
+/// Most partition changes followed by [`partition_breakpoints`].
+pub const MAX_BREAKPOINTS: usize = 200_000;
+
+/// The n in [1, `max`] at which the pooling partition of ALG-GOF of some
+/// component changes (ascending, starting with 1): between two consecutive
+/// breakpoints every component keeps its partition, hence its dof,
+/// critical value and the ratio lambda / n, so its power is non-decreasing
+/// in n there. The next change after n is predicted exactly for real
+/// arithmetic (a run closes one cell earlier once n S >= 5 for its partial
+/// sum S before the closing cell, the merged remainder closes on its own
+/// once n S_rem >= 5: candidate ceil(5 / S)) and then located on the f64
+/// partitions themselves (candidate - 1, candidate, candidate + 1, or
+/// bisection), so f64 rounding of the partial sums cannot hide a change.
+pub fn partition_breakpoints(p0s: &[&[f64]], max: u64) -> Result<Vec<u64>> {
+    let parts = |n: u64| -> Vec<Vec<std::ops::Range<usize>>> {
+        p0s.iter().map(|p| pooled_partition(p, n)).collect()
+    };
+    let mut out = vec![1u64];
+    let mut n = 1u64;
+    let mut cur = parts(n);
+    loop {
+        let mut cand = u64::MAX;
+        for (p, runs) in p0s.iter().zip(&cur) {
+            for (i, r) in runs.iter().enumerate() {
+                // closing index in the current partition: first k with n S >= 5
+                let mut acc = 0.0f64;
+                let mut before = 0.0f64; // partial sum just before the closing cell
+                let mut close = r.end - 1;
+                for k in r.clone() {
+                    if n as f64 * (acc + p[k]) >= MAX_EXPECTED_CLOSE {
+                        close = k;
+                        break;
+                    }
+                    acc += p[k];
+                    before = acc;
+                }
+                if before > 0.0 {
+                    cand = cand.min((MAX_EXPECTED_CLOSE / before).ceil().max(1.0) as u64);
+                }
+                if i + 1 == runs.len() && close + 1 < r.end {
+                    let rem: f64 = p[close + 1..r.end].iter().sum();
+                    if rem > 0.0 {
+                        cand = cand.min((MAX_EXPECTED_CLOSE / rem).ceil().max(1.0) as u64);
+                    }
+                }
+            }
+        }
+        let cand = cand.max(n + 1);
+        if cand > max {
+            return Ok(out);
+        }
+        // locate the first n' > n with a different partition near the candidate
+        let lo_check = cand.saturating_sub(1).max(n + 1);
+        let next = if parts(lo_check) != cur {
+            // earlier than predicted (rounding): bisect in (n, lo_check]
+            let (mut lo, mut hi) = (n, lo_check);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if parts(mid) != cur {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            Some(hi)
+        } else if parts(cand) != cur {
+            Some(cand)
+        } else if cand < max && parts(cand + 1) != cur {
+            Some(cand + 1)
+        } else {
+            None // no change at the candidate (rounding): continue from it
+        };
+        n = next.unwrap_or(cand + 1).min(max);
+        if next.is_some() {
+            out.push(n);
+        }
+        if n >= max {
+            return Ok(out);
+        }
+        if out.len() > MAX_BREAKPOINTS {
+            return Err(Error::TooCostly(format!(
+                "the pooling partition changes more than {MAX_BREAKPOINTS} times below {max} samples; \
+                 ask for narrower layers"
+            )));
+        }
+        cur = parts(n);
+    }
+}
+
+/// Expected count at which ALG-GOF closes a run.
+const MAX_EXPECTED_CLOSE: f64 = crate::stats::gof::MIN_EXPECTED;
+
+/// Smallest n with `power(n') >= target` for every n' in [n, last], given
+/// the breakpoints (ascending, first = 1, `last` = [`MAX_SAMPLES`]) between
+/// which `power` is non-decreasing: scanning the intervals from the top,
+/// the answer lies in the highest interval whose left end fails, found by
+/// bisection there (the power is monotone inside it). `None` when
+/// power([`MAX_SAMPLES`]) < target.
+pub fn safe_threshold(
+    power: impl Fn(u64) -> Result<f64>,
+    breaks: &[u64],
+    target: f64,
+) -> Result<Option<u64>> {
+    if power(MAX_SAMPLES)? < target {
+        return Ok(None);
+    }
+    let mut good_from = None::<u64>; // every n >= good_from (up to MAX) is good
+    for (i, &b) in breaks.iter().enumerate().rev() {
+        let end = breaks.get(i + 1).map_or(MAX_SAMPLES, |&e| e - 1);
+        if power(b)? >= target {
+            good_from = Some(b);
+            continue;
+        }
+        // power(b) < target: first good n in (b, end], else the next interval
+        if power(end)? < target {
+            return Ok(Some(end + 1));
+        }
+        let (mut lo, mut hi) = (b, end);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if power(mid)? >= target {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return Ok(Some(hi));
+    }
+    Ok(good_from.or(Some(1)))
 }
 
 /// First n with `power(n) >= target`, by doubling then bisection (`None`
-/// beyond [`MAX_SAMPLES`]).
+/// beyond [`MAX_SAMPLES`]). Only the first crossing: used where the power
+/// is not known to be monotone between breakpoints (the active check).
 pub fn search_sample_size(power: impl Fn(u64) -> Result<f64>, target: f64) -> Result<Option<u64>> {
     let mut hi = 1u64;
     while power(hi)? < target {

@@ -1,0 +1,241 @@
+//! The depth search (ALG-SEARCH, depth part) against independent references:
+//! published values of an independent review, an independent mpmath
+//! implementation, brute-force exact scans, and the cheap bounds; across
+//! its regime boundaries (q1^N > eps, stepping, lifting, lumping, ties,
+//! saturation at 2^63, f64 underflow of B).
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+use proptest::prelude::*;
+use relu_trainability::exact::search::{max_depth_born_dead, DepthAnswer, DEPTH_CAP};
+use relu_trainability::exact::xf128::{Dir, Iv, Xf128};
+use relu_trainability::exact::{dyadic_chain, BiasMode, ChainSpec};
+use relu_trainability::rational::parse_rational;
+
+fn r(p: i64, q: i64) -> BigRational {
+    BigRational::new(BigInt::from(p), BigInt::from(q))
+}
+
+fn bias(beta: bool) -> BiasMode {
+    if beta {
+        BiasMode::Symmetric
+    } else {
+        BiasMode::Zero
+    }
+}
+
+fn depth(n: usize, beta: bool, q1: &BigRational, eps: &str) -> DepthAnswer {
+    max_depth_born_dead(n, bias(beta), q1, &parse_rational(eps).unwrap()).unwrap()
+}
+
+fn decided(a: &DepthAnswer) -> u64 {
+    assert!(
+        a.decided(),
+        "undecided: {:?}..{:?}",
+        a.depth_min,
+        a.depth_max
+    );
+    a.depth_min
+}
+
+// spec: ALG-SEARCH, ALG-ENCLOSURE, LEM-LUMPED-BRACKET
+#[test]
+fn issue_reproducers_have_their_independent_values() {
+    // Values of the independent review quoted in the issue, confirmed by an
+    // independent mpmath implementation (200 digits, full transition matrix,
+    // binary lifting; no code shared with this crate): tests/reference/depth_mpmath.py.
+    let z = BigRational::zero();
+    assert_eq!(
+        decided(&depth(8, true, &z, "1e-3")),
+        158_782_624_574_687_402
+    );
+    assert_eq!(
+        decided(&depth(10, false, &z, "1e-9")),
+        477_416_415_973_403_397
+    );
+    // width >= 33: P(born dead) underflows f64 (old code: "saturated")
+    assert_eq!(decided(&depth(34, false, &z, "1e-330")), 56_744_317);
+    // more values of the same mpmath implementation (old code: width 9 "saturated")
+    assert_eq!(
+        decided(&depth(9, false, &z, "1e-3")),
+        1_643_265_869_804_120_281
+    );
+    assert_eq!(decided(&depth(6, true, &z, "1e-6")), 311_468);
+    assert_eq!(decided(&depth(12, false, &z, "1e-30")), 2_607_298_884);
+    // old code printed 1.44e18 with an infinite bound; the truth is >= 2^63
+    for (n, beta) in [(20, true), (10, true), (20, false)] {
+        let a = depth(n, beta, &z, "1e-3");
+        assert!(a.saturated(), "width {n}");
+        // mpmath: B(2^63) = 1.136e-104 at width 20, symmetric
+        if (n, beta) == (20, true) {
+            // (6 digits printed: allow 1e-5 in log10 around the enclosure)
+            let b = 1.13615e-104f64.log10();
+            assert!(a.born_dead.lower.log10() - 1e-5 <= b && b <= a.born_dead.upper.log10() + 1e-5);
+        }
+        assert!(a
+            .born_dead
+            .upper
+            .cmp_value(Xf128::from_rational(&r(1, 1000), Dir::Down))
+            .is_le());
+    }
+    // width 64: the old code printed a NaN; 2048 took 23 s
+    for n in [55, 64, 2048, 4096] {
+        assert!(depth(n, false, &z, "1e-3").saturated(), "width {n}");
+    }
+}
+
+// spec: ALG-SEARCH, THM-BORN-DEAD-LAST
+#[test]
+fn small_answers_equal_a_brute_force_exact_scan_including_ties() {
+    // eps on both sides of, and exactly at, each exact B(D): the enclosure
+    // straddles eps at a tie and the exact fallback must decide it.
+    for n in 1..=5usize {
+        for beta in [false, true] {
+            for q1 in [r(0, 1), r(1, 4), r(2, 3)] {
+                let s = ChainSpec::new(vec![n; 40], bias(beta), q1.clone()).unwrap();
+                let b = dyadic_chain::born_dead_by_depth(&s);
+                for d in [1usize, 2, 3, 7, 20] {
+                    let x = &b[d - 1];
+                    if x.is_zero() || x >= &BigRational::one() {
+                        continue;
+                    }
+                    let tweak = r(1, 1_000_000_007);
+                    for eps in [
+                        x.clone(),
+                        x * (BigRational::one() - &tweak),
+                        x * (BigRational::one() + &tweak),
+                    ] {
+                        if eps >= BigRational::one() {
+                            continue;
+                        }
+                        let want = b.iter().take_while(|p| **p <= eps).count() as u64;
+                        if want as usize >= b.len() {
+                            continue; // beyond the scan: not a brute-force case
+                        }
+                        let a = max_depth_born_dead(n, bias(beta), &q1, &eps).unwrap();
+                        assert_eq!(
+                            (a.depth_min, a.depth_max),
+                            (want, Some(want)),
+                            "n={n} beta={beta} q1={q1} eps={eps}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+// spec: THM-MONOTONE, ALG-SEARCH
+#[test]
+fn depth_is_monotone_in_width_across_every_regime() {
+    // B(D) is non-increasing in the width, so D*(N) is non-decreasing; the
+    // sweep crosses q1^N > eps, stepping, lifting, lumping and saturation.
+    let mut cases = vec![];
+    for beta in [false, true] {
+        for q1 in [r(0, 1), r(1, 2)] {
+            for eps in ["1e-3", "1e-30"] {
+                cases.push((
+                    beta,
+                    q1.clone(),
+                    eps,
+                    (1..=24).chain([32, 64, 256]).collect::<Vec<_>>(),
+                ));
+            }
+        }
+    }
+    // the 2^63 boundary at eps = 1e-300 lies near width 32 (zero bias)
+    cases.push((false, r(0, 1), "1e-300", (26..=36).collect()));
+    for (beta, q1, eps, widths) in cases {
+        let mut prev: Option<DepthAnswer> = None;
+        for n in widths {
+            let a = depth(n, beta, &q1, eps);
+            if let Some(p) = &prev {
+                // the interval at width n must not lie below that of the previous width
+                let hi = a.depth_max.unwrap_or(u64::MAX);
+                assert!(hi >= p.depth_min, "width {n} eps {eps} q1 {q1} beta {beta}");
+                if a.decided() && p.decided() {
+                    assert!(a.depth_min >= p.depth_min, "width {n} eps {eps}");
+                }
+            }
+            prev = Some(a);
+        }
+    }
+}
+
+// spec: ALG-SEARCH, LEM-LUMPED-BRACKET
+#[test]
+fn huge_answers_agree_with_the_absorption_bounds() {
+    // B(D) <= q1^N + (D - 1) 2^{-(1+beta)N}: whenever that is <= eps at
+    // D = 2^63 the search must say saturated; and B(D) >= q1^N always.
+    for n in [9usize, 12, 20, 37, 40, 73, 100] {
+        for beta in [false, true] {
+            for (q1, eps) in [(r(0, 1), r(1, 1000)), (r(1, 3), r(1, 10))] {
+                let qn = num_traits::pow(q1.clone(), n);
+                let crude = &qn
+                    + BigRational::from_integer(BigInt::from(DEPTH_CAP))
+                        / BigRational::from_integer(BigInt::one() << ((1 + beta as usize) * n));
+                let a = max_depth_born_dead(n, bias(beta), &q1, &eps).unwrap();
+                if crude <= eps {
+                    assert!(a.saturated(), "n={n}");
+                }
+                if qn > eps {
+                    assert_eq!(a.depth_max, Some(0));
+                }
+                // the reported enclosure at depth_min is consistent with q1^N
+                let lo = Xf128::from_rational(&qn, Dir::Down);
+                assert!(a.born_dead.upper.cmp_value(lo).is_ge() || a.depth_min == 0);
+            }
+        }
+    }
+}
+
+// spec: ALG-SEARCH
+#[test]
+fn eps_zero_and_tiny_eps_use_the_log_form() {
+    let z = BigRational::zero();
+    // eps = 0: B(1) = 0 when q1 = 0 and B(2) = 2^{-N(N+beta)} > 0
+    for n in [1usize, 4, 300] {
+        let a = max_depth_born_dead(n, BiasMode::Zero, &z, &z).unwrap();
+        assert_eq!((a.depth_min, a.depth_max), (1, Some(1)));
+        let next = a.born_dead_next.unwrap();
+        let want = -((n * n) as f64) * std::f64::consts::LOG10_2;
+        assert!((next.upper.log10() - want).abs() < 1e-9 * want.abs().max(1.0));
+    }
+    // q1 = 0, width 40: B(2) = 2^-1600 ~ 10^-481.6, far below f64
+    let a = depth(40, false, &z, "1e-481");
+    assert!(a.decided());
+    assert!(a.depth_min >= 2);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    // spec: ALG-ENCLOSURE
+    #[test]
+    fn interval_operations_enclose_the_exact_result(
+        a in 1u64..u64::MAX, b in 1u64..u64::MAX, ea in -2000i64..2000, eb in -2000i64..2000, d in 1u64..u64::MAX
+    ) {
+        let x = Iv::point(Xf128::from_u64(a).mul_pow2(ea));
+        let y = Iv::point(Xf128::from_u64(b).mul_pow2(eb));
+        let ex = x.lo.to_rational();
+        let ey = y.lo.to_rational();
+        let dd = BigRational::from_integer(BigInt::from(d));
+        for (iv, exact) in [
+            (x.mul(y), &ex * &ey),
+            (x.add(y), &ex + &ey),
+            (x.mul(y).add(x), &ex * &ey + &ex),
+            (x.div_u64(d), &ex / &dd),
+            (x.mul(y).div_u64(d).mul(x), &ex * &ey / &dd * &ex),
+        ] {
+            let (lo, hi) = (iv.lo.to_rational(), iv.hi.to_rational());
+            prop_assert!(lo <= exact && exact <= hi);
+            // at most a few units in the 128th bit apart
+            prop_assert!((&hi - &lo) * BigRational::from_integer(BigInt::one() << 124u32) <= exact);
+        }
+        // rationals far outside the f64 range are enclosed tightly too
+        let q = BigRational::new(BigInt::from(a), BigInt::from(b) << 5000u32);
+        let iv = Iv::from_rational(&q);
+        prop_assert!(iv.lo.to_rational() <= q && q <= iv.hi.to_rational());
+        prop_assert!((iv.hi.to_rational() - iv.lo.to_rational()) * BigRational::from_integer(BigInt::one() << 126u32) <= q);
+    }
+}

@@ -1,0 +1,130 @@
+//! Regime boundaries of the exact engine's paths (issue "faults live where
+//! regimes change"): the f64 rendering across the underflow threshold, the
+//! BOUND-F64 rounding count pinned against its derivation, and the dyadic
+//! shift path (s >= 64) compared exactly with the rational reference.
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+use relu_trainability::exact::float_chain::{self, gamma, UNIT_ROUNDOFF};
+use relu_trainability::exact::{dyadic_chain, rational_chain, report, BiasMode, ChainSpec};
+
+fn bias(beta: usize) -> BiasMode {
+    if beta == 1 {
+        BiasMode::Symmetric
+    } else {
+        BiasMode::Zero
+    }
+}
+
+// spec: BOUND-F64
+#[test]
+fn f64_rendering_switches_to_log10_exactly_at_the_underflow_threshold() {
+    // Width-1 chains: P(K_L = 1) = (1 - q1) pi^{L-1}, pi = 1 - 2^{-(1+beta)}
+    // (closed form). Sweep L across 2^-1022 (smallest normal f64) and
+    // 2^-1074 (smallest subnormal).
+    for beta in [0usize, 1] {
+        let (pn, pd) = if beta == 0 { (1, 2) } else { (3, 4) };
+        let pi = BigRational::new(pn.into(), pd.into());
+        for q1 in [BigRational::zero(), BigRational::new(1.into(), 3.into())] {
+            let alive = BigRational::one() - &q1;
+            let la = (1.0 - relu_trainability::rational::to_f64(&q1)).log2();
+            let lpi = (pn as f64 / pd as f64).log2();
+            let cross = |t: f64| ((la + t) / -lpi).round() as i64 + 1; // L at 2^-t
+            let around = |c: i64| (c - 3)..=(c + 4);
+            for l in around(cross(1022.0)).chain(around(cross(1074.0))) {
+                let l = l as usize;
+                let spec = ChainSpec::new(vec![1; l], bias(beta), q1.clone()).unwrap();
+                let v = report::approx_json(&spec, None).unwrap();
+                let exact = &alive * num_traits::pow(pi.clone(), l - 1);
+                let want_log10 = (la + (l - 1) as f64 * lpi) * std::f64::consts::LOG10_2;
+                let layer = &v["layers"][l - 1];
+                let f = &layer["distribution_f64"][1];
+                let normal = exact >= BigRational::new(1.into(), BigInt::one() << 1022u32);
+                assert_eq!(f.is_null(), !normal, "beta {beta} q1 {q1} L {l}: {f}");
+                let r = layer["rel_error_bound"].as_f64().unwrap();
+                if normal {
+                    let x = f.as_f64().unwrap();
+                    let ex = relu_trainability::rational::to_f64(&exact);
+                    assert!((x - ex).abs() <= (r + 2.3e-16) * ex, "L {l}");
+                }
+                let got = layer["distribution_log10"][1].as_f64().unwrap();
+                assert!(
+                    (got - want_log10).abs() <= r / std::f64::consts::LN_10 + 1e-12,
+                    "L {l}"
+                );
+            }
+        }
+    }
+}
+
+/// The rounding count of BOUND-F64, derived independently from the widths.
+fn derived_roundings(widths: &[usize]) -> Vec<u64> {
+    let mut r = vec![4 * widths[0] as u64 + 2];
+    for l in 1..widths.len() {
+        let prev = r[l - 1];
+        r.push(prev + 4 * widths[l] as u64 + 2 * widths[l - 1] as u64 + 5);
+    }
+    r
+}
+
+// spec: BOUND-F64
+#[test]
+fn bound_f64_rounding_count_and_gamma_are_pinned() {
+    for widths in [
+        vec![1],
+        vec![7],
+        vec![3, 5, 2],
+        vec![64, 65, 1, 130],
+        vec![200; 6],
+    ] {
+        for beta in [0, 1] {
+            let spec = ChainSpec::new(
+                widths.clone(),
+                bias(beta),
+                BigRational::new(1.into(), 5.into()),
+            )
+            .unwrap();
+            let law = float_chain::law(&spec, None);
+            let want = derived_roundings(&widths);
+            for (d, r) in law.iter().zip(&want) {
+                assert_eq!(d.roundings, *r, "widths {widths:?}");
+                // gamma_r = r u / (1 - r u), rounded up by a hair, never down
+                let ru = *r as f64 * UNIT_ROUNDOFF;
+                let g = ru / (1.0 - ru);
+                assert!(d.rel_error_bound() >= g && d.rel_error_bound() <= g * (1.0 + 1e-14));
+            }
+            // the trainability sum adds 2 (N_{L-1} + 1) roundings
+            let last = widths[widths.len() - 1] as u64;
+            let (_, tb) = float_chain::trainability(&spec, &vec![0; widths.len()]);
+            assert_eq!(tb, gamma(want[want.len() - 1] + 2 * (last + 1)));
+        }
+    }
+    assert!(gamma(1 << 53).is_infinite());
+    assert!(gamma(1).to_bits() > UNIT_ROUNDOFF.to_bits());
+}
+
+// spec: ALG-DYADIC
+#[test]
+fn dyadic_shift_path_equals_the_reference_at_widths_63_to_128() {
+    // s = p + beta >= 64 takes the shift-and-subtract branch
+    for (widths, beta, q1) in [
+        (vec![63, 63], 1, BigRational::zero()),
+        (vec![64, 3], 0, BigRational::new(1.into(), 3.into())),
+        (vec![64, 64], 1, BigRational::zero()),
+        (vec![65, 65], 0, BigRational::new(1.into(), 4.into())),
+        (vec![128, 4], 1, BigRational::zero()),
+    ] {
+        let spec = ChainSpec::new(widths.clone(), bias(beta), q1).unwrap();
+        assert_eq!(
+            dyadic_chain::law(&spec, None),
+            rational_chain::law(&spec, None),
+            "widths {widths:?} beta {beta}"
+        );
+        let floors = vec![2; widths.len()];
+        assert_eq!(
+            dyadic_chain::law(&spec, Some(&floors)),
+            rational_chain::law(&spec, Some(&floors)),
+        );
+    }
+}

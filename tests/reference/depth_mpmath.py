@@ -1,0 +1,29 @@
+# Expected values of tests/exact_depth.rs::issue_reproducers_have_their_independent_values
+# (pip install mpmath; python3 tests/reference/depth_mpmath.py prints N, beta,
+# eps, depth, B(depth), B(depth + 1)).
+# Independent depth search: mpmath (200 digits), full transition matrix,
+# binary lifting on powers; no code shared with the Rust crate.
+import mpmath as mp, sys
+from math import comb
+mp.mp.dps = 200
+def depth(N, beta, eps, q1=0):
+    S = N + 1
+    P = mp.zeros(S, S); P[0,0] = 1
+    for p in range(1, S):
+        a = 1 - mp.mpf(2)**(-(p+beta))
+        for k in range(S):
+            P[p,k] = comb(N,k) * a**k * (1-a)**(N-k)
+    v = mp.zeros(1, S)
+    for k in range(S):
+        v[0,k] = comb(N,k) * (1-mp.mpf(q1))**k * mp.mpf(q1)**(N-k)
+    if v[0,0] > eps: return 0, v[0,0], None
+    pw = [P]
+    for j in range(1, 63): pw.append(pw[-1]*pw[-1])
+    d, cur = 1, v
+    for j in range(62, -1, -1):
+        c = cur * pw[j]
+        if c[0,0] <= eps: cur, d = c, d + 2**j
+    return d, cur[0,0], (cur*P)[0,0]
+for (N,beta,eps) in [(8,1,'1e-3'),(10,0,'1e-9'),(34,0,'1e-330'),(9,0,'1e-3'),(6,1,'1e-6'),(12,0,'1e-30'),(20,1,'1e-3')]:
+    d,b,bn = depth(N,beta,mp.mpf(eps))
+    print(N,beta,eps,d, mp.nstr(b,8), mp.nstr(bn,8) if bn is not None else None, flush=True)
