@@ -394,7 +394,8 @@ fn json_contract_matches_a_hand_derivation() {
 /// delimiter ' ', newline '\n') and `np.savetxt(counts, fmt='%d',
 /// delimiter=',')` give the same JSON, byte for byte, as the plain CSV (accepted at alpha
 /// 1e-6, samples of the right law);
-/// 4.5 in NumPy's format is refused naming row and column (exit 2).
+/// so does `np.save(counts)` (int64 .npy); 4.5 in NumPy's format is
+/// refused naming row and column (exit 2).
 #[test]
 fn numpy_savetxt_files_give_the_same_verdict() {
     let dir = tempfile::tempdir().unwrap();
@@ -432,6 +433,40 @@ fn numpy_savetxt_files_give_the_same_verdict() {
         assert_eq!(out.status.code(), Some(0), "{name}");
         outs.push(out.stdout.clone());
     }
+    // np.save(counts) of the int64 array (format 1.0, header padded to 64 bytes)
+    let mut h = format!(
+        "{{'descr': '<i8', 'fortran_order': False, 'shape': ({}, 2), }}",
+        rows.len()
+    );
+    while (10 + h.len() + 1) % 64 != 0 {
+        h.push(' ');
+    }
+    h.push('\n');
+    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+    npy.extend((h.len() as u16).to_le_bytes());
+    npy.extend(h.as_bytes());
+    npy.extend(
+        rows.iter()
+            .flatten()
+            .flat_map(|&k| (k as i64).to_le_bytes()),
+    );
+    let p = dir.path().join("counts.npy");
+    std::fs::write(&p, npy).unwrap();
+    let p = p.display().to_string();
+    let out = check(&[
+        "--widths",
+        "8,8",
+        "--q1",
+        "1/2",
+        "--samples",
+        &p,
+        "--format",
+        "json",
+        "--alpha",
+        "1e-6",
+    ]);
+    assert_eq!(out.get_output().status.code(), Some(0), "npy");
+    outs.push(out.get_output().stdout.clone());
     assert!(outs.iter().all(|o| *o == outs[0]));
     let bad = write(
         &dir,

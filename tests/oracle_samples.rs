@@ -140,3 +140,72 @@ fn non_whole_numpy_values_are_refused() {
         assert!(e.contains(at) && e.contains(why), "{text:?}: {e}");
     }
 }
+
+/// The bytes `np.save` writes (format 1.0: magic "\x93NUMPY", version 1 0,
+/// u16 little-endian header length, the dict literal padded with spaces
+/// and ended by '\n' so that 10 + length is a multiple of 64, then the
+/// data in C order, little-endian).
+fn npy(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {
+    let mut h = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    while (10 + h.len() + 1) % 64 != 0 {
+        h.push(' ');
+    }
+    h.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend((h.len() as u16).to_le_bytes());
+    out.extend(h.as_bytes());
+    out.extend(data);
+    out
+}
+
+/// `np.save(counts)` of int64 [[3, 0], [1, 2], [0, 2]] and of its float64
+/// copy are read; float64 4.5 and int64 -1 are refused naming row and column.
+#[test]
+fn numpy_save_counts_are_read() {
+    use relu_trainability::oracle::samples_npy::parse_samples_npy;
+    let want = vec![vec![3, 0], vec![1, 2], vec![0, 2]];
+    let ints: Vec<u8> = [3i64, 0, 1, 2, 0, 2]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let floats: Vec<u8> = [3.0f64, 0.0, 1.0, 2.0, 0.0, 2.0]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    for (descr, data) in [("<i8", &ints), ("<f8", &floats)] {
+        let b = npy(descr, "(3, 2)", data);
+        assert_eq!((b.len() - data.len()) % 64, 0); // header aligned as NumPy does
+        assert_eq!(
+            parse_samples_npy(&b, &[3, 2], "t").unwrap(),
+            want,
+            "{descr}"
+        );
+    }
+    let half: Vec<u8> = [3.0f64, 4.5].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let e = parse_samples_npy(&npy("<f8", "(1, 2)", &half), &[3, 5], "t")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("row 1, column 2") && e.contains("not a whole number"),
+        "{e}"
+    );
+    let neg: Vec<u8> = [3i64, -1].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let e = parse_samples_npy(&npy("<i8", "(1, 2)", &neg), &[3, 5], "t")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("row 1, column 2") && e.contains("outside 0..=5"),
+        "{e}"
+    );
+    // one hidden layer: a 1-D array
+    let one: Vec<u8> = [2i64, 0].iter().flat_map(|v| v.to_le_bytes()).collect();
+    assert_eq!(
+        parse_samples_npy(&npy("<i8", "(2,)", &one), &[2], "t").unwrap(),
+        vec![vec![2], vec![0]]
+    );
+    // a header that lies about its size: refused before allocating
+    let e = parse_samples_npy(&npy("<i8", "(3000000, 2)", &ints), &[3, 2], "t")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bytes"), "{e}");
+}

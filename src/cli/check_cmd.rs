@@ -26,7 +26,8 @@ pub struct CheckArgs {
     /// First-layer PD probability q1, exact: 1/2, 0.25, 1e-3.
     #[arg(long, default_value = "0", value_parser = parse_prob)]
     pub q1: BigRational,
-    /// CSV of counts: one row per sampled network, one column per hidden layer (header optional).
+    /// Counts: one row per sampled network, one column per hidden layer; CSV, whitespace-separated
+    /// (np.savetxt, 4.000e+00 read as 4) or .npy (np.save); header optional.
     #[arg(long, required_unless_present = "power")]
     pub samples: Option<PathBuf>,
     /// What the counts are: non-PD neurons (exact law) or active neurons (one-sided test).

@@ -9,5 +9,6 @@ pub mod laws;
 pub mod power;
 pub mod power_active;
 pub mod samples;
+pub mod samples_npy;
 pub mod support;
 pub mod vectors;

@@ -31,6 +31,9 @@ pub fn read_samples(path: impl AsRef<Path>, widths: &[usize]) -> Result<Vec<Vec<
             MAX_SAMPLES_BYTES >> 20
         )));
     }
+    if bytes.starts_with(b"\x93NUMPY") {
+        return super::samples_npy::parse_samples_npy(&bytes, widths, &path.display().to_string());
+    }
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::format(
             format!("samples file {}", path.display()),
