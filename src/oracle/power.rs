@@ -310,16 +310,7 @@ pub fn safe_threshold(
         if power(end)? < target {
             return Ok(Some(end + 1));
         }
-        let (mut lo, mut hi) = (b, end);
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if power(mid)? >= target {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        return Ok(Some(hi));
+        return first_reaching(&power, target, b, end).map(Some);
     }
     Ok(good_from.or(Some(1)))
 }
@@ -335,7 +326,19 @@ pub fn search_sample_size(power: impl Fn(u64) -> Result<f64>, target: f64) -> Re
         }
         hi *= 2;
     }
-    let mut lo = hi / 2; // power(lo) < target (or lo = 0)
+    // power(hi / 2) < target (or hi / 2 = 0)
+    first_reaching(&power, target, hi / 2, hi).map(Some)
+}
+
+/// Bisection: given power(lo) < target <= power(hi) (lo = 0 allowed), an n
+/// in (lo, hi] with power(n - 1) < target <= power(n); the first such n
+/// when power is non-decreasing on [lo, hi].
+fn first_reaching(
+    power: &impl Fn(u64) -> Result<f64>,
+    target: f64,
+    mut lo: u64,
+    mut hi: u64,
+) -> Result<u64> {
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         if power(mid)? >= target {
@@ -344,7 +347,7 @@ pub fn search_sample_size(power: impl Fn(u64) -> Result<f64>, target: f64) -> Re
             lo = mid;
         }
     }
-    Ok(Some(hi))
+    Ok(hi)
 }
 
 /// The standard deviations for a network: q1 +- 0.05 (those staying in
