@@ -297,7 +297,17 @@ pub fn charts(r: &Report) -> Vec<(Chart, String)> {
 }
 
 fn opt(x: Option<f64>) -> String {
-    x.map_or("-".into(), |v| format!("{v:.4}"))
+    x.map_or("-".into(), prob)
+}
+
+/// A probability to 4 decimals, or in scientific form below 1e-3 (a small
+/// positive value never prints as 0.0000).
+fn prob(v: f64) -> String {
+    if v == 0.0 || v >= 1e-3 {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.2e}")
+    }
 }
 
 /// The terminal summary.
@@ -394,9 +404,30 @@ pub fn summary_table(r: &Report) -> String {
         let m = b.mc.expect("filtered");
         let _ = writeln!(
             s,
-            "{:<9} N={:<2} D={:<3} exact {:.4}  MC {}/{} [{:.4}, {:.4}]",
-            b.bias, b.width, b.depth, b.exact, m.1, m.0, m.2, m.3
+            "{:<9} N={:<2} D={:<3} exact {:<9} MC {}/{} [{}, {}]",
+            b.bias,
+            b.width,
+            b.depth,
+            prob(b.exact),
+            m.1,
+            m.0,
+            prob(m.2),
+            prob(m.3)
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prob;
+
+    #[test]
+    fn small_probabilities_never_print_as_zero() {
+        assert_eq!(prob(0.0), "0.0000");
+        assert_eq!(prob(0.25), "0.2500");
+        assert_eq!(prob(1e-3), "0.0010");
+        // 2^-16 = 1.52587890625e-5: four decimals would show 0.0000
+        assert_eq!(prob(2f64.powi(-16)), "1.53e-5");
+    }
 }
