@@ -28,8 +28,15 @@ def chain_law(widths, beta, q1):
                 continue
             dead = Fraction(1, 2 ** (k_prev + beta))
             alive = 1 - dead
+            # powers built incrementally (no repeated exponentiation)
+            up = [Fraction(1)]
+            down = [Fraction(1)]
+            for _ in range(n):
+                up.append(up[-1] * alive)
+                down.append(down[-1] * dead)
+            w = law[k_prev]
             for k in range(n + 1):
-                new[k] += law[k_prev] * comb(n, k) * alive**k * dead ** (n - k)
+                new[k] += w * comb(n, k) * up[k] * down[n - k]
         law = new
         laws.append(law)
     return laws
