@@ -205,3 +205,46 @@ fn bad_input_is_refused_clearly() {
     fails_with(&["width", "--depth", "3", "--q1", "1"], "q1 = 1");
     fails_with(&["depth", "--width", "0"], "width");
 }
+
+// spec: ALG-SEARCH, ALG-ENCLOSURE
+#[test]
+fn depth_table_says_which_side_of_eps_each_depth_is() {
+    let table = |args: &[&str]| {
+        String::from_utf8(
+            bin()
+                .arg("depth")
+                .args(args)
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone(),
+        )
+        .unwrap()
+    };
+    // closed form (width 3, zero bias, q1 = 0): B(2) = (1/8)^3 = 2^-9,
+    // B(3) = (1/8 + (7/8)(1/8))^3 = (15/64)^3 = 0.0128746...
+    let s = table(&["--width", "3", "--eps", "1/100"]);
+    assert!(
+        s.contains("depth 2   P(born dead) = 1.953125e-3 (exact) <= eps"),
+        "{s}"
+    );
+    assert!(
+        s.contains("depth 3   P(born dead) = 1.287460e-2 (exact) > eps"),
+        "{s}"
+    );
+    assert!(!s.contains("equal to the printed digits"), "{s}");
+    // width 8, symmetric, eps 1e-3: the depth of tests/reference/depth_mpmath.py;
+    // B(D) and B(D + 1) differ in the 18th digit, so the table says how the
+    // comparison was decided
+    let s = table(&["--width", "8", "--bias", "symmetric", "--eps", "1e-3"]);
+    assert!(
+        s.contains("depth 158782624574687402 ") && s.contains("<= eps"),
+        "{s}"
+    );
+    assert!(
+        s.contains("depth 158782624574687403 ") && s.contains("> eps"),
+        "{s}"
+    );
+    assert!(s.contains("equal to the printed digits"), "{s}");
+}

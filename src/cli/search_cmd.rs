@@ -168,32 +168,25 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
                 )?;
                 return Ok(0);
             }
-            if decided {
-                outln!(
-                    "  depth {}   P(born dead) = {}",
-                    ans.depth_min,
-                    show(&v["born_dead"])
-                )?;
-            } else {
+            if !decided {
                 outln!(
                     "  undecided at this precision: the depth lies between {} and {}",
                     ans.depth_min,
                     ans.depth_max
                         .map_or("2^63 or more".to_string(), |d| d.to_string())
                 )?;
-                outln!(
-                    "  depth {}   P(born dead) = {} <= eps",
-                    ans.depth_min,
-                    show(&v["born_dead"])
-                )?;
             }
-            if let (Some(d), Some(p)) = (ans.depth_max, &v["born_dead_next"].as_object()) {
-                let _ = p;
-                outln!(
-                    "  depth {}   P(born dead) = {} > eps",
-                    d + 1,
-                    show(&v["born_dead_next"])
-                )?;
+            let here = show(&v["born_dead"]);
+            outln!("  depth {}   P(born dead) = {here} <= eps", ans.depth_min)?;
+            if let (Some(d), Some(_)) = (ans.depth_max, v["born_dead_next"].as_object()) {
+                let next = show(&v["born_dead_next"]);
+                outln!("  depth {}   P(born dead) = {next} > eps", d + 1)?;
+                if next == here {
+                    outln!(
+                        "  (equal to the printed digits: each comparison with eps was decided \
+                         on an outward-rounded 128-bit enclosure, spec ALG-ENCLOSURE)"
+                    )?;
+                }
             }
         }
     }
