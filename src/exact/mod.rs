@@ -42,36 +42,33 @@ pub const MARGINALS_EXACT_SECONDS: f64 = 0.2;
 /// rationals rounded once when that is cheap (ALG-COST), otherwise the
 /// scaled f64 path with its proven relative error bound (BOUND-F64).
 pub fn marginals_f64(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
+    Ok(marginals_f64_and_born_dead_log10(spec)?.0)
+}
+
+/// [`marginals_f64`] and log10 P(born dead) from the same computation
+/// (None when P(born dead) = 0): the log10 comes from the exact rational or
+/// from the scaled f64 path, whose exponent does not underflow, so it holds
+/// where the f64 marginals have underflowed to 0.
+pub fn marginals_f64_and_born_dead_log10(spec: &ChainSpec) -> Result<(Vec<Vec<f64>>, Option<f64>)> {
+    let finite = |l: f64| l.is_finite().then_some(l);
     if cost::estimate(spec).seconds <= MARGINALS_EXACT_SECONDS && cost::check_exact(spec).is_ok() {
         let law = exact_law(spec)?;
-        return Ok(law
+        let born = xf128::Xf128::from_rational(&law.born_dead(), xf128::Dir::Down).log10();
+        let marginals = law
             .layers
             .iter()
             .map(|d| d.iter().map(crate::rational::to_f64).collect())
-            .collect());
+            .collect();
+        return Ok((marginals, finite(born)));
     }
     cost::check_f64(spec)?;
-    Ok(float_chain::law(spec, None)
+    let law = float_chain::law(spec, None);
+    let born = law.last().map_or(f64::NEG_INFINITY, |d| d.probs[0].log10());
+    let marginals = law
         .iter()
         .map(|d| d.probs.iter().map(|x| x.to_f64()).collect())
-        .collect())
-}
-
-/// log10 P(born dead) (None when P(born dead) = 0), at any magnitude: from
-/// the exact rational when that is cheap (ALG-COST, as in
-/// [`marginals_f64`]), otherwise from the scaled f64 path, whose exponent
-/// does not underflow and whose relative error obeys BOUND-F64.
-pub fn born_dead_log10(spec: &ChainSpec) -> Result<Option<f64>> {
-    let l = if cost::estimate(spec).seconds <= MARGINALS_EXACT_SECONDS
-        && cost::check_exact_streaming(spec).is_ok()
-    {
-        let r = dyadic_chain::born_dead(spec);
-        xf128::Xf128::from_rational(&r, xf128::Dir::Down).log10()
-    } else {
-        cost::check_f64(spec)?;
-        float_chain::born_dead(spec).0.log10()
-    };
-    Ok(l.is_finite().then_some(l))
+        .collect();
+    Ok((marginals, finite(born)))
 }
 
 /// Exact trainability T(n*) = P(K_l >= n*_l for every l) (DEF-TRAINABILITY).

@@ -10,7 +10,7 @@
 
 use super::McResult;
 use crate::error::{Error, Result};
-use crate::exact::{q1, BiasMode, ChainSpec};
+use crate::exact::{marginals_f64_and_born_dead_log10, q1, BiasMode, ChainSpec};
 use crate::init::{BiasInit, InitScheme};
 use crate::oracle::laws::transition_pmf;
 use crate::oracle::support::marginal_support;
@@ -298,7 +298,7 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
         return Ok(a);
     };
     let spec = ChainSpec::new(res.widths.clone(), mode, q1.clone())?;
-    let law = law_f64(&spec)?;
+    let (law, born_log10) = marginals_f64_and_born_dead_log10(&spec)?;
     let mut layers = Vec::with_capacity(law.len());
     for (l, p) in law.iter().enumerate() {
         // the exact support (THM-CHAIN), not the f64 zeros: a possible count
@@ -322,7 +322,6 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
         });
     }
     let born = law.last().map(|d| d[0]);
-    let born_log10 = crate::exact::born_dead_log10(&spec)?;
     Ok(Agreement {
         bias_mode: Some(mode),
         law_status: format!(
