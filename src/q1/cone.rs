@@ -35,17 +35,33 @@ pub enum ConeQ1 {
 /// q1 for zero bias and rotation-invariant weights on points of dimension
 /// `d` in {2, 3} (row-major `points`, length m d).
 pub fn zero_bias_cone(points: &[f64], d: usize) -> Result<ConeQ1> {
-    let rows: Vec<&[f64]> = points
-        .chunks(d)
-        .filter(|r| r.iter().any(|&v| v != 0.0))
-        .collect();
-    if rows.is_empty() {
-        return Ok(ConeQ1::Exact(BigRational::one(), "X = {0}: C° = R^d"));
-    }
+    let rows: Vec<Vec<f64>> = points.chunks(d).map(|r| r.to_vec()).collect();
     let exact: Vec<Vec<BigRational>> = rows
         .iter()
         .map(|r| r.iter().map(|&v| from_f64_exact(v)).collect())
         .collect::<Result<_>>()?;
+    polar_cone_fraction(&exact, &rows, 0.0)
+}
+
+/// Solid-angle fraction of the polar cone of the rational points `exact`
+/// in R^d, d in {2, 3}: P(w . x <= 0 for all x) for a rotation-invariant w.
+/// `approx[i]` is an f64 vector within relative angle `perturb` (radians)
+/// of `exact[i]`, used only for the arc lengths (the bound grows by
+/// 2 perturb per arc).
+pub fn polar_cone_fraction(
+    exact: &[Vec<BigRational>],
+    approx: &[Vec<f64>],
+    perturb: f64,
+) -> Result<ConeQ1> {
+    let d = exact.first().map_or(2, Vec::len);
+    let keep: Vec<usize> = (0..exact.len())
+        .filter(|&i| exact[i].iter().any(|v| !v.is_zero()))
+        .collect();
+    if keep.is_empty() {
+        return Ok(ConeQ1::Exact(BigRational::one(), "X = {0}: C° = R^d"));
+    }
+    let exact: Vec<Vec<BigRational>> = keep.iter().map(|&i| exact[i].clone()).collect();
+    let rows: Vec<&[f64]> = keep.iter().map(|&i| approx[i].as_slice()).collect();
     let cons: Vec<_> = exact.iter().map(|a| integer_constraint(a)).collect();
     let vol = volume(d, &cons)?;
     if vol.fraction.is_zero() {
@@ -54,10 +70,10 @@ pub fn zero_bias_cone(points: &[f64], d: usize) -> Result<ConeQ1> {
             "cone(X) not pointed: C° has no interior",
         ));
     }
-    // an interior point of C° (positive multiple of the centroid of the
-    // origin and the face-piece vertices)
+    // an interior point of C°: a positive multiple of the centroid of a
+    // full-dimensional simplex (the origin and d points of a face piece)
     let mut w0 = vec![BigRational::zero(); d];
-    for p in &vol.boundary_points {
+    for p in &vol.simplex {
         for (w, x) in w0.iter_mut().zip(p) {
             *w += x;
         }
@@ -111,7 +127,7 @@ pub fn zero_bias_cone(points: &[f64], d: usize) -> Result<ConeQ1> {
             let th = angle(rows[hull[0]], rows[hull[1]]);
             ConeQ1::Bounded {
                 value: ((pi - th) / (2.0 * pi)).clamp(0.0, 0.5),
-                bound: 64.0 * eps,
+                bound: 64.0 * eps + 2.0 * perturb,
                 rays: 2,
             }
         }
@@ -122,7 +138,7 @@ pub fn zero_bias_cone(points: &[f64], d: usize) -> Result<ConeQ1> {
             }
             ConeQ1::Bounded {
                 value: ((2.0 * pi - per) / (4.0 * pi)).clamp(0.0, 0.5),
-                bound: (32.0 * k as f64 + 64.0) * eps,
+                bound: (32.0 * k as f64 + 64.0) * eps + k as f64 * 2.0 * perturb,
                 rays: k,
             }
         }

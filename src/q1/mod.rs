@@ -180,7 +180,11 @@ pub fn compute(
             return Ok(r);
         }
     }
-    montecarlo::estimate(points, d, scheme, opts)
+    let mut r = montecarlo::estimate(points, d, scheme, opts)?;
+    if opts.force_monte_carlo {
+        r.case = "Monte Carlo, as requested".into();
+    }
+    Ok(r)
 }
 
 fn glorot_width(w: WeightInit, width: Option<usize>) -> Result<usize> {
@@ -296,6 +300,37 @@ fn closed_form(
                 )
             };
             exact(polytope_fraction(d + 1, &cons)?, "THM-Q1-POLYTOPE", case)
+        }
+        BiasInit::Normal(s_b) if weights.is_gaussian() && d == 2 => {
+            // (w / s_w, b / s_b) is standard normal in R^3 and
+            // w . x + b = (w / s_w) . (s_w x) + (b / s_b) s_b
+            let n1 = glorot_width(weights, width)?;
+            let s_w = weights.std(d, n1);
+            let (sw, sb) = (from_f64_exact(s_w)?, from_f64_exact(s_b)?);
+            let exact = lifted(points, d, &sw, &sb)?;
+            let approx: Vec<Vec<f64>> = points
+                .chunks(d)
+                .map(|r| r.iter().map(|x| x * s_w).chain([s_b]).collect())
+                .collect();
+            // each rounded coordinate is within a relative 2^-53 of the
+            // exact one: the direction moves by at most 2^-52 radians
+            let c = cone::polar_cone_fraction(&exact, &approx, f64::EPSILON)?;
+            Ok(Some(match c {
+                cone::ConeQ1::Exact(r, case) => Q1Result {
+                    value: Q1Value::Exact(r),
+                    theorem: "THM-Q1-CONE",
+                    case: format!("Gaussian weights and bias, 2-D, lifted to R^3: {case}"),
+                },
+                cone::ConeQ1::Bounded { value, bound, rays } => Q1Result {
+                    value: Q1Value::Bounded { value, bound },
+                    theorem: "THM-Q1-CONE",
+                    case: format!(
+                        "Gaussian weights (std {s_w:e}) and Gaussian bias (std {s_b:e}), 2-D: \
+                         solid angle of the polar cone of {{(s_w x, s_b)}} in R^3 ({rays} \
+                         extreme rays)"
+                    ),
+                },
+            }))
         }
         BiasInit::Normal(s_b) if weights.is_gaussian() && d == 1 => {
             let n1 = glorot_width(weights, width)?;

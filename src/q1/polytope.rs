@@ -31,9 +31,10 @@ pub fn integer_constraint(a: &[BigRational]) -> Constraint {
 pub struct Volume {
     /// vol_n(K) / 2^n, exact.
     pub fraction: BigRational,
-    /// The vertices of the face pieces K cap F (every vertex of K other
-    /// than the origin is among them); rational points of R^n.
-    pub boundary_points: Vec<Vec<BigRational>>,
+    /// n points of one face piece K cap F of positive (n-1)-volume that
+    /// are affinely independent (none when vol K = 0): with the origin they
+    /// span a full-dimensional simplex inside K.
+    pub simplex: Vec<Vec<BigRational>>,
 }
 
 /// Estimated work of [`volume`] in elementary big-integer operations.
@@ -54,7 +55,7 @@ pub fn volume(n: usize, cons: &[Constraint]) -> Result<Volume> {
         )));
     }
     let mut total = BigRational::zero();
-    let mut points = Vec::new();
+    let mut simplex = Vec::new();
     for k in 0..n {
         for s in [-1i32, 1] {
             let s_big = BigInt::from(s);
@@ -77,16 +78,39 @@ pub fn volume(n: usize, cons: &[Constraint]) -> Result<Volume> {
                 2 => face_interval(&face_cons),
                 _ => face_polygon(&face_cons),
             };
+            if simplex.is_empty() && measure.is_positive() {
+                simplex = independent(pts).into_iter().map(embed).collect();
+            }
             total += measure;
-            points.extend(pts.into_iter().map(embed));
         }
     }
     // vol = total / n; fraction = vol / 2^n
     let denom = BigInt::from(n) << n;
     Ok(Volume {
         fraction: total / BigRational::from_integer(denom),
-        boundary_points: points,
+        simplex,
     })
+}
+
+/// n - 1 affinely independent points among the vertices of a face piece of
+/// positive measure (n = 1: the single point; n = 2: the two ends; n = 3:
+/// three non-collinear vertices, found with exact orientation tests).
+fn independent(pts: Vec<Vec<BigRational>>) -> Vec<Vec<BigRational>> {
+    if pts.len() <= 2 || pts[0].len() < 2 {
+        return pts;
+    }
+    let p = &pts[0];
+    let Some(q) = pts.iter().find(|q| *q != p) else {
+        return vec![];
+    };
+    let r = pts.iter().find(|r| {
+        let o = (&q[0] - &p[0]) * (&r[1] - &p[1]) - (&q[1] - &p[1]) * (&r[0] - &p[0]);
+        !o.is_zero()
+    });
+    match r {
+        Some(r) => vec![p.clone(), q.clone(), r.clone()],
+        None => vec![],
+    }
 }
 
 type Piece = (BigRational, Vec<Vec<BigRational>>);
