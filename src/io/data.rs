@@ -310,7 +310,7 @@ pub fn load_data_with(
     check_scale(&data, s)?;
     if data.dim() != input_dim {
         return Err(Error::input(format!(
-            "the data in {s:?} have dimension {} but the input dimension (--input-dim, or the model's) is {input_dim}",
+            "the data in {s:?} have dimension {} but --input-dim is {input_dim} (for census: the model's input dimension)",
             data.dim()
         )));
     }
