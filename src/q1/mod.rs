@@ -198,7 +198,9 @@ fn glorot_width(w: WeightInit, width: Option<usize>) -> Result<usize> {
     }
 }
 
-fn closed_form(
+/// The closed form of ALG-Q1-DISPATCH, None when only Monte Carlo applies
+/// (`points` already validated by [`check_points`]).
+pub fn closed_form(
     points: &[f64],
     d: usize,
     scheme: &InitScheme,
