@@ -254,3 +254,58 @@ fn torch_default_bias_flags() {
     assert!(s.contains("THM-Q1-POLYTOPE"), "{s}");
     assert!(s.contains("0.375"), "{s}");
 }
+
+// spec: ALG-INIT-TORCH
+#[test]
+fn init_writes_torch_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.safetensors").display().to_string();
+    let (_, err, code) = run(&[
+        "init",
+        "--init",
+        "torch-default",
+        "--input-dim",
+        "3",
+        "--widths",
+        "400,5",
+        "--out",
+        &out,
+        "--dtype",
+        "f64",
+        "--names",
+        "sequential",
+        "--seed",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&out).unwrap();
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let h: serde_json::Value = serde_json::from_slice(&bytes[8..8 + n]).unwrap();
+    assert_eq!(h["__metadata__"]["init"], "torch-default");
+    assert_eq!(h["__metadata__"]["bias"], "fan-in");
+    let data = &bytes[8 + n..];
+    let values = |name: &str| -> Vec<f64> {
+        let t = &h[name];
+        assert_eq!(t["dtype"], "F64");
+        let (a, b) = (
+            t["data_offsets"][0].as_u64().unwrap() as usize,
+            t["data_offsets"][1].as_u64().unwrap() as usize,
+        );
+        data[a..b]
+            .chunks(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+            .collect()
+    };
+    // fan-in 3, then 400, then 5: every weight and bias inside
+    // (-1/sqrt(fan_in), 1/sqrt(fan_in)), and 1200 weights reach 0.98 of it
+    // (P(all below) = 0.98^1200 < 1e-10)
+    for (k, fan_in) in [(0, 3.0f64), (2, 400.0), (4, 5.0)] {
+        let a = 1.0 / fan_in.sqrt();
+        let w = values(&format!("{k}.weight"));
+        let b = values(&format!("{k}.bias"));
+        assert!(w.iter().chain(&b).all(|v| v.abs() < a), "layer {k}");
+        if w.len() >= 1200 {
+            assert!(w.iter().any(|v| v.abs() > 0.98 * a));
+        }
+    }
+}

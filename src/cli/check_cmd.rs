@@ -8,6 +8,7 @@ use super::q1_cmd::{describe, load, q1_for};
 use crate::error::{Error, Result};
 use crate::exact::{BiasMode, ChainSpec};
 use crate::init::InitScheme;
+use crate::io::data::HeaderMode;
 use crate::montecarlo::theory::bias_mode;
 use crate::oracle::check::{check_samples, CheckReport, Kind};
 use crate::oracle::laws::{check_samples_cost, power_cost};
@@ -81,7 +82,15 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
         )));
     }
     let (bias, q1, derived) = match &a.q1_from_data {
-        None => (a.bias.parse::<BiasMode>()?, a.q1.clone(), None),
+        None => (
+            a.bias.parse::<BiasMode>().map_err(|e| {
+                Error::input(format!(
+                    "{e} (a bias law such as normal:STD goes with --q1-from-data)"
+                ))
+            })?,
+            a.q1.clone(),
+            None,
+        ),
         Some(src) => {
             let (bias, q1, r) = derive_q1(a, src)?;
             if let Some(q1) = q1 {
@@ -175,7 +184,7 @@ fn derive_q1(a: &CheckArgs, src: &str) -> Result<(BiasMode, Option<BigRational>,
             a.q1_delta
         )));
     }
-    let data = load(src, a.input_dim, a.q1_seed)?;
+    let (data, _) = load(src, a.input_dim, HeaderMode::Auto, a.q1_seed)?;
     let r = q1_for(
         &data,
         &scheme,

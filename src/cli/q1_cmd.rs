@@ -6,7 +6,7 @@ use super::args::{parse_width, print_json, Format};
 use super::out::outln;
 use crate::error::{Error, Result};
 use crate::init::InitScheme;
-use crate::io::data::{check_scale, load_data, read_csv, read_npy};
+use crate::io::data::{load_data_with, read_npy, read_text_with, DataInfo, HeaderMode};
 use crate::montecarlo::sample_rng;
 use crate::q1::{compute, Q1Options, Q1Result, Q1Value};
 use crate::rational::to_pq;
@@ -22,6 +22,9 @@ pub struct Q1Args {
     /// Input dimension (read from the file when omitted).
     #[arg(long)]
     pub input_dim: Option<usize>,
+    /// Header line of a CSV / text data file: auto, yes or no.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub header: HeaderMode,
     /// Weight initializer: he-normal, he-uniform, glorot-normal, glorot-uniform,
     /// lecun-normal, standard-normal, torch-default, rai.
     #[arg(long, default_value = "he-normal")]
@@ -52,27 +55,39 @@ pub struct Q1Args {
     pub format: Format,
 }
 
-/// Loads `source`; the dimension comes from `--input-dim` or the file.
-pub fn load(source: &str, input_dim: Option<usize>, seed: u64) -> Result<Dataset> {
-    if let Some(d) = input_dim {
-        return load_data(source, d, &mut sample_rng(seed, u64::MAX));
-    }
+/// Loads `source`; the dimension comes from `--input-dim` or the file
+/// (read once to find it, then loaded as every command loads data).
+pub fn load(
+    source: &str,
+    input_dim: Option<usize>,
+    header: HeaderMode,
+    seed: u64,
+) -> Result<(Dataset, DataInfo)> {
     let s = source.trim();
-    let data = if let Some(p) = s.strip_prefix("csv:") {
-        read_csv(p)?
-    } else if let Some(p) = s.strip_prefix("npy:") {
-        read_npy(p)?
-    } else if s.ends_with(".csv") {
-        read_csv(s)?
-    } else if s.ends_with(".npy") {
-        read_npy(s)?
-    } else {
-        return Err(Error::input(format!(
-            "--data {s:?} is not a file: give --input-dim for a generated data set"
-        )));
+    let d = match input_dim {
+        Some(d) => d,
+        None => {
+            let p = s
+                .strip_prefix("csv:")
+                .or_else(|| s.strip_prefix("npy:"))
+                .unwrap_or(s);
+            let lower = s.to_ascii_lowercase();
+            if s.starts_with("npy:") || lower.ends_with(".npy") {
+                read_npy(p)?.dim()
+            } else if s.starts_with("csv:")
+                || [".csv", ".txt", ".dat", ".tsv"]
+                    .iter()
+                    .any(|e| lower.ends_with(e))
+            {
+                read_text_with(p, header)?.0.dim()
+            } else {
+                return Err(Error::input(format!(
+                    "--data {s:?} is not a file: give --input-dim for a generated data set"
+                )));
+            }
+        }
     };
-    check_scale(&data, s)?;
-    Ok(data)
+    load_data_with(source, d, &mut sample_rng(seed, u64::MAX), header)
 }
 
 /// Row-major values of a data set.
@@ -167,7 +182,7 @@ pub fn round_up_2(b: f64) -> String {
 /// Runs `q1`.
 pub fn run(a: &Q1Args) -> Result<i32> {
     let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
-    let data = load(&a.data, a.input_dim, a.seed)?;
+    let (data, info) = load(&a.data, a.input_dim, a.header, a.seed)?;
     let r = q1_for(
         &data,
         &scheme,
@@ -181,9 +196,9 @@ pub fn run(a: &Q1Args) -> Result<i32> {
     match a.format {
         Format::Json => {
             let mut v = r.to_json();
-            v["data"] = serde_json::json!({
-                "source": a.data, "points": data.len(), "dim": data.dim()
-            });
+            let mut dj = info.json();
+            dj["dim"] = serde_json::json!(data.dim());
+            v["data"] = dj;
             v["init"] = serde_json::json!(scheme.name());
             v["bias"] = serde_json::json!(match scheme {
                 InitScheme::Random { bias, .. } => bias.name(),
@@ -196,9 +211,8 @@ pub fn run(a: &Q1Args) -> Result<i32> {
             outln!("source: {}", r.source())?;
             outln!("case: {}", r.case)?;
             outln!(
-                "data: {} ({} points, dimension {}); init {}",
-                a.data,
-                data.len(),
+                "data: {}, dimension {}; init {}",
+                info.describe(),
                 data.dim(),
                 scheme.name()
             )?;

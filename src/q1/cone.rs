@@ -62,6 +62,11 @@ pub fn polar_cone_fraction(
     }
     let exact: Vec<Vec<BigRational>> = keep.iter().map(|&i| exact[i].clone()).collect();
     let rows: Vec<&[f64]> = keep.iter().map(|&i| approx[i].as_slice()).collect();
+    crate::limits::check_seconds(
+        &format!("the exact polar cone ({d}-D, {} points)", exact.len()),
+        super::polytope::work(d, exact.len()) * 4e-6,
+        "or pass --monte-carlo for an interval estimate",
+    )?;
     let cons: Vec<_> = exact.iter().map(|a| integer_constraint(a)).collect();
     let vol = volume(d, &cons)?;
     if vol.fraction.is_zero() {
