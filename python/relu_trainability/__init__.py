@@ -18,7 +18,15 @@ from __future__ import annotations
 from typing import Optional
 
 from . import _native
-from ._census import Census, LayerCensus, census, census_counts, linear_chain, sample_counts
+from ._census import (
+    Census,
+    LayerCensus,
+    census,
+    census_counts,
+    chain_names,
+    linear_chain,
+    sample_counts,
+)
 from ._check import (
     CheckResult,
     assert_init_matches_law,
@@ -44,6 +52,7 @@ __all__ = [
     "assert_init_matches_law",
     "census",
     "census_counts",
+    "chain_names",
     "check",
     "data_dependent_init",
     "get_limits",

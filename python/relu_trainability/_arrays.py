@@ -63,7 +63,8 @@ def as_f64(a: Any, name: str, ndim: Optional[int] = None) -> np.ndarray:
         raise ValueError(
             f"{name}: expected a {ndim}-D array, got shape {tuple(arr.shape)}"
         )
-    out = np.ascontiguousarray(arr, dtype="<f8")
+    # (np.ascontiguousarray would turn a 0-d array into shape (1,))
+    out = arr.astype("<f8", order="C", copy=False)
     if not (kind == "f" and arr.dtype.itemsize <= 8):
         back = out.astype(arr.dtype)
         if not np.array_equal(back, arr, equal_nan=(kind == "f")):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, List, Sequence, Tuple
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -19,8 +19,23 @@ _Raw = Tuple[int, int, bytes, bytes]
 _BATCH = 256
 
 
-def _raw_layers(model: Any, name: str = "model") -> List[_Raw]:
-    """The Linear chain of ``model`` as (out, in, W bytes, b bytes)."""
+def _select(prefix: Any, layers: Any) -> Tuple[Optional[str], Optional[List[str]]]:
+    """The ``--prefix`` / ``--layers`` selection of a state_dict's chain."""
+    if prefix is not None and not isinstance(prefix, str):
+        raise ValueError(f"prefix: expected a string such as 'net.', got {prefix!r}")
+    if layers is None:
+        return prefix, None
+    if isinstance(layers, str):
+        layers = [s.strip() for s in layers.split(",")]
+    if not isinstance(layers, (list, tuple)) or not all(isinstance(s, str) for s in layers):
+        raise ValueError(f"layers: expected module names such as ['fc1', 'fc2'], got {layers!r}")
+    return prefix, list(layers)
+
+
+def _chain(model: Any, name: str = "model", prefix: Any = None, layers: Any = None):
+    """The Linear chain of ``model``: (out, in, W bytes, b bytes) per layer
+    and the (weight, bias) tensor names (None for (W, b) pairs)."""
+    sel = _select(prefix, layers)
     sd = getattr(model, "state_dict", None)
     if callable(sd):
         model = sd()
@@ -33,7 +48,9 @@ def _raw_layers(model: Any, name: str = "model") -> List[_Raw]:
             tensors.append((str(k), [int(s) for s in arr.shape], arr.tobytes()))
         if not tensors:
             raise ValueError(f"{name}: the state_dict holds no tensors")
-        return _native.chain_from_tensors(tensors)
+        return _native.chain_from_tensors(tensors, *sel)
+    if sel != (None, None):
+        raise ValueError("prefix and layers select tensors of a state_dict; the model is a list of (W, b) pairs")
     if isinstance(model, (list, tuple)):
         out: List[_Raw] = []
         for i, layer in enumerate(model):
@@ -44,23 +61,38 @@ def _raw_layers(model: Any, name: str = "model") -> List[_Raw]:
             W = as_f64(layer[0], f"{name}[{i}] weight", ndim=2)
             b = as_f64(layer[1], f"{name}[{i}] bias", ndim=1)
             out.append((int(W.shape[0]), int(W.shape[1]), W.tobytes(), b.tobytes()))
-        return out
+        return out, [None] * len(out)
     raise ValueError(
         f"{name}: expected a list of (W, b) pairs, a state_dict (mapping of names to arrays) "
         f"or a module with .state_dict(), got {type(model).__name__}"
     )
 
 
-def linear_chain(model: Any) -> List[Tuple[np.ndarray, np.ndarray]]:
+def _raw_layers(model: Any, name: str = "model", prefix: Any = None, layers: Any = None) -> List[_Raw]:
+    return _chain(model, name, prefix, layers)[0]
+
+
+def linear_chain(model: Any, prefix: Optional[str] = None, layers: Any = None) -> List[Tuple[np.ndarray, np.ndarray]]:
     """The (W, b) float64 pairs of ``model``'s Linear layers, hidden then
-    output, as ``census`` reads them (spec FMT-SAFETENSORS)."""
+    output, as ``census`` reads them (spec FMT-STATE-DICT: the chain found
+    from names and shapes, ``prefix`` and ``layers`` as the CLI's
+    ``--prefix`` and ``--layers``; a Linear without bias reads as zeros)."""
     return [
         (
             np.frombuffer(w, dtype="<f8").reshape(o, i).copy(),
             np.frombuffer(b, dtype="<f8").copy(),
         )
-        for (o, i, w, b) in _raw_layers(model)
+        for (o, i, w, b) in _raw_layers(model, "model", prefix, layers)
     ]
+
+
+def chain_names(model: Any, prefix: Optional[str] = None, layers: Any = None) -> List[Tuple[str, Optional[str]]]:
+    """The (weight, bias) tensor names of the Linear chain of a state_dict
+    (or module), in order; bias None for ``bias=False``."""
+    names = _chain(model, "model", prefix, layers)[1]
+    if names and names[0] is None:
+        raise ValueError("model: a list of (W, b) pairs has no tensor names")
+    return names
 
 
 @dataclass(frozen=True)
@@ -120,7 +152,8 @@ class Census:
         return all(l.non_pd >= n for l, n in zip(self.layers, mw))
 
     def to_json(self, indices: bool = True) -> dict:
-        """The document of ``trainability census --format json`` (FMT-CENSUS-JSON)."""
+        """The census of ``trainability census --indices --format json``
+        (FMT-CENSUS-JSON): its ``layers`` and ``born_dead``."""
         layers = []
         for l in self.layers:
             v = {
@@ -145,7 +178,7 @@ def _count(active: int, td: int, pd: int, kind: str) -> int:
     raise ValueError(f"kind {kind!r}: expected 'nonpd' or 'active'")
 
 
-def census(model: Any, X: Any) -> Census:
+def census(model: Any, X: Any, prefix: Optional[str] = None, layers: Any = None) -> Census:
     """Active / tentatively dead / permanently dead neurons of ``model`` on
     the inputs ``X`` (m x d; 1-D means d = 1), with the CLI's exact
     comparisons in float64 (float32 parameters are widened exactly).
@@ -154,10 +187,12 @@ def census(model: Any, X: Any) -> Census:
     ``nn.Linear``, hidden layers then the output layer), a state_dict (any
     layout ``trainability census --model`` reads), or an object with
     ``.state_dict()``. Arrays may be NumPy arrays, CPU tensors, or anything
-    with ``__array__`` / ``__dlpack__``."""
-    layers = _raw_layers(model)
+    with ``__array__`` / ``__dlpack__``. ``prefix`` and ``layers`` select the
+    chain of a state_dict as ``--prefix`` and ``--layers`` do (e.g.
+    ``layers=["fc1", "fc2", "fc3"]``)."""
+    raw = _raw_layers(model, "model", prefix, layers)
     x = as_points(X)
-    states = _native.census_states(layers, x.tobytes(), x.shape[0], x.shape[1])
+    states = _native.census_states(raw, x.tobytes(), x.shape[0], x.shape[1])
     out = []
     for s in states:
         codes = np.frombuffer(s, dtype=np.uint8)
@@ -165,7 +200,7 @@ def census(model: Any, X: Any) -> Census:
     return Census(out)
 
 
-def _triples(networks: Iterable[Any], X: Any) -> np.ndarray:
+def _triples(networks: Iterable[Any], X: Any, prefix: Any = None, layers: Any = None) -> np.ndarray:
     """(active, tentatively dead, permanently dead) per network and hidden
     layer: an n x L x 3 int64 array."""
     x = as_points(X)
@@ -183,7 +218,7 @@ def _triples(networks: Iterable[Any], X: Any) -> np.ndarray:
         batch.clear()
 
     for i, net in enumerate(networks):
-        batch.append(_raw_layers(net, f"network {i + 1}"))
+        batch.append(_raw_layers(net, f"network {i + 1}", prefix, layers))
         if len(batch) == _BATCH:
             flush()
     if batch:
@@ -193,23 +228,26 @@ def _triples(networks: Iterable[Any], X: Any) -> np.ndarray:
     return np.array(rows, dtype=np.int64)
 
 
-def _select(triples: np.ndarray, kind: str) -> np.ndarray:
+def _select_kind(triples: np.ndarray, kind: str) -> np.ndarray:
     _count(0, 0, 0, kind)
     if kind == "nonpd":
         return triples[:, :, 0] + triples[:, :, 1]
     return triples[:, :, 0].copy()
 
 
-def census_counts(networks: Iterable[Any], X: Any, kind: str = "nonpd") -> np.ndarray:
+def census_counts(
+    networks: Iterable[Any], X: Any, kind: str = "nonpd", prefix: Optional[str] = None, layers: Any = None
+) -> np.ndarray:
     """Counts (n x hidden layers, int64) of many networks on the same X:
     non-PD neurons (``kind="nonpd"``, the law of THM-CHAIN) or active ones
     (``"active"``). The censuses run in parallel without the GIL."""
     _count(0, 0, 0, kind)
-    return _select(_triples(networks, X), kind)
+    return _select_kind(_triples(networks, X, prefix, layers), kind)
 
 
 def sample_counts(
-    sampler: Callable[[], Any], X: Any, n: int, kind: str = "nonpd"
+    sampler: Callable[[], Any], X: Any, n: int, kind: str = "nonpd",
+    prefix: Optional[str] = None, layers: Any = None,
 ) -> np.ndarray:
     """Calls ``sampler()`` ``n`` times (each call returns a network as
     :func:`census` takes it) and returns the n x L counts."""
@@ -218,4 +256,4 @@ def sample_counts(
     n = int_list([n], "n")[0]
     if n < 1:
         raise ValueError("n: at least one sampled network is needed")
-    return census_counts((sampler() for _ in range(n)), X, kind)
+    return census_counts((sampler() for _ in range(n)), X, kind, prefix, layers)

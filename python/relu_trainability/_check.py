@@ -12,7 +12,7 @@ import numpy as np
 
 from . import _native
 from ._arrays import as_counts, exact_str, int_list, widths_list
-from ._census import _select, _triples
+from ._census import _select_kind, _triples
 
 
 def _alpha(alpha: Any) -> float:
@@ -149,6 +149,8 @@ def assert_init_matches_law(
     n: Optional[int] = None,
     alpha: float = 1e-6,
     kind: str = "nonpd",
+    prefix: Optional[str] = None,
+    layers: Any = None,
 ) -> CheckResult:
     """The one-liner for a test suite: draws ``n`` networks from
     ``sampler()`` (each a list of (W, b) pairs, a state_dict, or a module),
@@ -157,7 +159,8 @@ def assert_init_matches_law(
 
     ``n=None`` takes the sample size at which :func:`check` detects each
     standard deviation (q1 +- 0.05, wrong bias mode, a layer one narrower)
-    with power 0.9 (at most ``MAX_AUTO_SAMPLES``). Raises AssertionError
+    with power 0.9 (at most ``MAX_AUTO_SAMPLES``). ``prefix`` and ``layers``
+    select the chain of a state_dict as in :func:`census`. Raises AssertionError
     with the CLI's explanation on a rejection (or when the sampled networks
     do not have the claimed widths); returns the :class:`CheckResult`."""
     w = widths_list(widths)
@@ -177,7 +180,7 @@ def assert_init_matches_law(
         raise ValueError(
             f"sampler: expected a function returning a network, got {type(sampler).__name__}"
         )
-    t = _triples((sampler() for _ in range(n)), X)
+    t = _triples((sampler() for _ in range(n)), X, prefix, layers)
     got = t.sum(axis=2)
     if got.shape[1] != len(w) or np.any(got != np.array(w)):
         row = int(np.argmax(np.any(got != np.array(w), axis=1))) if got.shape[1] == len(w) else 0
@@ -185,7 +188,7 @@ def assert_init_matches_law(
             f"network {row + 1} from the sampler has hidden widths {got[row].tolist()}, "
             f"but the law was claimed for widths {w}"
         )
-    r = check(_select(t, kind), w, bias, q1, kind, alpha)
+    r = check(_select_kind(t, kind), w, bias, q1, kind, alpha)
     if r.reject:
         raise AssertionError(
             f"the sampled networks do not follow the law of widths {w}, bias {bias}, "

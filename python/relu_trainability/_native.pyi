@@ -22,7 +22,11 @@ def census_states(layers: List[RawLayer], x: bytes, m: int, d: int) -> List[byte
 def census_counts(
     networks: List[List[RawLayer]], x: bytes, m: int, d: int
 ) -> List[List[Tuple[int, int, int]]]: ...
-def chain_from_tensors(tensors: List[Tuple[str, List[int], bytes]]) -> List[RawLayer]: ...
+def chain_from_tensors(
+    tensors: List[Tuple[str, List[int], bytes]],
+    prefix: Optional[str] = None,
+    layers: Optional[List[str]] = None,
+) -> Tuple[List[RawLayer], List[Tuple[str, Optional[str]]]]: ...
 def check(
     counts: bytes,
     rows: int,

@@ -18,7 +18,7 @@ use relu_trainability::exact::{report, BiasMode, ChainSpec};
 use relu_trainability::init::data_dependent::{initialize_detailed, DdOptions, Storage};
 use relu_trainability::init::Architecture;
 use relu_trainability::io::data::{check_scale, non_finite_message};
-use relu_trainability::io::model::from_safetensors_bytes;
+use relu_trainability::io::model::{read_bytes_with, Select};
 use relu_trainability::limits::{self, Limits};
 use relu_trainability::montecarlo::sample_rng;
 use relu_trainability::oracle::check::{check_samples, Kind};
@@ -281,13 +281,19 @@ fn census_counts<'py>(
 }
 
 /// The Linear chain of a state_dict, found by the reader of `census
-/// --model` (spec FMT-SAFETENSORS): `tensors` are (name, shape, f64 bytes)
-/// in the mapping's order; returns the layers as (out, in, W, b).
+/// --model` (spec FMT-STATE-DICT, FMT-SAFETENSORS) with its `--prefix` and
+/// `--layers` selection: `tensors` are (name, shape, f64 bytes); returns
+/// the layers as (out, in, W, b) and the (weight, bias) names of each
+/// Linear layer (bias None for `bias=False`, read as zeros).
 #[pyfunction]
+#[pyo3(signature = (tensors, prefix=None, layers=None))]
+#[allow(clippy::type_complexity)]
 fn chain_from_tensors<'py>(
     py: Python<'py>,
     tensors: Vec<(String, Vec<usize>, Bound<'py, PyBytes>)>,
-) -> PyResult<Vec<RawLayer<'py>>> {
+    prefix: Option<String>,
+    layers: Option<Vec<String>>,
+) -> PyResult<(Vec<RawLayer<'py>>, Vec<(String, Option<String>)>)> {
     use safetensors::tensor::{Dtype, TensorView};
     let views = tensors
         .iter()
@@ -299,8 +305,14 @@ fn chain_from_tensors<'py>(
         .collect::<PyResult<Vec<_>>>()?;
     let bytes = safetensors::serialize(views, &None)
         .map_err(|e| PyValueError::new_err(format!("state_dict: {e:?}")))?;
-    let net = from_safetensors_bytes(&bytes).map_err(py_err)?;
-    Ok(raw_layers(py, &net))
+    let read = read_bytes_with(&bytes, &Select { prefix, layers }).map_err(py_err)?;
+    let names = read
+        .chain
+        .layers
+        .iter()
+        .map(|k| (k.weight.clone(), k.bias.clone()))
+        .collect();
+    Ok((raw_layers(py, &read.network), names))
 }
 
 /// `trainability check --format json` on counts (u64, row-major rows x

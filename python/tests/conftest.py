@@ -46,7 +46,7 @@ def write_safetensors(path, tensors, dtype="F64"):
 
 
 def read_safetensors(path):
-    """name -> float64 array of a safetensors file (F32 or F64)."""
+    """name -> array of a safetensors file (F32, F64 or I64), in header order."""
     raw = Path(path).read_bytes()
     (n,) = struct.unpack("<Q", raw[:8])
     header = json.loads(raw[8 : 8 + n])
@@ -55,7 +55,7 @@ def read_safetensors(path):
         if name == "__metadata__":
             continue
         a, b = t["data_offsets"]
-        dt = {"F64": "<f8", "F32": "<f4"}[t["dtype"]]
+        dt = {"F64": "<f8", "F32": "<f4", "I64": "<i8"}[t["dtype"]]
         out[name] = np.frombuffer(raw[8 + n + a : 8 + n + b], dtype=dt).reshape(t["shape"])
     return out
 

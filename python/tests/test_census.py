@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import relu_trainability as rt
-from conftest import pairs_to_state_dict, write_safetensors
+from conftest import REPO, pairs_to_state_dict, read_safetensors, write_safetensors
 
 
 def designed_model():
@@ -45,6 +45,12 @@ def designed_model():
     return [(W1, b1), (W2, b2), (W3, b3), (W4, b4)]
 
 
+def census_part(out):
+    """The census of the CLI's JSON (it also describes the data and model)."""
+    v = json.loads(out)
+    return {"layers": v["layers"], "born_dead": v["born_dead"]}
+
+
 def data(m=40):
     return np.random.default_rng(4).uniform(-2, 2, size=(m, 2))
 
@@ -74,7 +80,7 @@ def test_census_equals_the_cli_census(cli, tmp_path, dtype):
     code, out, err = cli("census", "--model", tmp_path / "m.safetensors", "--data",
                          tmp_path / "x.npy", "--indices", "--format", "json")
     assert code == 0, err
-    expected = json.loads(out)
+    expected = census_part(out)
     assert rt.census(pairs, X).to_json(indices=True) == expected
     # random networks too, with PD and TD neurons from negative biases
     rng = np.random.default_rng(11)
@@ -88,7 +94,7 @@ def test_census_equals_the_cli_census(cli, tmp_path, dtype):
         assert code == 0, err
         if dtype == "F32":
             pairs = [(W.astype(np.float32), b.astype(np.float32)) for W, b in pairs]
-        assert rt.census(pairs, X).to_json() == json.loads(out), trial
+        assert rt.census(pairs, X).to_json() == census_part(out), trial
 
 
 class Module:
@@ -182,3 +188,56 @@ def test_one_dimensional_data_is_one_coordinate_per_point():
     assert c.layers[0].permanently_dead.tolist() == [False, True, False]
     assert c.layers[0].tentatively_dead.tolist() == [False, False, True]
     assert c.trainable([1]) and not c.trainable([3])
+
+
+FIXTURES = REPO / "tests" / "fixtures" / "state_dicts"
+
+
+def fixture_census(cli, name, *flags):
+    code, out, err = cli("census", "--model", FIXTURES / f"{name}.safetensors", "--data",
+                         f"csv:{FIXTURES / 'points.txt'}", "--indices", "--format", "json", *flags)
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    "name,kw",
+    [
+        ("fc", {}), ("fc12", {}), ("net", {}), ("sequential", {}), ("sequential_f64", {}),
+        ("layers", {}), ("nobias", {}), ("body_head", {}),
+        ("two_heads", {"layers": ["body.0", "body.2", "head_a"]}),
+        ("autoencoder", {"prefix": "encoder."}),
+    ],
+)
+def test_every_state_dict_layout_the_cli_reads(cli, name, kw):
+    # spec: FMT-STATE-DICT (the torch layouts of tests/fixtures/state_dicts)
+    flags = []
+    if "prefix" in kw:
+        flags += ["--prefix", kw["prefix"]]
+    if "layers" in kw:
+        flags += ["--layers", ",".join(kw["layers"])]
+    code, out, err = fixture_census(cli, name, *flags)
+    sd = read_safetensors(FIXTURES / f"{name}.safetensors")
+    X = np.loadtxt(FIXTURES / "points.txt")
+    if code != 0:
+        # the CLI refuses: Python refuses with the same message
+        with pytest.raises(ValueError) as e:
+            rt.census(sd, X, **kw)
+        assert str(e.value).split(": ", 1)[1] in err, (str(e.value), err)
+        pytest.fail(f"the CLI refuses {name} {flags}: {err}")
+    assert rt.census(sd, X, **kw).to_json() == census_part(out)
+    assert rt.census(Module(sd), X, **kw).to_json() == census_part(out)
+    model = json.loads(out)["model"]["layers"]
+    assert rt.chain_names(sd, **kw) == [(l["weight"], l["bias"]) for l in model]
+    assert [list(W.shape) for W, _ in rt.linear_chain(sd, **kw)] == [l["shape"] for l in model]
+
+
+@pytest.mark.parametrize("name", ["ambiguous", "batchnorm", "conv", "two_heads"])
+def test_state_dicts_the_cli_refuses_are_refused_with_its_message(cli, name):
+    code, _, err = fixture_census(cli, name)
+    assert code == 2
+    sd = read_safetensors(FIXTURES / f"{name}.safetensors")
+    with pytest.raises(ValueError) as e:
+        rt.census(sd, np.loadtxt(FIXTURES / "points.txt"))
+    # "malformed safetensors model: MSG" here, "... model PATH: MSG" there
+    msg = str(e.value).split(": ", 1)[1]
+    assert msg in err, (msg, err)
