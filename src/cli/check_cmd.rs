@@ -15,7 +15,7 @@ use crate::oracle::laws::{check_samples_cost, power_cost};
 use crate::oracle::power::{power_rows, render_markdown};
 use crate::oracle::power_active::active_power_rows;
 use crate::oracle::q1_interval::check_interval;
-use crate::oracle::samples::read_samples;
+use crate::oracle::samples::read_samples_with;
 use crate::q1::{Q1Result, Q1Value};
 use crate::rational::from_f64_exact;
 use num_rational::BigRational;
@@ -58,6 +58,10 @@ pub struct CheckArgs {
     /// (np.savetxt, 4.000e+00 read as 4) or .npy (np.save); header optional.
     #[arg(long, required_unless_present = "power")]
     pub samples: Option<PathBuf>,
+    /// First row of a text samples file: auto (a row with no number is a
+    /// header; pandas' labels 0,1,... are refused as ambiguous), yes, no.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub header: crate::io::data::HeaderMode,
     /// What the counts are: non-PD neurons (exact law) or active neurons (one-sided test).
     #[arg(long, value_enum, default_value = "nonpd")]
     pub kind: Kind,
@@ -152,7 +156,7 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
         .as_ref()
         .expect("clap requires --samples without --power");
     check_samples_cost(&spec.widths, a.kind == Kind::NonPd)?;
-    let samples = read_samples(path, &spec.widths)?;
+    let samples = read_samples_with(path, &spec.widths, a.header)?;
     let report = check_samples(&spec, &samples, a.kind, a.alpha)?;
     match a.format {
         Format::Json => {
@@ -218,7 +222,7 @@ fn run_interval(a: &CheckArgs, bias: BiasMode, r: &Q1Result) -> Result<i32> {
         .as_ref()
         .expect("clap requires --samples without --power");
     check_samples_cost(&a.widths, a.kind == Kind::NonPd)?;
-    let samples = read_samples(path, &a.widths)?;
+    let samples = read_samples_with(path, &a.widths, a.header)?;
     if a.kind == Kind::Active {
         // A_l <=st K_l(q1) <=st K_l(lo): the dominance test at q1 = lo
         let spec = ChainSpec::new(a.widths.clone(), bias, from_f64_exact(lo)?)?;
@@ -294,7 +298,9 @@ fn run_interval(a: &CheckArgs, bias: BiasMode, r: &Q1Result) -> Result<i32> {
     Ok(if rep.reject { 1 } else { 0 })
 }
 
-fn print_table(r: &CheckReport) -> Result<()> {
+/// The table `check` prints for a report (also the explanation the
+/// Python package attaches to its results).
+pub fn print_table(r: &CheckReport) -> Result<()> {
     let kind = match r.kind {
         Kind::NonPd => "non-PD counts vs the exact law",
         Kind::Active => "active counts vs the non-PD law (one-sided)",

@@ -380,11 +380,9 @@ pub fn parse_text(text: &str, name: &str, header: HeaderMode) -> Result<(Dataset
         } else {
             fields.extend(body.split_whitespace().map(unquote));
         }
-        if std::mem::take(&mut first) {
-            if is_header(header, &fields, line, body).map_err(fmt)? {
-                info.header = Some((line, shorten(body)));
-                continue;
-            }
+        if std::mem::take(&mut first) && is_header(header, &fields, line, body).map_err(fmt)? {
+            info.header = Some((line, shorten(body)));
+            continue;
         }
         if info.delimiter.is_none() {
             info.delimiter = Some(if comma { "comma" } else { "whitespace" });
@@ -578,15 +576,24 @@ pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset> {
         npyz::Order::C => DMatrix::from_row_slice(m, d, &flat),
         npyz::Order::Fortran => DMatrix::from_column_slice(m, d, &flat),
     };
-    if let Some(k) = pts.iter().position(|v| !v.is_finite()) {
-        // column-major index k -> (row, col)
-        let (i, j) = (k % m, k / m);
-        return Err(fmt(format!(
-            "row {}, column {}: non-finite value {} (NaN and inf are not data)",
-            i + 1,
-            j + 1,
-            pts[(i, j)]
-        )));
+    if let Some(msg) = non_finite_message(&pts) {
+        return Err(fmt(msg));
     }
     Dataset::new(pts)
+}
+
+/// "row i, column j: non-finite value NaN (...)" for the first non-finite
+/// entry of a point matrix (column-major order), as the npy reader reports
+/// it; also used for arrays passed in memory (the Python package).
+pub fn non_finite_message(pts: &DMatrix<f64>) -> Option<String> {
+    let k = pts.iter().position(|v| !v.is_finite())?;
+    // column-major index k -> (row, col)
+    let m = pts.nrows();
+    let (i, j) = (k % m, k / m);
+    Some(format!(
+        "row {}, column {}: non-finite value {} (NaN and inf are not data)",
+        i + 1,
+        j + 1,
+        pts[(i, j)]
+    ))
 }
