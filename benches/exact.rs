@@ -1,11 +1,15 @@
 //! Speed of the exact engine (issue targets, release, one core):
 //! uniform width 32 x depth 32 exact P(born dead) < 0.1 s; 64 x 64 < 2 s.
-//! Also the plain-rational reference (for the speed-up) and the f64 path.
+//! Also the plain-rational reference (for the speed-up), the f64 path, and
+//! the full 32 x 32 law as JSON (issue target < 0.12 s; spec FMT-DECIMAL).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use num_rational::BigRational;
 use num_traits::Zero;
-use relu_trainability::exact::{dyadic_chain, float_chain, rational_chain, BiasMode, ChainSpec};
+use relu_trainability::decimal;
+use relu_trainability::exact::{
+    dyadic_chain, float_chain, rational_chain, report, BiasMode, ChainSpec,
+};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -52,5 +56,31 @@ fn float_path(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, exact_born_dead, float_path);
+fn exact_output(c: &mut Criterion) {
+    let mut g = c.benchmark_group("exact_output");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    let s = uniform(32, 32, BiasMode::Zero);
+    // what `trainability exact --widths 32 x 32 --format json` does
+    g.bench_function("full_law_json_32x32", |b| {
+        b.iter(|| {
+            let v = report::exact_json_with_logs(black_box(&s), None).unwrap();
+            serde_json::to_string_pretty(&v).unwrap().len()
+        })
+    });
+    let law = dyadic_chain::law(&s, None);
+    let all: Vec<BigRational> = law.layers.concat();
+    g.bench_function("pq_strings_32x32_display", |b| {
+        b.iter(|| {
+            all.iter()
+                .map(|r| format!("{}/{}", r.numer(), r.denom()).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("pq_strings_32x32_decimal", |b| {
+        b.iter(|| decimal::to_pq_all(black_box(&all)).len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, exact_born_dead, float_path, exact_output);
 criterion_main!(benches);

@@ -34,6 +34,7 @@
 
 pub mod census;
 pub mod cli;
+pub mod decimal;
 pub mod error;
 pub mod exact;
 pub mod init;

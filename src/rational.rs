@@ -151,7 +151,7 @@ fn in_unit_interval(r: BigRational, s: &str, name: &str) -> Result<BigRational> 
 /// Reduced "p/q" string (always with a denominator, "0/1" and "1/1" included),
 /// the format of every exact value in this crate's JSON.
 pub fn to_pq(r: &BigRational) -> String {
-    format!("{}/{}", r.numer(), r.denom())
+    crate::decimal::to_pq(r)
 }
 
 /// f64 value of a rational, correctly rounded by `num-rational` even when

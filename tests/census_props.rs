@@ -12,6 +12,7 @@ mod census_support;
 use census_support::{brute_states, tally};
 use nalgebra::{DMatrix, DVector};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use relu_trainability::census::{census, Census, NeuronState};
@@ -64,7 +65,8 @@ fn is_constant(col: impl Iterator<Item = f64>) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    // fixed seed: the same cases every run (a failure is reproducible)
+    #![proptest_config(ProptestConfig { cases: 2000, rng_seed: RngSeed::Fixed(0xce25_05), ..ProptestConfig::default() })]
 
     /// THM-PD-IMPLIES-DEAD: every PD neuron's output is constant on X, and
     /// exactly 0 when the previous layer is not entirely PD; the census's
@@ -174,6 +176,7 @@ fn census_is_permutation_invariant() {
     }
     quickcheck::QuickCheck::new()
         .tests(2000)
+        .rng(quickcheck::Gen::from_size_and_seed(100, 0xce25_06))
         .quickcheck(prop as fn(u64, u64) -> bool);
 }
 

@@ -4,7 +4,15 @@
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::One;
-use quickcheck::{quickcheck, Arbitrary, Gen, TestResult};
+use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
+
+/// quickcheck's defaults (100 cases, size 100) with a fixed seed: the same
+/// cases every run, so a failure is reproducible.
+fn fixed_seed(seed: u64) -> QuickCheck {
+    QuickCheck::new()
+        .tests(100)
+        .rng(Gen::from_size_and_seed(100, seed))
+}
 use relu_trainability::exact::{dyadic_chain, rational_chain, BiasMode, ChainSpec};
 
 #[derive(Clone, Debug)]
@@ -68,7 +76,7 @@ fn quickcheck_dyadic_equals_reference_and_sums_to_one() {
         });
         TestResult::from_bool(ok)
     }
-    quickcheck(prop as fn(SmallNet) -> TestResult);
+    fixed_seed(0xd1ad).quickcheck(prop as fn(SmallNet) -> TestResult);
 }
 
 // spec: THM-BORN-DEAD-LAST
@@ -79,5 +87,5 @@ fn quickcheck_born_dead_equals_last_zero_of_reference() {
         let reference = rational_chain::law(&s, None);
         dyadic_chain::born_dead(&s) == reference.layers.last().unwrap()[0]
     }
-    quickcheck(prop as fn(SmallNet) -> bool);
+    fixed_seed(0xb0d).quickcheck(prop as fn(SmallNet) -> bool);
 }

@@ -7,11 +7,12 @@ use crate::census::census;
 use crate::error::{Error, Result};
 use crate::init::data_dependent::{initialize_detailed, DdOptions, Storage};
 use crate::init::{initialize, Architecture, InitScheme};
-use crate::io::data::load_data;
-use crate::io::model::{round_network, write_safetensors};
+use crate::io::data::{load_data_with, HeaderMode};
+use crate::io::model::{round_network, write_safetensors_with, Naming};
 use crate::montecarlo::sample_rng;
 use crate::sim::Dataset;
 use nalgebra::DMatrix;
+use std::collections::BTreeMap;
 
 /// `trainability init` arguments.
 #[derive(clap::Args, Debug)]
@@ -44,6 +45,14 @@ pub struct InitArgs {
     /// Output file.
     #[arg(long)]
     pub out: std::path::PathBuf,
+    /// Tensor names: layers (layers.0.weight, ...: a module whose
+    /// nn.Sequential is the attribute `layers`), sequential (0.weight, ...:
+    /// a bare nn.Sequential), or a module path such as net (net.0.weight).
+    #[arg(long, default_value = "layers")]
+    pub names: String,
+    /// Header line of a CSV / text --data file: auto, yes or no.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub header: HeaderMode,
     /// Stored precision: f32 (PyTorch default) or f64.
     #[arg(long, default_value = "f32")]
     pub dtype: String,
@@ -67,14 +76,15 @@ pub fn run(a: &InitArgs) -> Result<i32> {
         ));
     }
     let storage: Storage = a.dtype.parse()?;
+    let naming = Naming::parse(&a.names)?;
     let arch = Architecture::new(a.input_dim, a.widths.clone(), a.output_dim)?;
-    let data = match &a.data {
-        Some(s) => Some(load_data(
-            s,
-            a.input_dim,
-            &mut sample_rng(a.seed, u64::MAX),
-        )?),
-        None => None,
+    let (data, info) = match &a.data {
+        Some(s) => {
+            let (d, i) =
+                load_data_with(s, a.input_dim, &mut sample_rng(a.seed, u64::MAX), a.header)?;
+            (Some(d), Some(i))
+        }
+        None => (None, None),
     };
     let mut rng = sample_rng(a.seed, 0);
     let net = match (&scheme, &data) {
@@ -114,15 +124,20 @@ pub fn run(a: &InitArgs) -> Result<i32> {
             round_network(&initialize(&scheme, &arch, d, &mut rng)?, storage)
         }
     };
-    write_safetensors(&net, &a.out, storage)?;
+    let meta = metadata(a, &scheme, storage, &naming);
+    write_safetensors_with(&net, &a.out, storage, &naming, &meta)?;
     outln!(
-        "wrote {} ({} {}, widths {:?}, {} parameters)",
+        "wrote {} ({} {}, widths {:?}, {} parameters, names {}0.weight ...)",
         a.out.display(),
         scheme.name(),
         storage.name(),
         a.widths,
-        arch.parameter_count()
+        arch.parameter_count(),
+        naming.prefix()
     )?;
+    if let Some(i) = &info {
+        outln!("data: {}", i.describe())?;
+    }
     if let Some(d) = &data {
         let c = census(&net, d)?;
         outln!("census on the {} training points (stored values):", d.len())?;
@@ -137,4 +152,44 @@ pub fn run(a: &InitArgs) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// The architecture recorded in the file's `__metadata__` (spec
+/// FMT-SAFETENSORS): every value a string, as safetensors requires.
+fn metadata(
+    a: &InitArgs,
+    scheme: &InitScheme,
+    storage: Storage,
+    naming: &Naming,
+) -> BTreeMap<String, String> {
+    let widths: Vec<String> = a.widths.iter().map(|w| w.to_string()).collect();
+    let mut m: BTreeMap<String, String> = [
+        (
+            "producer",
+            format!("relu-trainability {}", env!("CARGO_PKG_VERSION")),
+        ),
+        ("input_dim", a.input_dim.to_string()),
+        ("widths", widths.join(",")),
+        ("output_dim", a.output_dim.to_string()),
+        ("dtype", storage.name().to_string()),
+        ("init", scheme.name().to_string()),
+        ("seed", a.seed.to_string()),
+        ("names", naming.label()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    if *scheme != InitScheme::DataDependent {
+        m.insert("bias".into(), a.bias.trim().to_string());
+    }
+    if let Some(d) = &a.data {
+        m.insert("data".into(), d.trim().to_string());
+    }
+    if a.no_rank {
+        m.insert("no_rank".into(), "true".into());
+    }
+    if a.no_carrier {
+        m.insert("no_carrier".into(), "true".into());
+    }
+    m
 }

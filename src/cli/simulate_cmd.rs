@@ -5,7 +5,7 @@ use super::args::{parse_width, print_json, Format};
 use super::out::out;
 use crate::error::{Error, Result};
 use crate::init::{Architecture, InitScheme};
-use crate::io::data::load_data;
+use crate::io::data::{load_data_with, HeaderMode};
 use crate::montecarlo::{self, report, sample_rng, theory, McConfig};
 
 /// `trainability simulate` arguments.
@@ -27,6 +27,9 @@ pub struct SimulateArgs {
     /// Data: ball:R:M, cube:A:M, gauss:M, grid1d:A:M, csv:PATH, npy:PATH.
     #[arg(long)]
     pub data: String,
+    /// Header line of a CSV / text --data file: auto, yes or no.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub header: HeaderMode,
     /// Number of random networks.
     #[arg(long, default_value_t = 10_000)]
     pub samples: u64,
@@ -48,7 +51,12 @@ pub fn run(a: &SimulateArgs) -> Result<i32> {
     }
     let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
     let arch = Architecture::new(a.input_dim, a.widths.clone(), 1)?;
-    let data = load_data(&a.data, a.input_dim, &mut sample_rng(a.seed, u64::MAX))?;
+    let (data, info) = load_data_with(
+        &a.data,
+        a.input_dim,
+        &mut sample_rng(a.seed, u64::MAX),
+        a.header,
+    )?;
     let cfg = McConfig {
         arch,
         scheme,
@@ -66,10 +74,18 @@ pub fn run(a: &SimulateArgs) -> Result<i32> {
         .map_err(|e| Error::input(format!("cannot start {threads} threads: {e}")))?;
     let res = pool.install(|| montecarlo::run(&cfg, &data, true))?;
     let agr = theory::agreement(&scheme, &data, &res)?;
-    let v = report::simulate_json(&cfg, &a.data, data.len(), &res, &agr);
+    let mut v = report::simulate_json(&cfg, &a.data, data.len(), &res, &agr);
+    if let (Some(d), serde_json::Value::Object(extra)) = (v["data"].as_object_mut(), info.json()) {
+        for (k, x) in extra {
+            d.entry(k).or_insert(x);
+        }
+    }
     match a.format {
         Format::Json => print_json(&v)?,
-        Format::Table => out!("{}", report::simulate_table(&v))?,
+        Format::Table => {
+            out!("data: {}\n", info.describe())?;
+            out!("{}", report::simulate_table(&v))?
+        }
     }
     Ok(0)
 }

@@ -48,7 +48,7 @@ fn exact_json_logs(spec: &ChainSpec, min_widths: Option<&[usize]>, logs: bool) -
         .iter()
         .map(|d| {
             let mut layer = json!({
-                "distribution": d.iter().map(to_pq).collect::<Vec<_>>(),
+                "distribution": crate::decimal::to_pq_all(d),
                 "distribution_f64": d.iter().map(|x| f64_or_null(to_f64(x), x.is_zero())).collect::<Vec<_>>(),
             });
             if logs {

@@ -17,31 +17,10 @@ pub const MAX_GENERATED_VALUES: usize = 50_000_000;
 
 const SOURCES: &str = "ball:R:M, cube:A:M, gauss:M, grid1d:A:M, csv:PATH, npy:PATH";
 
-/// Loads a data set of dimension `input_dim` from a source string.
+/// Loads a data set of dimension `input_dim` from a source string
+/// (`--header auto` for text files).
 pub fn load_data(source: &str, input_dim: usize, rng: &mut ChaCha8Rng) -> Result<Dataset> {
-    if input_dim == 0 {
-        return Err(Error::input("the input dimension must be at least 1"));
-    }
-    let s = source.trim();
-    let data = if let Some(p) = s.strip_prefix("csv:") {
-        read_csv(p)?
-    } else if let Some(p) = s.strip_prefix("npy:") {
-        read_npy(p)?
-    } else if s.ends_with(".csv") {
-        read_csv(s)?
-    } else if s.ends_with(".npy") {
-        read_npy(s)?
-    } else {
-        return generate(s, input_dim, rng);
-    };
-    check_scale(&data, s)?;
-    if data.dim() != input_dim {
-        return Err(Error::input(format!(
-            "the data in {s:?} have dimension {} but --input-dim is {input_dim}",
-            data.dim()
-        )));
-    }
-    Ok(data)
+    Ok(load_data_with(source, input_dim, rng, HeaderMode::Auto)?.0)
 }
 
 /// Refuses data with a coordinate above [`crate::limits::MAX_SCALE`] in
@@ -205,57 +184,280 @@ fn count(t: &str) -> Result<usize> {
     Ok(m)
 }
 
-/// Reads a CSV file: one row per point, comma separated, optional header
-/// (detected: a first row with a non-numeric field). Blank lines are skipped.
-/// A file with no comma at all is read as whitespace-delimited columns with
-/// `#` comment lines (what `np.savetxt` writes by default).
+/// Whether the first line of a text data file is a header (spec
+/// FMT-DATA-TEXT).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum HeaderMode {
+    /// A first line with no number is a header; one of numbers is data;
+    /// a mix, or pandas' unnamed column labels `0,1,...`, is refused.
+    #[default]
+    Auto,
+    /// The first line is a header, whatever it holds.
+    Yes,
+    /// The first line is data.
+    No,
+}
+
+impl HeaderMode {
+    /// `auto`, `yes` or `no`.
+    pub fn name(self) -> &'static str {
+        match self {
+            HeaderMode::Auto => "auto",
+            HeaderMode::Yes => "yes",
+            HeaderMode::No => "no",
+        }
+    }
+}
+
+/// What was read from a data source, for the output (FMT-DATA-TEXT).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataInfo {
+    /// The source as given.
+    pub source: String,
+    /// `generated`, `text` or `npy`.
+    pub kind: &'static str,
+    /// Number of points m.
+    pub points: usize,
+    /// Text files: the header mode asked for.
+    pub header_mode: Option<HeaderMode>,
+    /// Text files: the header line skipped (1-based line number, text).
+    pub header: Option<(u64, String)>,
+    /// Text files: `#` comment lines skipped (np.savetxt's header=).
+    pub comment_lines: usize,
+    /// Text files: `comma` or `whitespace` (of the first data line).
+    pub delimiter: Option<&'static str>,
+}
+
+impl DataInfo {
+    fn new(source: &str, kind: &'static str, points: usize) -> Self {
+        DataInfo {
+            source: source.to_string(),
+            kind,
+            points,
+            header_mode: None,
+            header: None,
+            comment_lines: 0,
+            delimiter: None,
+        }
+    }
+
+    /// The JSON object reported by commands under `data`.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "source": self.source,
+            "kind": self.kind,
+            "points": self.points,
+            "header_mode": self.header_mode.map(HeaderMode::name),
+            "header": self.header.as_ref().map(|(l, t)| serde_json::json!({"line": l, "text": t})),
+            "comment_lines": self.comment_lines,
+            "delimiter": self.delimiter,
+        })
+    }
+
+    /// One line for people: source, points, and how the first line was read.
+    pub fn describe(&self) -> String {
+        let mut s = format!("{} ({} points", self.source, self.points);
+        if let Some(d) = self.delimiter {
+            s.push_str(&format!(", {d}-delimited"));
+        }
+        if let Some(mode) = self.header_mode {
+            match &self.header {
+                Some((l, t)) => s.push_str(&format!(", header line {l} {t:?} skipped")),
+                None => s.push_str(", no header"),
+            }
+            if self.comment_lines > 0 {
+                s.push_str(&format!(
+                    ", {} # comment line(s) skipped",
+                    self.comment_lines
+                ));
+            }
+            s.push_str(&format!("; --header {}", mode.name()));
+        }
+        s.push(')');
+        s
+    }
+}
+
+/// Loads a data set as [`load_data`] does, with the header mode of text
+/// files and a description of what was read.
+pub fn load_data_with(
+    source: &str,
+    input_dim: usize,
+    rng: &mut ChaCha8Rng,
+    header: HeaderMode,
+) -> Result<(Dataset, DataInfo)> {
+    if input_dim == 0 {
+        return Err(Error::input("the input dimension must be at least 1"));
+    }
+    let s = source.trim();
+    let (data, info) = if let Some(p) = s.strip_prefix("csv:") {
+        read_text_with(p, header)?
+    } else if let Some(p) = s.strip_prefix("npy:") {
+        let d = read_npy(p)?;
+        let n = d.len();
+        (d, DataInfo::new(s, "npy", n))
+    } else if s.ends_with(".npy") {
+        let d = read_npy(s)?;
+        let n = d.len();
+        (d, DataInfo::new(s, "npy", n))
+    } else if is_text_path(s) {
+        read_text_with(s, header)?
+    } else {
+        let d = generate(s, input_dim, rng)?;
+        let n = d.len();
+        return Ok((d, DataInfo::new(s, "generated", n)));
+    };
+    check_scale(&data, s)?;
+    if data.dim() != input_dim {
+        return Err(Error::input(format!(
+            "the data in {s:?} have dimension {} but --input-dim is {input_dim} (for census: the model's input dimension)",
+            data.dim()
+        )));
+    }
+    let mut info = info;
+    info.source = s.to_string();
+    Ok((data, info))
+}
+
+/// A bare path read as text: `.csv`, `.txt`, `.dat`, `.tsv`.
+fn is_text_path(s: &str) -> bool {
+    [".csv", ".txt", ".dat", ".tsv"]
+        .iter()
+        .any(|e| s.to_ascii_lowercase().ends_with(e))
+}
+
+/// Reads a CSV file with header detection (`--header auto`); see
+/// [`parse_text`].
 pub fn read_csv(path: impl AsRef<Path>) -> Result<Dataset> {
+    Ok(read_text_with(path, HeaderMode::Auto)?.0)
+}
+
+/// Reads a text data file (FMT-DATA-TEXT).
+pub fn read_text_with(path: impl AsRef<Path>, header: HeaderMode) -> Result<(Dataset, DataInfo)> {
     let path = path.as_ref();
     let bytes = super::read_bounded(path)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::format(
-            format!("CSV file {}", path.display()),
+            format!("data file {}", path.display()),
             format!("not UTF-8 text ({e})"),
         )
     })?;
-    parse_csv(&text, &path.display().to_string())
+    parse_text(&text, &path.display().to_string(), header)
 }
 
-/// Parses CSV text (see [`read_csv`]); `name` labels error messages.
+/// Parses CSV text with `--header auto` (see [`parse_text`]).
 pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
-    let fmt = |m: String| Error::format(format!("CSV file {name}"), m);
+    Ok(parse_text(text, name, HeaderMode::Auto)?.0)
+}
+
+/// Parses a text data file (spec FMT-DATA-TEXT): one point per line;
+/// a line with a comma is split at commas, one without at runs of spaces
+/// or tabs (`np.savetxt`'s default); fields trimmed, one pair of double
+/// quotes removed; blank lines and `#` comment lines skipped; UTF-8 BOM and
+/// CRLF accepted. The first other line is a header or data per `header`.
+pub fn parse_text(text: &str, name: &str, header: HeaderMode) -> Result<(Dataset, DataInfo)> {
+    let fmt = |m: String| Error::format(format!("data file {name}"), m);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut info = DataInfo::new(name, "text", 0);
+    info.header_mode = Some(header);
     let mut rows = Rows::default();
-    if text.contains(',') {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| fmt(e.to_string()))?;
-            let line = rec.position().map_or(0, |p| p.line());
-            let fields: Vec<&str> = rec.iter().collect();
-            rows.push(line, &fields).map_err(fmt)?;
+    let mut first = true;
+    let mut fields: Vec<&str> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i as u64 + 1;
+        let body = raw.trim();
+        if body.is_empty() {
+            continue;
         }
-    } else {
-        // no comma anywhere: whitespace-delimited (as `np.savetxt` writes
-        // by default), `#` starts a comment line
-        let mut fields: Vec<&str> = Vec::new();
-        for (i, l) in text.lines().enumerate() {
-            if l.trim_start().starts_with('#') {
+        if body.starts_with('#') {
+            info.comment_lines += 1;
+            continue;
+        }
+        fields.clear();
+        let comma = body.contains(',');
+        if comma {
+            fields.extend(body.split(',').map(unquote));
+        } else {
+            fields.extend(body.split_whitespace().map(unquote));
+        }
+        if std::mem::take(&mut first) {
+            if is_header(header, &fields, line, body).map_err(fmt)? {
+                info.header = Some((line, shorten(body)));
                 continue;
             }
-            fields.clear();
-            fields.extend(l.split_whitespace());
-            rows.push(i as u64 + 1, &fields).map_err(fmt)?;
         }
+        if info.delimiter.is_none() {
+            info.delimiter = Some(if comma { "comma" } else { "whitespace" });
+        }
+        rows.push(line, &fields).map_err(|m| {
+            if info.header.is_none() && rows.width.is_none() && header != HeaderMode::Auto {
+                fmt(format!(
+                    "{m} (--header {}: is line {line} a header? use --header yes)",
+                    header.name()
+                ))
+            } else {
+                fmt(m)
+            }
+        })?;
     }
     let Some((d, _)) = rows.width else {
         return Err(fmt(
-            "no data rows (the file is empty or has only a header)".into()
+            "no data rows (the file is empty or has only a header and comments)".into(),
         ));
     };
-    Dataset::new(DMatrix::from_row_slice(rows.flat.len() / d, d, &rows.flat))
+    let data = Dataset::new(DMatrix::from_row_slice(rows.flat.len() / d, d, &rows.flat))?;
+    info.points = data.len();
+    Ok((data, info))
+}
+
+fn unquote(f: &str) -> &str {
+    let f = f.trim();
+    f.strip_prefix('"')
+        .and_then(|g| g.strip_suffix('"'))
+        .unwrap_or(f)
+        .trim()
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 80 {
+        format!("{}...", s.chars().take(77).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Decides whether the first line is a header (FMT-DATA-TEXT).
+fn is_header(
+    mode: HeaderMode,
+    fields: &[&str],
+    line: u64,
+    body: &str,
+) -> std::result::Result<bool, String> {
+    match mode {
+        HeaderMode::Yes => Ok(true),
+        HeaderMode::No => Ok(false),
+        HeaderMode::Auto => {
+            let numeric = fields.iter().filter(|f| f.parse::<f64>().is_ok()).count();
+            if numeric == 0 {
+                return Ok(true);
+            }
+            if numeric < fields.len() {
+                return Err(format!(
+                    "line {line} ({:?}) mixes numbers and text, so it is neither a header nor a point; \
+                     use --header yes if it is a header, or fix the file",
+                    shorten(body)
+                ));
+            }
+            if fields.iter().enumerate().all(|(j, f)| *f == j.to_string()) {
+                return Err(format!(
+                    "line {line} ({:?}) could be a point or the column labels 0,1,... that pandas writes \
+                     for unnamed columns (DataFrame.to_csv); say which with --header yes or --header no",
+                    shorten(body)
+                ));
+            }
+            Ok(false)
+        }
+    }
 }
 
 /// Rows of a data file being read: validated values in one flat vector
@@ -264,24 +466,10 @@ pub fn parse_csv(text: &str, name: &str) -> Result<Dataset> {
 struct Rows {
     flat: Vec<f64>,
     width: Option<(usize, u64)>,
-    seen_first: bool,
 }
 
 impl Rows {
     fn push(&mut self, line: u64, rec: &[&str]) -> std::result::Result<(), String> {
-        if rec.iter().all(|f| f.is_empty()) {
-            return Ok(());
-        }
-        if !self.seen_first {
-            self.seen_first = true;
-            // A header: every field non-empty and not a number.
-            if rec
-                .iter()
-                .all(|f| !f.is_empty() && f.parse::<f64>().is_err())
-            {
-                return Ok(());
-            }
-        }
         if let Some((w, l0)) = self.width {
             if rec.len() != w {
                 return Err(format!(
@@ -289,8 +477,6 @@ impl Rows {
                     rec.len()
                 ));
             }
-        } else {
-            self.width = Some((rec.len(), line));
         }
         for (j, f) in rec.iter().enumerate() {
             if f.is_empty() {
@@ -306,6 +492,9 @@ impl Rows {
                 ));
             }
             self.flat.push(v);
+        }
+        if self.width.is_none() {
+            self.width = Some((rec.len(), line));
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 pub mod data;
 pub mod model;
 pub mod plots;
+pub mod state_dict;
 
 use crate::error::{Error, Result};
 use std::io::Read;

@@ -1,18 +1,19 @@
 //! Networks as safetensors files in the PyTorch layout (spec
-//! FMT-SAFETENSORS): a `torch.nn.Sequential` of Linear and ReLU stored under
-//! an attribute `layers`, i.e. tensors `layers.{2k}.weight` [out, in] and
-//! `layers.{2k}.bias` [out] for the k-th Linear (ReLU modules take the odd
-//! positions). The reader also accepts the bare-Sequential names
-//! `{2k}.weight` / `{2k}.bias`. Values are read as stored (f32 or f64) and
-//! computed with in f64.
+//! FMT-SAFETENSORS, FMT-STATE-DICT). The writer names the k-th Linear
+//! `layers.{2k}` (default), `{2k}` (a bare `nn.Sequential`) or
+//! `PREFIX{2k}`, and records the architecture in `__metadata__`. The reader
+//! takes any `state_dict` whose tensors form a chain of Linear layers
+//! (`io::state_dict`). Values are read as stored (f32 or f64) and computed
+//! with in f64.
 
+use super::state_dict::{find_chain, natural_cmp, Chain};
 use crate::error::{Error, Result};
 use crate::init::data_dependent::Storage;
 use crate::sim::{Layer, Network};
 use nalgebra::{DMatrix, DVector};
-use safetensors::tensor::{Dtype, TensorView};
+use safetensors::tensor::Dtype;
 use safetensors::SafeTensors;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 const WHAT: &str = "safetensors model";
@@ -27,11 +28,82 @@ pub fn round_network(net: &Network, storage: Storage) -> Network {
     out
 }
 
-/// Serializes `net` (safetensors bytes, names `layers.{2k}.weight/bias`).
-/// With f32, values are rounded to nearest; a value that overflows f32 is
-/// an error.
+/// How `init` names the tensors (spec FMT-SAFETENSORS): `layers.{2k}` (a
+/// module with an `nn.Sequential` attribute `layers`), `{2k}` (a bare
+/// `nn.Sequential`), or `PREFIX{2k}` (e.g. `net.0.weight`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// `layers.0.weight`, `layers.2.weight`, ...
+    Layers,
+    /// `0.weight`, `2.weight`, ... as `nn.Sequential(Linear, ReLU, ...)`.
+    Sequential,
+    /// `PREFIX0.weight`, ...; the prefix ends with a dot.
+    Prefix(String),
+}
+
+impl Naming {
+    /// Parses `layers`, `sequential` or a module path such as `net` or
+    /// `model.body.` (letters, digits, `_`, dots between parts).
+    pub fn parse(s: &str) -> Result<Self> {
+        let s = s.trim();
+        match s {
+            "layers" | "layers." => return Ok(Naming::Layers),
+            "sequential" | "" => return Ok(Naming::Sequential),
+            _ => {}
+        }
+        let p = s.strip_suffix('.').unwrap_or(s);
+        let ok = p.split('.').all(|part| {
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if !ok {
+            return Err(Error::input(format!(
+                "--names {s:?}: expected layers, sequential, or a module path such as net or model.body (letters, digits, _ and dots)"
+            )));
+        }
+        Ok(Naming::Prefix(format!("{p}.")))
+    }
+
+    /// The text before `{2k}.weight`.
+    pub fn prefix(&self) -> &str {
+        match self {
+            Naming::Layers => "layers.",
+            Naming::Sequential => "",
+            Naming::Prefix(p) => p,
+        }
+    }
+
+    /// The name as given to `--names`.
+    pub fn label(&self) -> String {
+        match self {
+            Naming::Layers => "layers".into(),
+            Naming::Sequential => "sequential".into(),
+            Naming::Prefix(p) => p.clone(),
+        }
+    }
+}
+
+/// Serializes `net` (safetensors bytes, names `layers.{2k}.weight/bias`,
+/// metadata `{"format": "pt"}`). With f32, values are rounded to nearest; a
+/// value that overflows f32 is an error.
 pub fn to_safetensors_bytes(net: &Network, dtype: Storage) -> Result<Vec<u8>> {
+    to_safetensors_bytes_with(net, dtype, &Naming::Layers, &BTreeMap::new())
+}
+
+/// Serializes `net` with the given tensor names and `__metadata__` entries
+/// (`format: pt` is always added). The layout is the one
+/// `safetensors.torch.save_file` writes (FMT-STATE-DICT): an 8-byte
+/// little-endian header length, the JSON header with `__metadata__` first
+/// (keys sorted here, so the bytes are a function of the inputs) and the
+/// tensors sorted by name, padded with spaces to a multiple of 8 bytes,
+/// then the data in header order.
+pub fn to_safetensors_bytes_with(
+    net: &Network,
+    dtype: Storage,
+    naming: &Naming,
+    metadata: &BTreeMap<String, String>,
+) -> Result<Vec<u8>> {
     let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    let p = naming.prefix();
     for (k, l) in net.layers().iter().enumerate() {
         // Row-major [out, in], as torch.nn.Linear stores its weight.
         let w: Vec<f64> = (0..l.width())
@@ -39,33 +111,54 @@ pub fn to_safetensors_bytes(net: &Network, dtype: Storage) -> Result<Vec<u8>> {
             .map(|(r, c)| l.weight[(r, c)])
             .collect();
         buffers.push((
-            format!("layers.{}.weight", 2 * k),
+            format!("{p}{}.weight", 2 * k),
             vec![l.width(), l.fan_in()],
             encode(&w, dtype, k)?,
         ));
         let b: Vec<f64> = l.bias.iter().copied().collect();
         buffers.push((
-            format!("layers.{}.bias", 2 * k),
+            format!("{p}{}.bias", 2 * k),
             vec![l.width()],
             encode(&b, dtype, k)?,
         ));
     }
-    let st_dtype = match dtype {
-        Storage::F32 => Dtype::F32,
-        Storage::F64 => Dtype::F64,
+    buffers.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut meta = metadata.clone();
+    meta.insert("format".into(), "pt".into());
+    let dt = match dtype {
+        Storage::F32 => "F32",
+        Storage::F64 => "F64",
     };
-    let views = buffers
+    let js = |s: &str| serde_json::to_string(s).expect("a string serializes");
+    let mut header = String::from("{\"__metadata__\":{");
+    let entries: Vec<String> = meta
         .iter()
-        .map(|(n, shape, data)| {
-            TensorView::new(st_dtype, shape.clone(), data)
-                .map(|v| (n.clone(), v))
-                .map_err(|e| Error::format(WHAT, e.to_string()))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    // One metadata key only: the crate writes a HashMap, whose order would
-    // otherwise make same-seed files differ byte for byte.
-    let meta: HashMap<String, String> = [("format".to_string(), "pt".to_string())].into();
-    safetensors::serialize(views, &Some(meta)).map_err(|e| Error::format(WHAT, e.to_string()))
+        .map(|(k, v)| format!("{}:{}", js(k), js(v)))
+        .collect();
+    header.push_str(&entries.join(","));
+    header.push('}');
+    let mut offset = 0usize;
+    for (n, shape, data) in &buffers {
+        let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+        header.push_str(&format!(
+            ",{}:{{\"dtype\":\"{dt}\",\"shape\":[{}],\"data_offsets\":[{offset},{}]}}",
+            js(n),
+            dims.join(","),
+            offset + data.len()
+        ));
+        offset += data.len();
+    }
+    header.push('}');
+    while header.len() % 8 != 0 {
+        header.push(' ');
+    }
+    let mut out = Vec::with_capacity(8 + header.len() + offset);
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for (_, _, data) in &buffers {
+        out.extend_from_slice(data);
+    }
+    Ok(out)
 }
 
 fn encode(vals: &[f64], dtype: Storage, k: usize) -> Result<Vec<u8>> {
@@ -86,16 +179,57 @@ fn encode(vals: &[f64], dtype: Storage, k: usize) -> Result<Vec<u8>> {
     }
 }
 
-/// Writes `net` to `path` in the given precision.
+/// Writes `net` to `path` in the given precision (names `layers.*`).
 pub fn write_safetensors(net: &Network, path: impl AsRef<Path>, dtype: Storage) -> Result<()> {
-    let bytes = to_safetensors_bytes(net, dtype)?;
+    write_safetensors_with(net, path, dtype, &Naming::Layers, &BTreeMap::new())
+}
+
+/// Writes `net` with the given names and metadata (see
+/// [`to_safetensors_bytes_with`]).
+pub fn write_safetensors_with(
+    net: &Network,
+    path: impl AsRef<Path>,
+    dtype: Storage,
+    naming: &Naming,
+    metadata: &BTreeMap<String, String>,
+) -> Result<()> {
+    let bytes = to_safetensors_bytes_with(net, dtype, naming, metadata)?;
     std::fs::write(path.as_ref(), bytes).map_err(|e| Error::io(path.as_ref(), e))
 }
 
-/// Reads a network from a safetensors file.
+/// Which tensors form the network (`--prefix`, `--layers`; spec
+/// FMT-STATE-DICT). The default finds the chain of Linear layers itself.
+#[derive(Clone, Debug, Default)]
+pub struct Select {
+    /// Keep only the tensors whose names start with this.
+    pub prefix: Option<String>,
+    /// The Linear modules in order (relative to the prefix).
+    pub layers: Option<Vec<String>>,
+}
+
+/// A network read from a file, with the tensors that formed it.
+#[derive(Clone, Debug)]
+pub struct ReadModel {
+    /// The network (f64 values as stored).
+    pub network: Network,
+    /// The chain of Linear layers found, and the tensors left out.
+    pub chain: Chain,
+    /// The stored dtype (F32 or F64; the first layer's).
+    pub dtype: String,
+    /// The file's `__metadata__` (sorted).
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// Reads a network from a safetensors file (the chain found by
+/// FMT-STATE-DICT).
 pub fn read_safetensors(path: impl AsRef<Path>) -> Result<Network> {
+    Ok(read_safetensors_with(path, &Select::default())?.network)
+}
+
+/// Reads a network from a safetensors file with an explicit selection.
+pub fn read_safetensors_with(path: impl AsRef<Path>, select: &Select) -> Result<ReadModel> {
     let bytes = super::read_bounded(path.as_ref())?;
-    from_safetensors_bytes(&bytes).map_err(|e| match e {
+    read_bytes_with(&bytes, select).map_err(|e| match e {
         Error::Format { what, message } => Error::Format {
             what: format!("{what} {}", path.as_ref().display()),
             message,
@@ -104,103 +238,65 @@ pub fn read_safetensors(path: impl AsRef<Path>) -> Result<Network> {
     })
 }
 
-/// Parses safetensors bytes into a network (checks names, indices, dtypes,
-/// shapes; see FMT-SAFETENSORS).
+/// Parses safetensors bytes into a network (FMT-STATE-DICT, FMT-SAFETENSORS).
 pub fn from_safetensors_bytes(bytes: &[u8]) -> Result<Network> {
+    Ok(read_bytes_with(bytes, &Select::default())?.network)
+}
+
+/// Parses safetensors bytes with an explicit selection.
+pub fn read_bytes_with(bytes: &[u8], select: &Select) -> Result<ReadModel> {
     let st = SafeTensors::deserialize(bytes)
         .map_err(|e| Error::format(WHAT, format!("not a valid safetensors file ({e:?})")))?;
-    // index -> (weight name, bias name)
-    let mut entries: BTreeMap<usize, (Option<String>, Option<String>)> = BTreeMap::new();
-    let mut prefixed: Option<bool> = None;
+    let (_, meta) = SafeTensors::read_metadata(bytes)
+        .map_err(|e| Error::format(WHAT, format!("not a valid safetensors file ({e:?})")))?;
+    let metadata: BTreeMap<String, String> = meta
+        .metadata()
+        .as_ref()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
     let mut names: Vec<String> = st.names().into_iter().cloned().collect();
-    names.sort();
-    if names.is_empty() {
-        return Err(Error::format(WHAT, "the file holds no tensors"));
-    }
-    for name in &names {
-        let (has_prefix, rest) = match name.strip_prefix("layers.") {
-            Some(r) => (true, r),
-            None => (false, name.as_str()),
+    names.sort_by(|a, b| natural_cmp(a, b));
+    let shapes: Vec<(String, Vec<usize>)> = names
+        .iter()
+        .map(|n| {
+            st.tensor(n)
+                .map(|t| (n.clone(), t.shape().to_vec()))
+                .map_err(|e| Error::format(WHAT, format!("{n}: {e:?}")))
+        })
+        .collect::<Result<_>>()?;
+    let chain = find_chain(&shapes, select.prefix.as_deref(), select.layers.as_deref()).map_err(
+        |e| match e {
+            Error::Format { message, .. } => Error::format(WHAT, message),
+            e => e,
+        },
+    )?;
+    let mut layers = Vec::with_capacity(chain.layers.len());
+    let mut dtype = String::new();
+    for k in &chain.layers {
+        let (wshape, wvals, dt) = tensor(&st, &k.weight)?;
+        if dtype.is_empty() {
+            dtype = dt;
+        }
+        let bvals = match &k.bias {
+            Some(b) => tensor(&st, b)?.1,
+            None => vec![0.0; wshape[0]],
         };
-        let bad = || {
-            Error::format(
-                WHAT,
-                format!("unexpected tensor {name:?}; expected names layers.{{i}}.weight and layers.{{i}}.bias (or {{i}}.weight, {{i}}.bias) of an nn.Sequential of Linear and ReLU"),
-            )
-        };
-        let (idx, kind) = rest.split_once('.').ok_or_else(bad)?;
-        let idx: usize = idx.parse().map_err(|_| bad())?;
-        if *prefixed.get_or_insert(has_prefix) != has_prefix {
-            return Err(Error::format(
-                WHAT,
-                "mixed tensor names: some start with \"layers.\" and some do not",
-            ));
-        }
-        let e = entries.entry(idx).or_default();
-        match kind {
-            "weight" => e.0 = Some(name.clone()),
-            "bias" => e.1 = Some(name.clone()),
-            _ => return Err(bad()),
-        }
-    }
-    let idxs: Vec<usize> = entries.keys().copied().collect();
-    if idxs.iter().enumerate().any(|(k, &i)| i != 2 * k) {
-        return Err(Error::format(
-            WHAT,
-            format!(
-                "Linear layers must sit at positions 0, 2, 4, ... (ReLU at the odd ones); found positions {idxs:?}"
-            ),
-        ));
-    }
-    let mut layers = Vec::with_capacity(entries.len());
-    for (&i, (w, b)) in &entries {
-        let w = w.as_ref().ok_or_else(|| {
-            Error::format(
-                WHAT,
-                format!("layer at position {i} has a bias but no weight"),
-            )
-        })?;
-        let b = b.as_ref().ok_or_else(|| {
-            Error::format(
-                WHAT,
-                format!("{w} has no bias tensor; every Linear layer needs a bias (nn.Linear(..., bias=True))"),
-            )
-        })?;
-        let (wshape, wvals) = tensor(&st, w)?;
-        let (bshape, bvals) = tensor(&st, b)?;
-        if wshape.len() != 2 {
-            return Err(Error::format(
-                WHAT,
-                format!("{w} has shape {wshape:?}; expected [out, in]"),
-            ));
-        }
-        if bshape.len() != 1 || bshape[0] != wshape[0] {
-            return Err(Error::format(
-                WHAT,
-                format!(
-                    "{b} has shape {bshape:?}; expected [{}] to match {w} {wshape:?}",
-                    wshape[0]
-                ),
-            ));
-        }
-        if let Some(prev) = layers.last().map(|l: &Layer| l.width()) {
-            if wshape[1] != prev {
-                return Err(Error::format(
-                    WHAT,
-                    format!("{w} has shape {wshape:?} but the previous layer has {prev} outputs"),
-                ));
-            }
-        }
         layers.push(Layer {
             weight: DMatrix::from_row_slice(wshape[0], wshape[1], &wvals),
             bias: DVector::from_vec(bvals),
         });
     }
-    Network::new(layers).map_err(|e| Error::format(WHAT, e.to_string()))
+    let network = Network::new(layers).map_err(|e| Error::format(WHAT, e.to_string()))?;
+    Ok(ReadModel {
+        network,
+        chain,
+        dtype,
+        metadata,
+    })
 }
 
 /// Shape and f64 values (row-major) of a tensor stored as F32 or F64.
-fn tensor(st: &SafeTensors, name: &str) -> Result<(Vec<usize>, Vec<f64>)> {
+fn tensor(st: &SafeTensors, name: &str) -> Result<(Vec<usize>, Vec<f64>, String)> {
     let t = st
         .tensor(name)
         .map_err(|e| Error::format(WHAT, format!("{name}: {e:?}")))?;
@@ -234,5 +330,5 @@ fn tensor(st: &SafeTensors, name: &str) -> Result<(Vec<usize>, Vec<f64>)> {
             format!("{name} has an empty dimension {shape:?}"),
         ));
     }
-    Ok((shape, vals))
+    Ok((shape, vals, format!("{:?}", t.dtype())))
 }

@@ -142,3 +142,26 @@ pub fn features(post: &DMatrix<f64>) -> DMatrix<f64> {
     let (m, n) = post.shape();
     DMatrix::from_fn(m, n + 1, |i, j| if j == 0 { 1.0 } else { post[(i, j - 1)] })
 }
+
+/// min over pairs of distinct rows of |x_i - x_j| / max(|x_i|, |x_j|)
+/// (Euclidean norms; infinity if fewer than two distinct rows).
+pub fn relative_separation(data: &Dataset) -> f64 {
+    let x = data.points();
+    let mut best = f64::INFINITY;
+    for i in 0..x.nrows() {
+        for j in 0..i {
+            let gap = (x.row(i) - x.row(j)).norm();
+            if gap > 0.0 {
+                best = best.min(gap / x.row(i).norm().max(x.row(j).norm()));
+            }
+        }
+    }
+    best
+}
+
+/// Spec BOUND-DD-SEPARATION: the relative separation from which the
+/// property tests require the initializer to succeed, 2^8 * 2 u_s
+/// (2^-15 for f32, 2^-44 for f64); below it a refusal with advice is allowed.
+pub fn separation_claimed(storage: relu_trainability::init::data_dependent::Storage) -> f64 {
+    256.0 * 2.0 * storage.unit_roundoff()
+}
