@@ -300,3 +300,36 @@ fn numpy_save_files_are_read_by_census() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+/// `check --samples`: pandas' `DataFrame(counts).to_csv(index=False)` puts
+/// the labels `0,1,2` on the first line, which would otherwise count as one
+/// more sampled network; auto refuses it with advice, `--header yes` skips
+/// it, `--header no` counts it.
+// spec: FMT-CHECK-CSV
+#[test]
+fn check_counts_header_modes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("counts.csv");
+    std::fs::write(&p, "0,1,2\n8,8,8\n8,8,7\n").unwrap();
+    let check = |extra: &[&str]| {
+        let mut c = bin();
+        c.args([
+            "check", "--widths", "8,8,8", "--bias", "zero", "--format", "json",
+        ])
+        .arg("--samples")
+        .arg(&p)
+        .args(extra);
+        c
+    };
+    let out = check(&[]).assert().code(2).get_output().stderr.clone();
+    let e = String::from_utf8(out).unwrap();
+    assert!(e.contains("pandas") && e.contains("--header yes"), "{e}");
+    let samples = |extra: &[&str]| {
+        let out = check(extra).output().unwrap();
+        assert!(out.status.code() == Some(0) || out.status.code() == Some(1));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["samples"].as_u64().unwrap()
+    };
+    assert_eq!(samples(&["--header", "yes"]), 2);
+    assert_eq!(samples(&["--header", "no"]), 3);
+}

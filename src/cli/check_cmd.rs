@@ -10,7 +10,7 @@ use crate::oracle::check::{check_samples, CheckReport, Kind};
 use crate::oracle::laws::{check_samples_cost, power_cost};
 use crate::oracle::power::{power_rows, render_markdown};
 use crate::oracle::power_active::active_power_rows;
-use crate::oracle::samples::read_samples;
+use crate::oracle::samples::read_samples_with;
 use num_rational::BigRational;
 use std::path::PathBuf;
 
@@ -30,6 +30,10 @@ pub struct CheckArgs {
     /// (np.savetxt, 4.000e+00 read as 4) or .npy (np.save); header optional.
     #[arg(long, required_unless_present = "power")]
     pub samples: Option<PathBuf>,
+    /// First row of a text samples file: auto (a row with no number is a
+    /// header; pandas' labels 0,1,... are refused as ambiguous), yes, no.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub header: crate::io::data::HeaderMode,
     /// What the counts are: non-PD neurons (exact law) or active neurons (one-sided test).
     #[arg(long, value_enum, default_value = "nonpd")]
     pub kind: Kind,
@@ -91,7 +95,7 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
         .as_ref()
         .expect("clap requires --samples without --power");
     check_samples_cost(&spec.widths, a.kind == Kind::NonPd)?;
-    let samples = read_samples(path, &spec.widths)?;
+    let samples = read_samples_with(path, &spec.widths, a.header)?;
     let report = check_samples(&spec, &samples, a.kind, a.alpha)?;
     match a.format {
         Format::Json => print_json(

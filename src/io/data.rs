@@ -380,11 +380,9 @@ pub fn parse_text(text: &str, name: &str, header: HeaderMode) -> Result<(Dataset
         } else {
             fields.extend(body.split_whitespace().map(unquote));
         }
-        if std::mem::take(&mut first) {
-            if is_header(header, &fields, line, body).map_err(fmt)? {
-                info.header = Some((line, shorten(body)));
-                continue;
-            }
+        if std::mem::take(&mut first) && is_header(header, &fields, line, body).map_err(fmt)? {
+            info.header = Some((line, shorten(body)));
+            continue;
         }
         if info.delimiter.is_none() {
             info.delimiter = Some(if comma { "comma" } else { "whitespace" });

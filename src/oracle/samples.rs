@@ -5,6 +5,7 @@
 //! row none of whose fields is a number).
 
 use crate::error::{Error, Result};
+use crate::io::data::HeaderMode;
 use std::path::Path;
 
 /// Largest samples file read (bytes); larger files (or endless ones such as
@@ -16,6 +17,15 @@ pub const MAX_SAMPLE_ROWS: usize = 4_000_000;
 /// Reads and validates a samples file against the hidden widths, reading at
 /// most [`MAX_SAMPLES_BYTES`] (spec FMT-CHECK-CSV).
 pub fn read_samples(path: impl AsRef<Path>, widths: &[usize]) -> Result<Vec<Vec<usize>>> {
+    read_samples_with(path, widths, HeaderMode::Auto)
+}
+
+/// [`read_samples`] with an explicit header mode (`check --header`).
+pub fn read_samples_with(
+    path: impl AsRef<Path>,
+    widths: &[usize],
+    header: HeaderMode,
+) -> Result<Vec<Vec<usize>>> {
     use std::io::Read;
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -40,11 +50,24 @@ pub fn read_samples(path: impl AsRef<Path>, widths: &[usize]) -> Result<Vec<Vec<
             "not UTF-8 text (expected CSV of counts)",
         )
     })?;
-    parse_samples(&text, widths, &path.display().to_string())
+    parse_samples_with(&text, widths, &path.display().to_string(), header)
 }
 
 /// Parses the samples text (`name` labels error messages).
 pub fn parse_samples(text: &str, widths: &[usize], name: &str) -> Result<Vec<Vec<usize>>> {
+    parse_samples_with(text, widths, name, HeaderMode::Auto)
+}
+
+/// Parses the samples text with a header mode: `auto` skips a first row
+/// with no number and refuses one that is exactly `0,1,...,k-1` (the column
+/// labels `DataFrame.to_csv` writes, or a sample?); `yes` skips the first
+/// row; `no` reads it as counts (spec FMT-CHECK-CSV).
+pub fn parse_samples_with(
+    text: &str,
+    widths: &[usize],
+    name: &str,
+    header: HeaderMode,
+) -> Result<Vec<Vec<usize>>> {
     let what = format!("samples file {name}");
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rows = Vec::new();
@@ -56,8 +79,27 @@ pub fn parse_samples(text: &str, widths: &[usize], name: &str) -> Result<Vec<Vec
             continue;
         }
         let fields = split_fields(body);
-        if std::mem::take(&mut first) && fields.iter().all(|f| f.parse::<f64>().is_err()) {
-            continue; // header
+        if std::mem::take(&mut first) {
+            let skip = match header {
+                HeaderMode::Yes => true,
+                HeaderMode::No => false,
+                HeaderMode::Auto => {
+                    if fields.iter().enumerate().all(|(j, f)| *f == j.to_string()) {
+                        return Err(Error::format(
+                            &what,
+                            format!(
+                                "row {line} ({body:?}) could be a sample or the column labels 0,1,... that \
+                                 pandas writes for unnamed columns (DataFrame.to_csv); say which with \
+                                 --header yes or --header no"
+                            ),
+                        ));
+                    }
+                    fields.iter().all(|f| f.parse::<f64>().is_err())
+                }
+            };
+            if skip {
+                continue; // header
+            }
         }
         if fields.len() != widths.len() {
             return Err(Error::format(
