@@ -10,6 +10,7 @@ pub mod census_cmd;
 pub mod check_cmd;
 pub mod exact_cmd;
 pub mod init_cmd;
+pub mod merge_cmd;
 pub mod out;
 pub mod reproduce_cmd;
 pub mod search_cmd;
@@ -78,6 +79,8 @@ pub enum Command {
     Depth(search_cmd::DepthArgs),
     /// Monte Carlo over random networks on data, compared with the theory.
     Simulate(simulate_cmd::SimulateArgs),
+    /// Report of a sharded simulate run from its part files (simulate --shard K/N).
+    Merge(merge_cmd::MergeArgs),
     /// Write an initialized network (safetensors, PyTorch layout).
     Init(init_cmd::InitArgs),
     /// Census (active / tentatively dead / permanently dead) of a saved model.
@@ -102,6 +105,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Width(a) => search_cmd::run_width(&a),
         Command::Depth(a) => search_cmd::run_depth(&a),
         Command::Simulate(a) => simulate_cmd::run(&a),
+        Command::Merge(a) => merge_cmd::run(&a),
         Command::Init(a) => init_cmd::run(&a),
         Command::Census(a) => census_cmd::run(&a),
         Command::Check(a) => check_cmd::run(&a),

@@ -5,8 +5,11 @@ use super::args::{parse_width, print_json, Format};
 use super::out::out;
 use crate::error::{Error, Result};
 use crate::init::{Architecture, InitScheme};
+use crate::io::data::DataInfo;
 use crate::io::data::{load_data_with, HeaderMode};
-use crate::montecarlo::{self, report, sample_rng, theory, McConfig};
+use crate::montecarlo::shard::{fingerprint, Part, RunKey, Shard};
+use crate::montecarlo::{self, report, sample_rng, theory, McConfig, McResult};
+use crate::sim::Dataset;
 
 /// `trainability simulate` arguments.
 #[derive(clap::Args, Debug)]
@@ -39,6 +42,11 @@ pub struct SimulateArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Run only shard K of N (1 <= K <= N) of the sample indices and print
+    /// its partial result (JSON) for `trainability merge` (spec
+    /// ALG-MC-SHARD); --format does not apply.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -65,27 +73,76 @@ pub fn run(a: &SimulateArgs) -> Result<i32> {
     };
     let threads = crate::limits::threads(a.threads)?;
     // estimate before starting threads or allocating (spec ALG-MC-COST)
-    montecarlo::cost::check_config(&cfg, data.len(), threads)?;
+    // (a shard: the cost of its slice of the samples)
+    let drawn = a.shard.map_or(cfg.samples, |sh| {
+        let (start, end) = sh.range(cfg.samples);
+        end - start
+    });
+    montecarlo::cost::check_config(
+        &McConfig {
+            samples: drawn,
+            ..cfg.clone()
+        },
+        data.len(),
+        threads,
+    )?;
     let limits = crate::limits::current();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .start_handler(move |_| crate::limits::set(limits))
         .build()
         .map_err(|e| Error::input(format!("cannot start {threads} threads: {e}")))?;
+    if let Some(shard) = a.shard {
+        let range = shard.range(cfg.samples);
+        let res = pool.install(|| montecarlo::run_range(&cfg, &data, range, true))?;
+        let key = run_key(a, &data);
+        let part = serde_json::to_value(Part::new(key, shard, &res))
+            .map_err(|e| Error::Numerical(format!("JSON encoding: {e}")))?;
+        print_json(&part)?;
+        return Ok(0);
+    }
     let res = pool.install(|| montecarlo::run(&cfg, &data, true))?;
-    let agr = theory::agreement(&scheme, &data, &res)?;
-    let mut v = report::simulate_json(&cfg, &a.data, data.len(), &res, &agr);
+    print_report(&cfg, &a.data, &data, &info, &res, a.format)?;
+    Ok(0)
+}
+
+/// What identifies a run across its shards (spec FMT-SIMULATE-PART).
+pub fn run_key(a: &SimulateArgs, data: &Dataset) -> RunKey {
+    RunKey {
+        input_dim: a.input_dim,
+        widths: a.widths.clone(),
+        init: a.init.clone(),
+        bias: a.bias.clone(),
+        data: a.data.clone(),
+        header: a.header.name().into(),
+        samples: a.samples,
+        seed: a.seed,
+        data_fingerprint: fingerprint(data),
+    }
+}
+
+/// The simulate report of the histograms `res` (one run, or merged shards).
+pub fn print_report(
+    cfg: &McConfig,
+    source: &str,
+    data: &Dataset,
+    info: &DataInfo,
+    res: &McResult,
+    format: Format,
+) -> Result<()> {
+    let agr = theory::agreement(&cfg.scheme, data, res)?;
+    let mut v = report::simulate_json(cfg, source, data.len(), res, &agr);
     if let (Some(d), serde_json::Value::Object(extra)) = (v["data"].as_object_mut(), info.json()) {
         for (k, x) in extra {
             d.entry(k).or_insert(x);
         }
     }
-    match a.format {
+    match format {
         Format::Json => print_json(&v)?,
         Format::Table => {
             out!("data: {}\n", info.describe())?;
             out!("{}", report::simulate_table(&v))?
         }
     }
-    Ok(0)
+    Ok(())
 }

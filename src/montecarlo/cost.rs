@@ -119,7 +119,8 @@ pub fn check_config(cfg: &super::McConfig, m: usize, threads: usize) -> Result<(
         ),
         per_sample * samples as f64,
         "reduce --samples (the histograms' precision grows like sqrt(samples)), the number of points, or the widths \
-         (for the exact law alone use `trainability exact`)",
+         (for the exact law alone use `trainability exact`); or split the run over processes or machines with \
+         `simulate --shard K/N` and `trainability merge`",
     )
 }
 

@@ -6,6 +6,7 @@ pub mod cost;
 pub mod fast;
 mod progress;
 pub mod report;
+pub mod shard;
 pub mod theory;
 
 pub use fast::{SampleCounts, Workspace};
@@ -53,7 +54,7 @@ pub struct McResult {
 }
 
 impl McResult {
-    fn zeros(widths: &[usize], samples: u64, seed: u64) -> Self {
+    pub(crate) fn zeros(widths: &[usize], samples: u64, seed: u64) -> Self {
         let h = || widths.iter().map(|&n| vec![0u64; n + 1]).collect();
         let pairs = widths
             .windows(2)
@@ -79,6 +80,30 @@ impl McResult {
         for l in 1..self.widths.len() {
             self.pairs[l - 1][c.non_pd[l - 1] * (self.widths[l] + 1) + c.non_pd[l]] += 1;
         }
+    }
+
+    /// Adds histograms of the same shapes (a shard's, spec ALG-MC-SHARD).
+    pub(crate) fn add_histograms(
+        &mut self,
+        non_pd: &[Vec<u64>],
+        active: &[Vec<u64>],
+        born_dead: u64,
+        pairs: &[Vec<u64>],
+    ) {
+        let add = |a: &mut Vec<u64>, b: &Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        self.non_pd
+            .iter_mut()
+            .zip(non_pd)
+            .for_each(|(a, b)| add(a, b));
+        self.active
+            .iter_mut()
+            .zip(active)
+            .for_each(|(a, b)| add(a, b));
+        self.pairs
+            .iter_mut()
+            .zip(pairs)
+            .for_each(|(a, b)| add(a, b));
+        self.born_dead_count += born_dead;
     }
 
     fn merge(mut self, o: McResult) -> Self {
@@ -142,16 +167,34 @@ const CHUNK: u64 = 64;
 /// histograms are sums of integers. `progress` shows a bar on stderr for
 /// runs longer than about 1.5 s when stderr is a terminal.
 pub fn run(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
+    run_range(cfg, data, (0, cfg.samples), progress)
+}
+
+/// [`run`] restricted to the sample indices [start, end) (a shard, spec
+/// ALG-MC-SHARD): the histograms of those samples, exactly the ones they
+/// contribute to the whole run; `samples` is end - start.
+pub fn run_range(
+    cfg: &McConfig,
+    data: &Dataset,
+    range: (u64, u64),
+    progress: bool,
+) -> Result<McResult> {
     if cfg.samples == 0 {
         return Err(Error::input("--samples must be at least 1"));
     }
-    cost::check_config(cfg, data.len(), rayon::current_num_threads())?;
+    // the cost of the samples this call draws (a shard: its slice)
+    let slice = McConfig {
+        samples: range.1.saturating_sub(range.0),
+        ..cfg.clone()
+    };
+    cost::check_config(&slice, data.len(), rayon::current_num_threads())?;
     if cfg.scheme == InitScheme::DataDependent {
         // The construction depends on the data, so the fast sign-based path
         // does not apply: build each network and count with the reference
         // census (spec ALG-MC-SEEDS).
         return run_chunks(
             cfg,
+            range,
             progress,
             || (),
             |_, rng| {
@@ -168,6 +211,7 @@ pub fn run(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
     Workspace::new(&cfg.scheme, &cfg.arch, data)?;
     run_chunks(
         cfg,
+        range,
         progress,
         || Workspace::new(&cfg.scheme, &cfg.arch, data).expect("validated above"),
         |ws, rng| ws.sample(rng).cloned(),
@@ -176,22 +220,37 @@ pub fn run(cfg: &McConfig, data: &Dataset, progress: bool) -> Result<McResult> {
 
 /// The chunked parallel loop shared by both paths: sample i draws from
 /// [`sample_rng`]`(seed, i)` with a per-thread state made by `init`.
-fn run_chunks<W, I, S>(cfg: &McConfig, progress: bool, init: I, sample: S) -> Result<McResult>
+fn run_chunks<W, I, S>(
+    cfg: &McConfig,
+    (start, end): (u64, u64),
+    progress: bool,
+    init: I,
+    sample: S,
+) -> Result<McResult>
 where
     I: Fn() -> W + Sync + Send,
     S: Fn(&mut W, &mut ChaCha8Rng) -> Result<SampleCounts> + Sync + Send,
 {
-    let bar = progress::Progress::new(cfg.samples, progress);
-    let chunks = cfg.samples.div_ceil(CHUNK);
+    if start > end || end > cfg.samples {
+        return Err(Error::input(format!(
+            "sample range {start}..{end} is not within 0..{}",
+            cfg.samples
+        )));
+    }
+    let bar = progress::Progress::new(end - start, progress);
+    let chunks = (end - start).div_ceil(CHUNK);
     let res = (0..chunks)
         .into_par_iter()
         .map_init(&init, |state, c| -> Result<McResult> {
             let mut r = McResult::zeros(&cfg.arch.hidden, 0, cfg.seed);
-            let end = ((c + 1) * CHUNK).min(cfg.samples);
-            for i in c * CHUNK..end {
+            let (from, to) = (
+                start + c * CHUNK,
+                start.saturating_add((c + 1) * CHUNK).min(end),
+            );
+            for i in from..to {
                 r.add(&sample(state, &mut sample_rng(cfg.seed, i))?);
             }
-            bar.inc(end - c * CHUNK);
+            bar.inc(to - from);
             Ok(r)
         })
         .try_reduce(
@@ -200,7 +259,7 @@ where
         )?;
     bar.finish();
     Ok(McResult {
-        samples: cfg.samples,
+        samples: end - start,
         ..res
     })
 }
