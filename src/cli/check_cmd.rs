@@ -106,7 +106,9 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
     Ok(if report.reject { 1 } else { 0 })
 }
 
-fn print_table(r: &CheckReport) -> Result<()> {
+/// The table `check` prints for a report (also the explanation the
+/// Python package attaches to its results).
+pub fn print_table(r: &CheckReport) -> Result<()> {
     let kind = match r.kind {
         Kind::NonPd => "non-PD counts vs the exact law",
         Kind::Active => "active counts vs the non-PD law (one-sided)",

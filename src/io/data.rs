@@ -576,15 +576,24 @@ pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset> {
         npyz::Order::C => DMatrix::from_row_slice(m, d, &flat),
         npyz::Order::Fortran => DMatrix::from_column_slice(m, d, &flat),
     };
-    if let Some(k) = pts.iter().position(|v| !v.is_finite()) {
-        // column-major index k -> (row, col)
-        let (i, j) = (k % m, k / m);
-        return Err(fmt(format!(
-            "row {}, column {}: non-finite value {} (NaN and inf are not data)",
-            i + 1,
-            j + 1,
-            pts[(i, j)]
-        )));
+    if let Some(msg) = non_finite_message(&pts) {
+        return Err(fmt(msg));
     }
     Dataset::new(pts)
+}
+
+/// "row i, column j: non-finite value NaN (...)" for the first non-finite
+/// entry of a point matrix (column-major order), as the npy reader reports
+/// it; also used for arrays passed in memory (the Python package).
+pub fn non_finite_message(pts: &DMatrix<f64>) -> Option<String> {
+    let k = pts.iter().position(|v| !v.is_finite())?;
+    // column-major index k -> (row, col)
+    let m = pts.nrows();
+    let (i, j) = (k % m, k / m);
+    Some(format!(
+        "row {}, column {}: non-finite value {} (NaN and inf are not data)",
+        i + 1,
+        j + 1,
+        pts[(i, j)]
+    ))
 }
