@@ -3,10 +3,11 @@
 use super::args::{parse_min_widths, parse_prob, parse_width, print_json, Format, MinWidths};
 use super::out::{out, outln};
 use crate::error::Result;
+use crate::exact::trunc_report::{self, Method};
 use crate::exact::{dyadic_chain, report, BiasMode, ChainSpec};
 use crate::rational::to_pq;
 use num_rational::BigRational;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// Arguments shared by `exact` and `approx`.
 #[derive(clap::Args, Debug)]
@@ -56,6 +57,17 @@ pub struct ExactArgs {
 pub struct ApproxArgs {
     #[command(flatten)]
     pub law: LawArgs,
+    /// f64 path: dense (every entry), truncated (the support where the mass
+    /// lies, with a bound on the rest), or auto (dense while cheap).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub method: Method,
+    /// Only P(born dead) and trainability (no per-layer distributions).
+    #[arg(long)]
+    pub summary: bool,
+    /// Truncated path: drop contributions below 2^VALUE (default: -20000, or
+    /// lower when needed to certify P(born dead) >= q1^N_1).
+    #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(i64).range(-1_000_000..=-60))]
+    pub drop_below_log2: Option<i64>,
 }
 
 /// Runs `exact`.
@@ -76,7 +88,8 @@ pub fn run_exact(a: &ExactArgs) -> Result<i32> {
 /// Runs `approx`.
 pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
     let (spec, mw) = a.law.spec()?;
-    let v = report::approx_json(&spec, mw.as_deref())?;
+    let v =
+        trunc_report::approx_json(&spec, mw.as_deref(), a.method, a.summary, a.drop_below_log2)?;
     match a.law.format {
         Format::Json => print_json(&v)?,
         Format::Table => print_law_table(&v, false)?,
@@ -134,6 +147,23 @@ fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {
             outln!(
                 "trainability  = {t}  ~ {}   (n* = {})",
                 show(&v["trainability_f64"], &v["trainability_log10"]),
+                v["min_widths"]
+            )?;
+        }
+    } else if v["method"] == "truncated" {
+        outln!(
+            "\nP(born dead)  ~ {}  (in [{}, {}], drop below 2^{})",
+            show(&v["born_dead_f64"], &v["born_dead_log10"]),
+            show(&Value::Null, &v["born_dead_lower_log10"]),
+            show(&Value::Null, &v["born_dead_upper_log10"]),
+            v["drop_below_log2"]
+        )?;
+        if v.get("trainability_lower_log10").is_some() {
+            outln!(
+                "trainability  ~ {}  (1 - T in [{}, {}], n* = {})",
+                show(&v["trainability_f64"], &v["trainability_log10"]),
+                show(&Value::Null, &v["one_minus_trainability_lower_log10"]),
+                show(&Value::Null, &v["one_minus_trainability_upper_log10"]),
                 v["min_widths"]
             )?;
         }

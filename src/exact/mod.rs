@@ -7,7 +7,9 @@
 //! - [`dyadic_chain`]: the fast path (ALG-DYADIC), integer numerators over one
 //!   common denominator, no gcd until the end, bit-identical to the reference;
 //! - [`float_chain`]: scaled f64 with a rigorous relative error bound
-//!   (BOUND-F64), for widths and depths in the thousands.
+//!   (BOUND-F64), for widths and depths in the thousands;
+//! - [`truncated_chain`]: the f64 path on the support where the mass lies,
+//!   with a bound on the dropped rest (BOUND-F64-TRUNC), for any size.
 
 pub mod cost;
 pub mod depth_search;
@@ -18,6 +20,8 @@ pub mod rational_chain;
 pub mod report;
 pub mod search;
 mod spec_types;
+pub mod trunc_report;
+pub mod truncated_chain;
 pub mod xf128;
 mod xf64;
 

@@ -1,0 +1,424 @@
+//! The truncated f64 chain (spec BOUND-F64-TRUNC): every enclosure contains
+//! the exact rational (small sizes, thresholds high enough that mass is
+//! really dropped), agrees with the dense f64 path (BOUND-F64) wherever both
+//! run, and answers the large sizes of the issue in seconds, across regimes
+//! (widths 1 to 10^5, depths to 10^6, both bias modes, q1 in {0, 1/3, 1 - 1e-9}).
+
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+use relu_trainability::exact::float_chain::{self, Xf64};
+use relu_trainability::exact::truncated_chain::{self as tc, Encl, TruncLayer, DEFAULT_DROP_LOG2};
+use relu_trainability::exact::{dyadic_chain, BiasMode, ChainSpec};
+use relu_trainability::rational::parse_probability;
+
+fn bias(beta: usize) -> BiasMode {
+    if beta == 1 {
+        BiasMode::Symmetric
+    } else {
+        BiasMode::Zero
+    }
+}
+
+fn q1s() -> Vec<BigRational> {
+    ["0", "1/3", "0.999999999", "1/2", "1"]
+        .iter()
+        .map(|s| parse_probability(s, "q1").unwrap())
+        .collect()
+}
+
+/// lower <= exact <= upper, in exact rational arithmetic.
+fn encloses(e: &Encl, exact: &BigRational) -> bool {
+    let lo = e.lower().to_rational();
+    let hi = e.upper().to_rational();
+    &lo <= exact && exact <= &hi
+}
+
+/// Small deterministic pseudo-random architectures.
+fn archs() -> Vec<Vec<usize>> {
+    let mut out = vec![
+        vec![1; 40],
+        vec![2; 30],
+        vec![3, 1, 3, 1, 3],
+        vec![12; 8],
+        vec![25, 5, 25, 5],
+        vec![40, 40, 40],
+        vec![7, 60, 2, 60],
+    ];
+    let mut x: u64 = 0x9e3779b97f4a7c15;
+    for _ in 0..6 {
+        let depth = 1 + (x % 7) as usize;
+        let w = (0..depth)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                1 + ((x >> 33) % 30) as usize
+            })
+            .collect();
+        out.push(w);
+    }
+    out
+}
+
+// spec: BOUND-F64-TRUNC
+#[test]
+fn every_enclosure_contains_the_exact_rational_even_when_mass_is_dropped() {
+    let mut dropped_somewhere = 0;
+    let mut slack_needed = 0;
+    for widths in archs() {
+        for beta in [0, 1] {
+            for q1 in q1s() {
+                let spec = ChainSpec::new(widths.clone(), bias(beta), q1.clone()).unwrap();
+                let exact = dyadic_chain::law(&spec, None);
+                for drop in [-8i64, -30, -200, DEFAULT_DROP_LOG2] {
+                    let law = tc::run(&spec, None, drop, true).unwrap();
+                    for (l, (layer, ex)) in law.iter().zip(&exact.layers).enumerate() {
+                        if layer.dropped != Xf64::ZERO {
+                            dropped_somewhere += 1;
+                        }
+                        for (k, p) in ex.iter().enumerate() {
+                            let e = layer.prob(k);
+                            assert!(
+                                encloses(&e, p),
+                                "{widths:?} beta {beta} q1 {q1} drop {drop} layer {l} k {k}: {e:?} vs {p}"
+                            );
+                            // the dropped-mass slack is needed: without it
+                            // some exact values fall above the enclosure
+                            let tight = Encl {
+                                abs: Xf64::ZERO,
+                                ..e
+                            };
+                            if !encloses(&tight, p) {
+                                slack_needed += 1;
+                            }
+                            if let Some(x) = e.certified() {
+                                let err = num_traits::Signed::abs(&(x.to_rational() - p));
+                                let bound = BigRational::from_float(e.certified_rel()).unwrap() * p;
+                                assert!(err <= bound, "certified {widths:?} layer {l} k {k}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(dropped_somewhere > 100, "{dropped_somewhere}");
+    assert!(slack_needed > 10, "{slack_needed}");
+}
+
+// spec: BOUND-F64-TRUNC
+#[test]
+fn trainability_and_its_complement_enclose_the_exact_values() {
+    for widths in archs() {
+        for beta in [0, 1] {
+            for q1 in q1s() {
+                let spec = ChainSpec::new(widths.clone(), bias(beta), q1.clone()).unwrap();
+                let mw: Vec<usize> = widths.iter().map(|&w| w.div_ceil(2)).collect();
+                let exact = dyadic_chain::trainability(&spec, &mw);
+                for drop in [-8i64, -40, DEFAULT_DROP_LOG2] {
+                    let (t, one_minus) = tc::trainability(&spec, &mw, drop).unwrap();
+                    assert!(encloses(&t, &exact), "{widths:?} {beta} {q1} {drop}: T");
+                    let c = BigRational::one() - &exact;
+                    assert!(
+                        encloses(&one_minus, &c),
+                        "{widths:?} {beta} {q1} {drop}: 1-T"
+                    );
+                }
+                let bd = dyadic_chain::born_dead(&spec);
+                let e = tc::born_dead(&spec, -30).unwrap();
+                assert!(encloses(&e, &bd), "{widths:?} {beta} {q1}: born dead");
+            }
+        }
+    }
+}
+
+/// Dense (BOUND-F64) and truncated enclosures of the same truth overlap,
+/// and where the truncated value is certified both agree within their bounds.
+fn agree_with_dense(spec: &ChainSpec, dense: &[float_chain::FloatDist], law: &[TruncLayer]) {
+    for (l, (d, t)) in dense.iter().zip(law).enumerate() {
+        let g = d.rel_error_bound();
+        for (k, &x) in d.probs.iter().enumerate() {
+            let e = t.prob(k);
+            let (dlo, dhi) = (x.mul_f64(1.0 - 2.0 * g), x.mul_f64(1.0 + 2.0 * g));
+            let (tlo, thi) = (e.lower(), e.upper());
+            assert!(
+                dlo.log10() <= thi.log10() + 1e-12 && tlo.log10() <= dhi.log10() + 1e-12
+                    || x == Xf64::ZERO && tlo == Xf64::ZERO,
+                "{:?} layer {l} k {k}: dense {x:?} (+-{g}) vs {e:?}",
+                spec.widths.len()
+            );
+            if let Some(v) = e.certified() {
+                if x == Xf64::ZERO || v == Xf64::ZERO {
+                    assert_eq!(x, v, "layer {l} k {k}: exact zero");
+                    continue;
+                }
+                let rel = (v.log10() - x.log10()).abs() * std::f64::consts::LN_10;
+                assert!(
+                    rel <= 1.01 * (e.certified_rel() + g) + 1e-13,
+                    "layer {l} k {k}"
+                );
+            }
+        }
+    }
+}
+
+// spec: BOUND-F64-TRUNC
+#[test]
+fn agrees_with_the_dense_path_within_both_bounds() {
+    let cases: Vec<(Vec<usize>, &str)> = vec![
+        (vec![300; 20], "1/3"),
+        (vec![300; 20], "0"),
+        (vec![200; 10], "0.999999999"),
+        (vec![1000, 50, 1000, 3, 500], "1/3"),
+        (vec![2; 3000], "1/3"),
+        (vec![64; 200], "1/2"),
+    ];
+    for (widths, q) in cases {
+        for beta in [0, 1] {
+            let spec = ChainSpec::new(
+                widths.clone(),
+                bias(beta),
+                parse_probability(q, "q1").unwrap(),
+            )
+            .unwrap();
+            let dense = float_chain::law(&spec, None);
+            for drop in [-60i64, -1100, DEFAULT_DROP_LOG2] {
+                let law = tc::run(&spec, None, drop, true).unwrap();
+                agree_with_dense(&spec, &dense, &law);
+            }
+        }
+    }
+}
+
+// spec: BOUND-F64-TRUNC
+#[test]
+fn narrow_chains_to_depth_a_million_match_the_dense_path() {
+    for (w, q, beta, depth) in [
+        (1usize, "1/3", 1usize, 1_000_000usize),
+        (3, "0", 0, 1_000_000),
+        (4, "0.999999999", 0, 200_000),
+        (2, "1/3", 1, 200_000),
+    ] {
+        let spec = ChainSpec::new(
+            vec![w; depth],
+            bias(beta),
+            parse_probability(q, "q1").unwrap(),
+        )
+        .unwrap();
+        let (d, g) = float_chain::born_dead(&spec);
+        let e = tc::born_dead(&spec, DEFAULT_DROP_LOG2).unwrap();
+        let v = e.certified().expect("born dead certified");
+        let rel = ((v.log10() - d.log10()) * std::f64::consts::LN_10).abs();
+        assert!(
+            rel <= e.certified_rel() + g + 1e-15,
+            "width {w} beta {beta}"
+        );
+    }
+}
+
+fn log10_sum(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a >= b { (a, b) } else { (b, a) };
+    hi + (10f64.powf(lo - hi)).ln_1p() / std::f64::consts::LN_10
+}
+
+// spec: BOUND-F64-TRUNC
+#[test]
+fn large_sizes_answer_with_closed_form_consistent_enclosures() {
+    // width 4096 x depth 10,000 and width 10^5 x depth 100: P(born dead) >=
+    // q1^N (layer 1 dead), and <= q1^N + (D - 1) 2^{-(1 + beta) N}
+    // (absorption bound, ALG-SEARCH); with q1 = 1/3 the layer-1 term
+    // dominates the truth: q1^N <= B <= q1^N (1 + N 2^{-N}) (first layer
+    // dead, or one survivor then absorbed; deeper paths are smaller still).
+    for (n, depth) in [(4096usize, 10_000usize), (100_000, 100)] {
+        for beta in [0usize, 1] {
+            for q in ["1/3", "0"] {
+                let q1 = parse_probability(q, "q1").unwrap();
+                let spec = ChainSpec::new(vec![n; depth], bias(beta), q1.clone()).unwrap();
+                let t0 = std::time::Instant::now();
+                let e = tc::born_dead(&spec, tc::auto_drop_log2(&spec)).unwrap();
+                let secs = t0.elapsed().as_secs_f64();
+                assert!(secs < 20.0, "{n} x {depth}: {secs} s");
+                let lq = if q == "0" {
+                    f64::NEG_INFINITY
+                } else {
+                    n as f64 * (1f64 / 3.0).log10()
+                };
+                let la = ((depth - 1) as f64).log10()
+                    - ((1 + beta) * n) as f64 * std::f64::consts::LOG10_2;
+                let upper_closed = log10_sum(lq, la);
+                let (lo, hi) = (e.lower().log10(), e.upper().log10());
+                assert!(
+                    lo <= upper_closed + 1e-9,
+                    "{n} {depth} {beta} {q}: {lo} > {upper_closed}"
+                );
+                if q == "1/3" {
+                    assert!(hi >= lq - 1e-9, "{n} {depth} {beta} {q}");
+                    let v = e.certified().expect("certified").log10();
+                    assert!((v - lq).abs() < 1e-6, "{n} {depth}: {v} vs {lq}");
+                } else {
+                    assert!(e.lower() != Xf64::ZERO);
+                }
+            }
+        }
+    }
+}
+
+// spec: BOUND-F64-TRUNC
+#[test]
+fn degenerate_q1_gives_exact_zeros_and_ones() {
+    // q1 = 1: K_1 = 0 surely, born dead exactly 1; q1 = 0: layer 1 is the
+    // point mass at N, entries below N exactly 0 (no slack).
+    let one = ChainSpec::new(vec![50; 5], BiasMode::Zero, BigRational::one()).unwrap();
+    let e = tc::born_dead(&one, DEFAULT_DROP_LOG2).unwrap();
+    assert!(encloses(&e, &BigRational::one()));
+    assert_eq!(e.certified().unwrap().to_f64(), 1.0);
+    let zero = ChainSpec::new(vec![50; 5], BiasMode::Zero, BigRational::zero()).unwrap();
+    let law = tc::run(&zero, None, DEFAULT_DROP_LOG2, true).unwrap();
+    for k in 0..50 {
+        assert_eq!(law[0].prob(k).upper(), Xf64::ZERO, "k {k}");
+    }
+}
+
+fn approx(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = assert_cmd::Command::cargo_bin("trainability")
+        .unwrap()
+        .arg("approx")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (
+        out.status.code().unwrap_or(-1),
+        v,
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+// spec: FMT-APPROX, BOUND-F64-TRUNC
+#[test]
+fn approx_cli_chooses_the_path_and_keeps_the_fields() {
+    let base = [
+        "--widths",
+        "30,30,30",
+        "--q1",
+        "1/3",
+        "--min-widths",
+        "2,...",
+    ];
+    let (c, dense, _) = approx(&base);
+    assert_eq!(c, 0);
+    assert_eq!(dense["method"], "dense");
+    let mut args = base.to_vec();
+    args.extend(["--method", "truncated", "--drop-below-log2", "-60"]);
+    let (c, tr, _) = approx(&args);
+    assert_eq!(c, 0);
+    assert_eq!(tr["method"], "truncated");
+    // every dense field is present in both reports
+    for key in dense.as_object().unwrap().keys() {
+        assert!(tr.get(key).is_some(), "truncated report lacks {key}");
+    }
+    for (l, (dl, tl)) in dense["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(tr["layers"].as_array().unwrap())
+        .enumerate()
+    {
+        let (rd, rt) = (
+            dl["rel_error_bound"].as_f64().unwrap(),
+            tl["rel_error_bound"].as_f64().unwrap(),
+        );
+        let (fd, ft) = (
+            dl["distribution_f64"].as_array().unwrap(),
+            tl["distribution_f64"].as_array().unwrap(),
+        );
+        assert_eq!(fd.len(), ft.len());
+        let mut nulls = 0;
+        for (a, b) in fd.iter().zip(ft) {
+            match (a.as_f64(), b.as_f64()) {
+                (Some(x), Some(y)) => {
+                    assert!((x - y).abs() <= (rd + rt) * x.max(y) * 1.01, "layer {l}")
+                }
+                (_, None) => nulls += 1,
+                _ => {}
+            }
+        }
+        // threshold 2^-60: the smallest entries of the later layers are not certified
+        if l == 2 {
+            assert!(nulls > 0 && nulls < 31, "layer {l}: {nulls} nulls");
+            assert!(tl["dropped_mass_log10"].as_f64().unwrap() < -15.0);
+        }
+    }
+    let bd = dense["born_dead_f64"].as_f64().unwrap();
+    let lo = tr["born_dead_lower_log10"].as_f64().unwrap();
+    let hi = tr["born_dead_upper_log10"].as_f64().unwrap();
+    assert!(lo <= bd.log10() + 1e-12 && bd.log10() <= hi + 1e-12);
+    // 1 - T against the exact rational (f64 1 - T_dense would cancel)
+    let spec = ChainSpec::new(
+        vec![30; 3],
+        BiasMode::Zero,
+        parse_probability("1/3", "q1").unwrap(),
+    )
+    .unwrap();
+    let c = BigRational::one() - dyadic_chain::trainability(&spec, &[2, 2, 2]);
+    let want = relu_trainability::exact::report::rational_log10(&c)
+        .as_f64()
+        .unwrap();
+    let lo = tr["one_minus_trainability_lower_log10"].as_f64().unwrap();
+    let hi = tr["one_minus_trainability_upper_log10"].as_f64().unwrap();
+    assert!(lo <= want + 1e-12 && want <= hi + 1e-12, "{lo} {want} {hi}");
+    // threshold 2^-60: the dropped mass (~1e-17) widens the enclosure of 3e-13
+    assert!(hi - lo < 1e-4, "{lo} {hi}");
+
+    // past the dense budget: the truncated path by itself, in summary form
+    let wide = ["4096"; 10].join(",");
+    let (c, v, _) = approx(&["--widths", &wide, "--q1", "1/3", "--summary"]);
+    assert_eq!(c, 0);
+    assert_eq!(v["method"], "truncated");
+    assert!(v.get("layers").is_none());
+    let want = 4096.0 * (1f64 / 3.0).log10();
+    assert!((v["born_dead_log10"].as_f64().unwrap() - want).abs() < 1e-6);
+    // without --summary the report would be too large: refused with advice
+    let deep = ["4096"; 1000].join(",");
+    let (c, _, err) = approx(&["--widths", &deep, "--q1", "1/3"]);
+    assert_eq!(c, 2);
+    assert!(
+        err.starts_with("error:") && err.contains("--summary"),
+        "{err}"
+    );
+    let (c, _, err) = approx(&["--widths", "4", "--drop-below-log2", "5"]);
+    assert_eq!(c, 2, "{err}");
+}
+
+// spec: BOUND-F64-TRUNC
+#[test]
+fn rounding_count_is_pinned_to_its_derivation() {
+    // nothing dropped and every state nonzero (q1 = 1/3, narrow layers):
+    // r_1 = 4 N_1 + 2, r_l = r_{l-1} + 3 N_l + 2 + 2 (N_{l-1} + 1); an
+    // understated count (a mutation of the formula) fails here.
+    for beta in [0, 1] {
+        let widths = vec![5usize, 7, 3, 9];
+        let spec = ChainSpec::new(
+            widths.clone(),
+            bias(beta),
+            parse_probability("1/3", "q1").unwrap(),
+        )
+        .unwrap();
+        let law = tc::run(&spec, None, DEFAULT_DROP_LOG2, true).unwrap();
+        let mut r = 4 * widths[0] as u64 + 2;
+        for (l, layer) in law.iter().enumerate() {
+            if l >= 1 {
+                r += 3 * widths[l] as u64 + 2 + 2 * (widths[l - 1] as u64 + 1);
+            }
+            assert_eq!(layer.roundings, r, "layer {l}");
+            assert_eq!(layer.dropped, Xf64::ZERO);
+            assert_eq!(layer.rel_error_bound(), float_chain::gamma(r));
+        }
+        let last = law.last().unwrap();
+        assert_eq!(
+            last.total().rel,
+            float_chain::gamma(r + 2 * (widths[3] as u64 + 1))
+        );
+    }
+}
