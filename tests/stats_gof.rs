@@ -81,6 +81,24 @@ fn pooling_gives_expected_counts_at_least_five_and_matches_manual_statistic() {
     assert!(parts.len() < 21 && parts.len() >= 3);
 }
 
+/// The partition rule by hand at its boundaries (expected counts exactly
+/// 5, a remainder that joins the last range, a law that never reaches 5,
+/// and the empty law, which has no cells to pool).
+#[test]
+fn partition_by_hand_at_the_boundaries() {
+    // n p = 5, 5: each cell closes exactly at 5
+    assert_eq!(pooled_partition(&[0.5, 0.5], 10), vec![0..1, 1..2]);
+    // 2.5 + 2.5 = 5 closes 0..2; then 5
+    assert_eq!(pooled_partition(&[0.25, 0.25, 0.5], 10), vec![0..2, 2..3]);
+    // 6 closes 0..1; the remainder 2 + 2 < 5 joins it
+    assert_eq!(pooled_partition(&[0.6, 0.2, 0.2], 10), vec![0..3]);
+    // 4.5, then 9: one range
+    assert_eq!(pooled_partition(&[0.5, 0.5], 9), vec![0..2]);
+    // never reaches 5: one range over everything
+    assert_eq!(pooled_partition(&[0.5, 0.5], 4), vec![0..2]);
+    assert!(pooled_partition(&[], 10).is_empty());
+}
+
 #[test]
 fn impossible_cell_and_point_mass() {
     let r = chi_square_gof(&[5, 1, 5], &[0.5, 0.0, 0.5]).unwrap();

@@ -1,38 +1,76 @@
-//! `trainability merge`: the report of a sharded `simulate` run from its
-//! part files, equal byte for byte to the report of the same run made in
-//! one piece (spec ALG-MC-SHARD, FMT-SIMULATE-PART).
+//! `trainability merge`: the report of a sharded `simulate` or `reproduce`
+//! run from its part files, equal byte for byte to the report (or the files)
+//! of the same run made in one piece (spec ALG-MC-SHARD, FMT-SIMULATE-PART,
+//! ALG-REPRODUCE-SHARD, FMT-REPRODUCE-PART).
 
 use super::args::Format;
 use super::simulate_cmd::print_report;
 use crate::error::{Error, Result};
 use crate::init::{Architecture, InitScheme};
 use crate::io::data::{load_data_with, HeaderMode};
-use crate::montecarlo::shard::{fingerprint, merge, Part};
+use crate::montecarlo::shard::PART_SCHEMA;
+use crate::montecarlo::shard::{fingerprint, merge};
 use crate::montecarlo::{sample_rng, McConfig};
+use crate::train::experiments::run_all_from;
+use crate::train::shard::{merge_runs, ReproducePart, REPRODUCE_PART_SCHEMA};
+use serde::de::DeserializeOwned;
+use std::path::PathBuf;
 
 /// `trainability merge` arguments.
 #[derive(clap::Args, Debug)]
 pub struct MergeArgs {
-    /// The part files written by `simulate --shard K/N`, one per shard.
+    /// The part files written by `simulate --shard K/N` or
+    /// `reproduce --shard K/N`, one per shard.
     #[arg(required = true)]
     pub parts: Vec<String>,
-    /// Output format.
+    /// Output format (simulate parts).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// Folder for the tables and charts (reproduce parts).
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+}
+
+/// Reads every part file as `T`.
+fn read_parts<T: DeserializeOwned>(paths: &[String], what: &str) -> Result<Vec<(String, T)>> {
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = crate::io::read_bounded(path)?;
+            let part: T = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::input(format!(
+                    "{path} is not a part file written by `{what} --shard` ({e})"
+                ))
+            })?;
+            Ok((path.clone(), part))
+        })
+        .collect()
+}
+
+/// The schema tag of a part file.
+fn schema(path: &str) -> Result<String> {
+    let bytes = crate::io::read_bounded(path)?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::input(format!(
+            "{path} is not a part file written by `simulate --shard` or `reproduce --shard` ({e})"
+        ))
+    })?;
+    Ok(v["schema"].as_str().unwrap_or("").to_string())
 }
 
 /// Runs `merge`.
 pub fn run(a: &MergeArgs) -> Result<i32> {
-    let mut parts = Vec::with_capacity(a.parts.len());
-    for path in &a.parts {
-        let bytes = crate::io::read_bounded(path)?;
-        let part: Part = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::input(format!(
-                "{path} is not a part file written by `simulate --shard` ({e})"
-            ))
-        })?;
-        parts.push((path.clone(), part));
+    let first = schema(&a.parts[0])?;
+    if first == REPRODUCE_PART_SCHEMA {
+        return run_reproduce(a);
     }
+    if first != PART_SCHEMA {
+        return Err(Error::input(format!(
+            "{} is not a part file written by `simulate --shard` or `reproduce --shard` (schema {first:?})",
+            a.parts[0]
+        )));
+    }
+    let parts = read_parts(&a.parts, "simulate")?;
     let (run, res) = merge(&parts)?;
     let header = <HeaderMode as clap::ValueEnum>::from_str(&run.header, false).map_err(|_| {
         Error::input(format!(
@@ -65,5 +103,30 @@ pub fn run(a: &MergeArgs) -> Result<i32> {
         seed: run.seed,
     };
     print_report(&cfg, &run.data, &data, &info, &res, a.format)?;
+    Ok(0)
+}
+
+/// Merges the parts of a sharded `reproduce` into its tables and charts.
+fn run_reproduce(a: &MergeArgs) -> Result<i32> {
+    let parts: Vec<(String, ReproducePart)> = read_parts(&a.parts, "reproduce")?;
+    for (name, p) in &parts {
+        if p.schema != REPRODUCE_PART_SCHEMA {
+            return Err(Error::input(format!(
+                "{name}: schema {:?}, but {} is a reproduce part ({REPRODUCE_PART_SCHEMA:?})",
+                p.schema, a.parts[0]
+            )));
+        }
+    }
+    let (key, given) = merge_runs(&parts)?;
+    let cfg = super::reproduce_cmd::config(&key)?;
+    std::fs::create_dir_all(&a.out).map_err(|e| Error::io(a.out.display().to_string(), e))?;
+    let report = run_all_from(&cfg, &|| {}, Some(&given))?;
+    let files = super::reproduce_cmd::write_report(&report, &a.out)?;
+    super::out::outln!(
+        "\nmerged {} training runs from {} part files; wrote {files} files to {}",
+        given.len(),
+        parts.len(),
+        a.out.display()
+    )?;
     Ok(0)
 }

@@ -126,6 +126,47 @@ pub fn fingerprint(data: &Dataset) -> String {
     format!("{h:016x}")
 }
 
+/// Checks that `shards` (file name, shard) are every shard 1..=n of one
+/// split exactly once.
+pub fn check_complete(shards: &[(&str, Shard)]) -> Result<()> {
+    let (first_name, first) = shards
+        .first()
+        .ok_or_else(|| Error::input("merge needs at least one part file"))?;
+    let n = first.n;
+    if n > shards.len() as u64 {
+        return Err(Error::input(format!(
+            "{first_name} is shard {}/{n}, but only {} part file(s) were given: every shard 1..={n} is needed",
+            first.k,
+            shards.len()
+        )));
+    }
+    // n <= the number of files given, so this allocation is small
+    let mut seen = vec![None::<&str>; n as usize];
+    for &(name, sh) in shards {
+        if sh.n != n || sh.k == 0 || sh.k > n {
+            return Err(Error::input(format!(
+                "{name} is shard {}/{}, but {first_name} is one of {n} shards",
+                sh.k, sh.n
+            )));
+        }
+        let slot = &mut seen[(sh.k - 1) as usize];
+        if let Some(other) = slot {
+            return Err(Error::input(format!(
+                "shard {}/{n} is given twice ({other} and {name})",
+                sh.k
+            )));
+        }
+        *slot = Some(name);
+    }
+    if let Some(k) = seen.iter().position(Option::is_none) {
+        return Err(Error::input(format!(
+            "shard {}/{n} is missing: give the part file of every shard 1..={n}",
+            k + 1
+        )));
+    }
+    Ok(())
+}
+
 /// Sums the parts of every shard of one run into the run's histograms.
 /// Refuses parts of different runs, a wrong schema, histograms of the wrong
 /// shape, a shard given twice, a missing shard, or counts that do not add
@@ -136,16 +177,6 @@ pub fn merge(parts: &[(String, Part)]) -> Result<(RunKey, McResult)> {
         .ok_or_else(|| Error::input("merge needs at least one part file"))?;
     let run = &first.run;
     let n = first.shard.n;
-    if n > parts.len() as u64 {
-        return Err(Error::input(format!(
-            "{first_name} is shard {}/{n}, but only {} part file(s) were given: every shard 1..={n} is needed",
-            first.shard.k,
-            parts.len()
-        )));
-    }
-    // n <= the number of files given, so this allocation is small
-    let mut seen = vec![None::<&str>; n as usize];
-    let mut total = McResult::zeros(&run.widths, 0, run.seed);
     for (name, p) in parts {
         if p.schema != PART_SCHEMA {
             return Err(Error::input(format!(
@@ -159,20 +190,11 @@ pub fn merge(parts: &[(String, Part)]) -> Result<(RunKey, McResult)> {
                 p.run, run
             )));
         }
-        if p.shard.n != n || p.shard.k == 0 || p.shard.k > n {
-            return Err(Error::input(format!(
-                "{name} is shard {}/{}, but {first_name} is one of {n} shards",
-                p.shard.k, p.shard.n
-            )));
-        }
-        let slot = &mut seen[(p.shard.k - 1) as usize];
-        if let Some(other) = slot {
-            return Err(Error::input(format!(
-                "shard {}/{n} is given twice ({other} and {name})",
-                p.shard.k
-            )));
-        }
-        *slot = Some(name);
+    }
+    let shards: Vec<(&str, Shard)> = parts.iter().map(|(f, p)| (f.as_str(), p.shard)).collect();
+    check_complete(&shards)?;
+    let mut total = McResult::zeros(&run.widths, 0, run.seed);
+    for (name, p) in parts {
         let (start, end) = p.shard.range(run.samples);
         let shape_ok = p.non_pd.len() == run.widths.len()
             && p.active.len() == run.widths.len()
@@ -204,12 +226,6 @@ pub fn merge(parts: &[(String, Part)]) -> Result<(RunKey, McResult)> {
             )));
         }
         total.add_histograms(&p.non_pd, &p.active, p.born_dead_count, &p.pairs);
-    }
-    if let Some(k) = seen.iter().position(Option::is_none) {
-        return Err(Error::input(format!(
-            "shard {}/{n} is missing: give the part file of every shard 1..={n}",
-            k + 1
-        )));
     }
     total.samples = run.samples;
     Ok((run.clone(), total))

@@ -21,7 +21,7 @@ use crate::stats::intervals::checked_clopper_pearson;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Confidence level of every reported Clopper-Pearson interval.
 pub const CONFIDENCE: f64 = 0.95;
@@ -206,7 +206,7 @@ impl ExperimentConfig {
 }
 
 /// One training run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
     /// DEF-SUCCESS.
     pub success: bool,
@@ -338,7 +338,9 @@ pub struct Cell<'a> {
 }
 
 impl Cell<'_> {
-    fn key(&self) -> String {
+    /// "task/init/width/depth": names the cell's RNG and its runs in part
+    /// files (spec ALG-REPRODUCE-SHARD).
+    pub fn key(&self) -> String {
         format!(
             "{}/{}/{}/{}",
             self.task.name(),
@@ -454,13 +456,36 @@ pub fn run_cells(
     cfg: &ExperimentConfig,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<CellResult>> {
+    run_cells_from(cells, runs, cfg, tick, None)
+}
+
+/// Training runs made elsewhere (the merged part files of a sharded run),
+/// by (cell key, run index) (spec ALG-REPRODUCE-SHARD).
+pub type GivenRuns = std::collections::HashMap<(String, u64), RunResult>;
+
+/// [`run_cells`], taking the runs from `given` instead of training when set.
+fn run_cells_from(
+    cells: &[Cell],
+    runs: usize,
+    cfg: &ExperimentConfig,
+    tick: &(dyn Fn() + Sync),
+    given: Option<&GivenRuns>,
+) -> Result<Vec<CellResult>> {
     let jobs: Vec<(usize, u64)> = (0..cells.len())
         .flat_map(|c| (0..runs as u64).map(move |r| (c, r)))
         .collect();
     let results: Vec<Result<RunResult>> = jobs
         .par_iter()
         .map(|&(c, r)| {
-            let out = run_one(&cells[c], cfg, r);
+            let out = match given {
+                None => run_one(&cells[c], cfg, r),
+                Some(g) => g.get(&(cells[c].key(), r)).cloned().ok_or_else(|| {
+                    Error::input(format!(
+                        "the part files have no result for run {r} of cell {}",
+                        cells[c].key()
+                    ))
+                }),
+            };
             tick();
             out
         })
@@ -498,6 +523,11 @@ pub fn success_vs_trainability(
     cfg: &ExperimentConfig,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<CellResult>> {
+    run_cells(&sweep_cells(tasks, cfg), cfg.runs, cfg, tick)
+}
+
+/// The cells of experiment 1, in report order.
+fn sweep_cells<'a>(tasks: &'a [Task], cfg: &ExperimentConfig) -> Vec<Cell<'a>> {
     let mut cells = Vec::new();
     for task in tasks {
         for bias in [BiasMode::Zero, BiasMode::Symmetric] {
@@ -513,7 +543,7 @@ pub fn success_vs_trainability(
             }
         }
     }
-    run_cells(&cells, cfg.runs, cfg, tick)
+    cells
 }
 
 /// Experiment 2: He (both bias modes) versus data-dependent on the |x| task.
@@ -522,6 +552,12 @@ pub fn he_vs_data_dependent(
     cfg: &ExperimentConfig,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<CellResult>> {
+    run_cells(&init_cells(task, cfg)?, cfg.init_runs, cfg, tick)
+}
+
+/// The cells of experiment 2, in report order, after probing the
+/// data-dependent initializer once (refusing early with its reason).
+fn init_cells<'a>(task: &'a Task, cfg: &ExperimentConfig) -> Result<Vec<Cell<'a>>> {
     // Probe the data-dependent initializer once: refuse early with its reason.
     let probe = Architecture::new(task.data.dim(), vec![2, 2], 1)?;
     initialize(
@@ -547,7 +583,7 @@ pub fn he_vs_data_dependent(
             }
         }
     }
-    run_cells(&cells, cfg.init_runs, cfg, tick)
+    Ok(cells)
 }
 
 /// Experiment 3b: exact P(born dead) versus depth for each width (He on the
@@ -599,14 +635,26 @@ pub fn born_dead_vs_depth(task: &Task, cfg: &ExperimentConfig) -> Result<Vec<Bor
 
 /// Runs all three experiments. `tick` is called once per training run.
 pub fn run_all(cfg: &ExperimentConfig, tick: &(dyn Fn() + Sync)) -> Result<Report> {
+    run_all_from(cfg, tick, None)
+}
+
+/// [`run_all`] with the training runs taken from `given` when set (the
+/// merge of a sharded run, spec ALG-REPRODUCE-SHARD): the same report.
+pub fn run_all_from(
+    cfg: &ExperimentConfig,
+    tick: &(dyn Fn() + Sync),
+    given: Option<&GivenRuns>,
+) -> Result<Report> {
     cfg.validate()?;
     let tasks = tasks(cfg)?;
-    let sweep = success_vs_trainability(&tasks, cfg, tick)?;
+    let sweep = run_cells_from(&sweep_cells(&tasks, cfg), cfg.runs, cfg, tick, given)?;
     let abs = tasks
         .iter()
         .find(|t| t.kind == TaskKind::Abs1d)
         .expect("abs task");
-    let (init_compare, init_compare_error) = match he_vs_data_dependent(abs, cfg, tick) {
+    let (init_compare, init_compare_error) = match init_cells(abs, cfg)
+        .and_then(|cells| run_cells_from(&cells, cfg.init_runs, cfg, tick, given))
+    {
         Ok(v) => (v, None),
         Err(e) => (Vec::new(), Some(e.to_string())),
     };
@@ -618,4 +666,61 @@ pub fn run_all(cfg: &ExperimentConfig, tick: &(dyn Fn() + Sync)) -> Result<Repor
         init_compare_error,
         born_dead,
     })
+}
+
+/// Every training run of the configuration, in a fixed order (experiment 1's
+/// cells, then experiment 2's when the data-dependent probe succeeds; runs
+/// within a cell): (cell key, run index) (spec ALG-REPRODUCE-SHARD).
+pub fn all_jobs(cfg: &ExperimentConfig) -> Result<Vec<(String, u64)>> {
+    cfg.validate()?;
+    let tasks = tasks(cfg)?;
+    let abs = tasks
+        .iter()
+        .find(|t| t.kind == TaskKind::Abs1d)
+        .expect("abs task");
+    let mut jobs = Vec::new();
+    let mut push = |cells: &[Cell], runs: usize| {
+        for c in cells {
+            jobs.extend((0..runs as u64).map(|r| (c.key(), r)));
+        }
+    };
+    push(&sweep_cells(&tasks, cfg), cfg.runs);
+    if let Ok(cells) = init_cells(abs, cfg) {
+        push(&cells, cfg.init_runs);
+    }
+    Ok(jobs)
+}
+
+/// Trains the jobs `range` (indices into [`all_jobs`]) in parallel: the
+/// runs one shard of a sharded `reproduce` contributes, in job order.
+pub fn run_jobs(
+    cfg: &ExperimentConfig,
+    (start, end): (u64, u64),
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<((String, u64), RunResult)>> {
+    let tasks = tasks(cfg)?;
+    let abs = tasks
+        .iter()
+        .find(|t| t.kind == TaskKind::Abs1d)
+        .expect("abs task");
+    let mut cells: Vec<(Cell, usize)> = sweep_cells(&tasks, cfg)
+        .into_iter()
+        .map(|c| (c, cfg.runs))
+        .collect();
+    if let Ok(more) = init_cells(abs, cfg) {
+        cells.extend(more.into_iter().map(|c| (c, cfg.init_runs)));
+    }
+    let jobs: Vec<(&Cell, u64)> = cells
+        .iter()
+        .flat_map(|(c, runs)| (0..*runs as u64).map(move |r| (c, r)))
+        .skip(start as usize)
+        .take(end.saturating_sub(start) as usize)
+        .collect();
+    jobs.par_iter()
+        .map(|&(c, r)| {
+            let out = run_one(c, cfg, r).map(|res| ((c.key(), r), res));
+            tick();
+            out
+        })
+        .collect()
 }

@@ -9,6 +9,7 @@ pub mod bounds;
 pub mod experiments;
 pub mod optim;
 pub mod report;
+pub mod shard;
 pub mod single;
 pub mod tasks;
 pub mod trainer;
