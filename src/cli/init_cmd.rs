@@ -37,7 +37,7 @@ pub struct InitArgs {
     pub output_dim: usize,
     /// Training inputs (required by data-dependent; for random schemes only
     /// used for the census printed after writing): ball:R:M, cube:A:M,
-    /// gauss:M, grid1d:A:M, csv:PATH, npy:PATH, or a .csv / .npy path.
+    /// gauss:M, grid1d:A:M, csv:PATH, npy:PATH, or a .csv / .txt / .dat / .tsv / .npy path.
     #[arg(long)]
     pub data: Option<String>,
     /// Seed (the network uses stream 0, generated data stream 2^64-1).

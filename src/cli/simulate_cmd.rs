@@ -27,7 +27,7 @@ pub struct SimulateArgs {
     /// Bias initializer: zero, normal:STD, uniform:A or fan-in (torch-default sets its own).
     #[arg(long, default_value = "zero")]
     pub bias: String,
-    /// Data: ball:R:M, cube:A:M, gauss:M, grid1d:A:M, csv:PATH, npy:PATH.
+    /// Data: ball:R:M, cube:A:M, gauss:M, grid1d:A:M, csv:PATH, npy:PATH, or a .csv / .txt / .dat / .tsv / .npy path.
     #[arg(long)]
     pub data: String,
     /// Header line of a CSV / text --data file: auto, yes or no.
