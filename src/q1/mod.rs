@@ -148,7 +148,7 @@ pub fn check_points(points: &[f64], d: usize) -> Result<()> {
     if points.is_empty() {
         return Err(Error::input("the data set is empty"));
     }
-    if points.len() % d != 0 {
+    if !points.len().is_multiple_of(d) {
         return Err(Error::input(format!(
             "{} values do not form rows of dimension {d}",
             points.len()
