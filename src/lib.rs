@@ -42,6 +42,7 @@ pub mod io;
 pub mod limits;
 pub mod montecarlo;
 pub mod oracle;
+pub mod q1;
 pub mod rational;
 pub mod sim;
 pub mod stats;

@@ -422,3 +422,41 @@ fn rounding_count_is_pinned_to_its_derivation() {
         );
     }
 }
+
+// spec: ALG-COST, BOUND-F64-TRUNC
+#[test]
+fn truncated_sizes_are_refused_before_allocating() {
+    for args in [
+        // would overflow the i64 exponents s N (and the memory budget)
+        vec![
+            "--widths",
+            "300000000,300000000",
+            "--summary",
+            "--max-memory-mb",
+            "1000000",
+        ],
+        vec![
+            "--widths",
+            "4294967296",
+            "--summary",
+            "--method",
+            "truncated",
+        ],
+        // one layer beyond the default 1 GB
+        vec!["--widths", "20000000", "--summary", "--method", "truncated"],
+        // work budget
+        vec![
+            "--widths",
+            "100000,100000",
+            "--summary",
+            "--max-seconds",
+            "0.001",
+        ],
+    ] {
+        let t = std::time::Instant::now();
+        let (c, _, err) = approx(&args);
+        assert_eq!(c, 2, "{args:?}: {err}");
+        assert!(err.starts_with("error:"), "{args:?}: {err}");
+        assert!(t.elapsed().as_secs_f64() < 2.0, "{args:?}");
+    }
+}

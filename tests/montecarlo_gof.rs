@@ -242,13 +242,14 @@ fn gof_rejects_wrong_laws() {
 
 #[test]
 fn no_p_value_without_a_closed_form_or_for_rai() {
-    // 2-D data with uniform weights: no closed form; q1 estimated.
+    // 2-D data, Gaussian weights with a uniform bias or uniform weights
+    // with a Gaussian bias: no closed form (spec ALG-Q1-DISPATCH); q1 estimated.
     let data = gen("cube:1:5", 2);
     let widths = vec![4, 4];
     let arch = Architecture::new(2, widths.clone(), 1).unwrap();
     for scheme in [
-        rnd(WeightInit::HeUniform, BiasInit::Uniform(1.0)),
-        rnd(WeightInit::HeNormal, BiasInit::Normal(1.0)),
+        rnd(WeightInit::HeNormal, BiasInit::Uniform(1.0)),
+        rnd(WeightInit::HeUniform, BiasInit::Normal(1.0)),
     ] {
         let res = run(
             &McConfig {
@@ -310,13 +311,14 @@ fn closed_form_selection() {
     );
     let (v, _) = q(&z, &rows(&[&[1.0, 0.0], &[0.0, 3.0], &[0.0, 0.0]])).unwrap();
     assert!((v - 0.25).abs() < 1e-15);
-    // uniform weights in 2-D: not rotation invariant -> none
+    // uniform weights in 2-D: not rotation invariant, the exact polytope
+    // volume instead (w1 <= 0 and w2 <= 0 in the square: 1/4)
     assert_eq!(
         q(
             &rnd(WeightInit::HeUniform, BiasInit::Zero),
             &rows(&[&[1.0, 0.0], &[0.0, 1.0]])
         ),
-        None
+        Some((0.25, "THM-Q1-POLYTOPE"))
     );
     // uniform bias: none
     assert_eq!(
@@ -346,10 +348,10 @@ fn transitions_fit_without_a_closed_form_and_reject_wrong_beta() {
     use relu_trainability::montecarlo::theory::transition_gof;
     let cases = [
         (
-            "2-D cube, uniform bias, He uniform",
+            "3-D cube, uniform bias, He uniform",
             vec![3, 4, 3],
             rnd(WeightInit::HeUniform, BiasInit::Uniform(0.3)),
-            gen("cube:1:20", 2),
+            gen("cube:1:20", 3),
         ),
         (
             "3-D Gaussian data, Gaussian bias, Glorot normal",
@@ -358,10 +360,10 @@ fn transitions_fit_without_a_closed_form_and_reject_wrong_beta() {
             gen("gauss:15", 3),
         ),
         (
-            "2-D cube, zero bias, Glorot uniform",
+            "4-D cube, zero bias, Glorot uniform",
             vec![4, 3, 3],
             rnd(WeightInit::GlorotUniform, BiasInit::Zero),
-            gen("cube:1:6", 2),
+            gen("cube:1:6", 4),
         ),
     ];
     for (i, (name, widths, scheme, data)) in cases.into_iter().enumerate() {

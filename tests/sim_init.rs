@@ -9,13 +9,14 @@ use relu_trainability::sim::Dataset;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 const ALPHA: f64 = 1e-6;
-const ALL: [WeightInit; 6] = [
+const ALL: [WeightInit; 7] = [
     WeightInit::HeNormal,
     WeightInit::HeUniform,
     WeightInit::GlorotNormal,
     WeightInit::GlorotUniform,
     WeightInit::LecunNormal,
     WeightInit::StandardNormal,
+    WeightInit::TorchDefault,
 ];
 
 fn data(d: usize) -> Dataset {
@@ -64,6 +65,8 @@ fn weight_laws_have_documented_variance() {
             WeightInit::GlorotNormal | WeightInit::GlorotUniform => 2.0 / 4024.0,
             WeightInit::LecunNormal => 1.0 / 24.0,
             WeightInit::StandardNormal => 1.0,
+            // U(-1/sqrt(24), 1/sqrt(24)) (spec ALG-INIT-TORCH)
+            WeightInit::TorchDefault => 1.0 / 72.0,
         };
         assert!((s * s - expected).abs() < 1e-15, "{wi:?}");
         let p = second_moment_p(&w, expected, wi.is_gaussian());

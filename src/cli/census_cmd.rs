@@ -25,7 +25,7 @@ pub struct CensusArgs {
     /// the names and shapes do not fix the chain.
     #[arg(long, value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
-    /// Inputs: a .csv / .npy path (or csv:PATH, npy:PATH, or a generator
+    /// Inputs: a .csv / .txt / .dat / .tsv / .npy path (or csv:PATH, npy:PATH, or a generator
     /// such as ball:R:M, seeded by --seed).
     #[arg(long)]
     pub data: String,

@@ -4,13 +4,20 @@
 
 use super::args::{parse_prob, parse_width, print_json, Format};
 use super::out::{out, outln};
+use super::q1_cmd::{describe, load, q1_for};
 use crate::error::{Error, Result};
 use crate::exact::{BiasMode, ChainSpec};
+use crate::init::InitScheme;
+use crate::io::data::HeaderMode;
+use crate::montecarlo::theory::bias_mode;
 use crate::oracle::check::{check_samples, CheckReport, Kind};
 use crate::oracle::laws::{check_samples_cost, power_cost};
 use crate::oracle::power::{power_rows, render_markdown};
 use crate::oracle::power_active::active_power_rows;
+use crate::oracle::q1_interval::check_interval;
 use crate::oracle::samples::read_samples_with;
+use crate::q1::{Q1Result, Q1Value};
+use crate::rational::from_f64_exact;
 use num_rational::BigRational;
 use std::path::PathBuf;
 
@@ -20,12 +27,33 @@ pub struct CheckArgs {
     /// Hidden widths N_1,...,N_{L-1}, e.g. 8,8,8.
     #[arg(long, required = true, value_delimiter = ',', value_parser = parse_width)]
     pub widths: Vec<usize>,
-    /// Bias initialization: zero (beta = 0) or symmetric (beta = 1).
+    /// Bias initialization: zero (beta = 0) or symmetric (beta = 1); with
+    /// --q1-from-data the bias law: zero, normal:STD, uniform:A or fan-in.
     #[arg(long, default_value = "zero")]
-    pub bias: BiasMode,
+    pub bias: String,
     /// First-layer PD probability q1, exact: 1/2, 0.25, 1e-3.
-    #[arg(long, default_value = "0", value_parser = parse_prob)]
+    #[arg(long, default_value = "0", value_parser = parse_prob, conflicts_with = "q1_from_data")]
     pub q1: BigRational,
+    /// Derive q1 from this data set (csv/npy) and --init/--bias (spec
+    /// ALG-CHECK-Q1-INTERVAL): exact where a closed form exists, else a Monte
+    /// Carlo interval and a composite test with false-alarm bound alpha + delta.
+    #[arg(long, value_name = "DATA")]
+    pub q1_from_data: Option<String>,
+    /// Weight initializer of the sampled networks (with --q1-from-data).
+    #[arg(long, default_value = "he-normal", requires = "q1_from_data")]
+    pub init: String,
+    /// Input dimension of a generated --q1-from-data source (files give their own).
+    #[arg(long, requires = "q1_from_data")]
+    pub input_dim: Option<usize>,
+    /// 1 - confidence of a Monte Carlo q1 interval (added to the false-alarm bound).
+    #[arg(long, default_value_t = 1e-6, requires = "q1_from_data")]
+    pub q1_delta: f64,
+    /// Monte Carlo neurons for q1 when no closed form applies.
+    #[arg(long, default_value_t = 1_000_000, requires = "q1_from_data")]
+    pub q1_samples: u64,
+    /// Seed of the q1 Monte Carlo.
+    #[arg(long, default_value_t = 0, requires = "q1_from_data")]
+    pub q1_seed: u64,
     /// Counts: one row per sampled network, one column per hidden layer; CSV, whitespace-separated
     /// (np.savetxt, 4.000e+00 read as 4) or .npy (np.save); header optional.
     #[arg(long, required_unless_present = "power")]
@@ -57,7 +85,40 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
             a.alpha
         )));
     }
-    let spec = ChainSpec::new(a.widths.clone(), a.bias, a.q1.clone())?;
+    let (bias, q1, derived) = match &a.q1_from_data {
+        None => (
+            a.bias.parse::<BiasMode>().map_err(|e| {
+                Error::input(format!(
+                    "{e} (a bias law such as normal:STD goes with --q1-from-data)"
+                ))
+            })?,
+            a.q1.clone(),
+            None,
+        ),
+        Some(src) => {
+            let (bias, q1, r) = derive_q1(a, src)?;
+            if let Some(q1) = q1 {
+                (bias, q1, Some(r))
+            } else {
+                return run_interval(a, bias, &r);
+            }
+        }
+    };
+    let spec = ChainSpec::new(a.widths.clone(), bias, q1)?;
+    if let Some(r) = &derived {
+        if a.format == Format::Table {
+            outln!(
+                "q1 from {}: {}",
+                a.q1_from_data.as_deref().unwrap_or(""),
+                describe(r)
+            )?;
+            outln!(
+                "q1 source: {}; false-alarm bound alpha = {}\n",
+                r.source(),
+                a.alpha
+            )?;
+        }
+    }
     if a.power {
         power_cost(&spec.widths, a.kind == Kind::Active)?;
         let rows = match a.kind {
@@ -98,12 +159,143 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
     let samples = read_samples_with(path, &spec.widths, a.header)?;
     let report = check_samples(&spec, &samples, a.kind, a.alpha)?;
     match a.format {
-        Format::Json => print_json(
-            &serde_json::to_value(&report).map_err(|e| Error::Numerical(e.to_string()))?,
-        )?,
+        Format::Json => {
+            let mut v =
+                serde_json::to_value(&report).map_err(|e| Error::Numerical(e.to_string()))?;
+            if let Some(r) = &derived {
+                v["q1_from_data"] = r.to_json();
+                v["false_alarm_bound"] = serde_json::json!(a.alpha);
+            }
+            print_json(&v)?
+        }
         Format::Table => print_table(&report)?,
     }
     Ok(if report.reject { 1 } else { 0 })
+}
+
+/// q1 for --q1-from-data: (bias mode, q1 when exact or bounded, result).
+fn derive_q1(a: &CheckArgs, src: &str) -> Result<(BiasMode, Option<BigRational>, Q1Result)> {
+    let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
+    let bias = bias_mode(&scheme).ok_or_else(|| {
+        Error::input(format!(
+            "--init {}: the law THM-CHAIN does not apply to this initializer",
+            a.init
+        ))
+    })?;
+    if !(a.q1_delta > 0.0 && a.q1_delta < 1.0) {
+        return Err(Error::input(format!(
+            "--q1-delta {} is not in (0, 1)",
+            a.q1_delta
+        )));
+    }
+    let (data, _) = load(src, a.input_dim, HeaderMode::Auto, a.q1_seed)?;
+    let r = q1_for(
+        &data,
+        &scheme,
+        Some(a.widths[0]),
+        a.q1_samples,
+        a.q1_seed,
+        1.0 - a.q1_delta,
+        false,
+        None,
+    )?;
+    let q1 = match &r.value {
+        Q1Value::Exact(q) => Some(q.clone()),
+        Q1Value::Bounded { value, .. } => Some(from_f64_exact(*value)?),
+        Q1Value::Interval { .. } => None,
+    };
+    Ok((bias, q1, r))
+}
+
+/// The composite test of ALG-CHECK-Q1-INTERVAL.
+fn run_interval(a: &CheckArgs, bias: BiasMode, r: &Q1Result) -> Result<i32> {
+    let Q1Value::Interval { lo, hi, .. } = r.value else {
+        return Err(Error::Numerical("expected a q1 interval".into()));
+    };
+    if a.power {
+        return Err(Error::input(
+            "--power needs a q1 value; q1 is only known as a Monte Carlo interval here",
+        ));
+    }
+    let path = a
+        .samples
+        .as_ref()
+        .expect("clap requires --samples without --power");
+    check_samples_cost(&a.widths, a.kind == Kind::NonPd)?;
+    let samples = read_samples_with(path, &a.widths, a.header)?;
+    if a.kind == Kind::Active {
+        // A_l <=st K_l(q1) <=st K_l(lo): the dominance test at q1 = lo
+        let spec = ChainSpec::new(a.widths.clone(), bias, from_f64_exact(lo)?)?;
+        let report = check_samples(&spec, &samples, a.kind, a.alpha)?;
+        match a.format {
+            Format::Json => {
+                let mut v =
+                    serde_json::to_value(&report).map_err(|e| Error::Numerical(e.to_string()))?;
+                v["q1_from_data"] = r.to_json();
+                v["false_alarm_bound"] = serde_json::json!(a.alpha + a.q1_delta);
+                print_json(&v)?
+            }
+            Format::Table => {
+                outln!("q1: {}", describe(r))?;
+                outln!(
+                    "q1 source: {}; the dominance test uses q1 = lo = {lo:e} (fewest PD); \
+                     false-alarm bound alpha + delta = {} (spec ALG-CHECK-Q1-INTERVAL)\n",
+                    r.source(),
+                    a.alpha + a.q1_delta
+                )?;
+                print_table(&report)?
+            }
+        }
+        return Ok(if report.reject { 1 } else { 0 });
+    }
+    let rep = check_interval(&a.widths, bias, lo, hi, a.q1_delta, &samples, a.alpha)?;
+    match a.format {
+        Format::Json => {
+            let mut v = serde_json::to_value(&rep).map_err(|e| Error::Numerical(e.to_string()))?;
+            v["q1_from_data"] = r.to_json();
+            print_json(&v)?
+        }
+        Format::Table => {
+            outln!("q1: {}", describe(r))?;
+            outln!("q1 source: {}", r.source())?;
+            outln!(
+                "check: {} samples, non-PD counts vs THM-CHAIN with q1 anywhere in [{lo:e}, {hi:e}] \
+                 (composite test, spec ALG-CHECK-Q1-INTERVAL)",
+                rep.samples
+            )?;
+            outln!("\ntest                    layer   statistic  dof     p-value")?;
+            for t in &rep.tests {
+                let st = t.statistic.map_or("-".to_string(), |s| format!("{s:.3}"));
+                let dof = t.dof.map_or("-".to_string(), |d| d.to_string());
+                outln!(
+                    "{:<22}  {:>5}  {:>10}  {:>3}  {:>10}",
+                    t.test,
+                    t.layer,
+                    st,
+                    dof,
+                    fmt_p(t.p_value, t.p_value_log10)
+                )?;
+            }
+            outln!(
+                "\noverall p-value {} (Bonferroni over {} tests), alpha {}: {}",
+                fmt_p(rep.overall_p_value, rep.overall_p_value_log10),
+                rep.tests.len(),
+                rep.alpha,
+                if rep.reject {
+                    "REJECT (the samples do not follow the law for any q1 in the interval)"
+                } else {
+                    "ACCEPT (no evidence against the law)"
+                }
+            )?;
+            outln!(
+                "false-alarm bound: alpha + delta = {} + {} = {}",
+                rep.alpha,
+                rep.delta,
+                rep.false_alarm_bound
+            )?;
+        }
+    }
+    Ok(if rep.reject { 1 } else { 0 })
 }
 
 /// The table `check` prints for a report (also the explanation the

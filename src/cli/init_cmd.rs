@@ -19,10 +19,11 @@ use std::collections::BTreeMap;
 pub struct InitArgs {
     /// Initializer: data-dependent, or a random scheme (he-normal,
     /// he-uniform, glorot-normal, glorot-uniform, lecun-normal,
-    /// standard-normal, rai).
+    /// standard-normal, torch-default, rai).
     #[arg(long, default_value = "data-dependent")]
     pub init: String,
-    /// Bias of a random scheme: zero, normal:STD or uniform:A.
+    /// Bias of a random scheme: zero, normal:STD, uniform:A or fan-in
+    /// (torch-default sets its own: U(-1/sqrt(fan_in), 1/sqrt(fan_in))).
     #[arg(long, default_value = "zero")]
     pub bias: String,
     /// Input dimension d.
@@ -36,7 +37,7 @@ pub struct InitArgs {
     pub output_dim: usize,
     /// Training inputs (required by data-dependent; for random schemes only
     /// used for the census printed after writing): ball:R:M, cube:A:M,
-    /// gauss:M, grid1d:A:M, csv:PATH, npy:PATH, or a .csv / .npy path.
+    /// gauss:M, grid1d:A:M, csv:PATH, npy:PATH, or a .csv / .txt / .dat / .tsv / .npy path.
     #[arg(long)]
     pub data: Option<String>,
     /// Seed (the network uses stream 0, generated data stream 2^64-1).
@@ -180,7 +181,12 @@ fn metadata(
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     if *scheme != InitScheme::DataDependent {
-        m.insert("bias".into(), a.bias.trim().to_string());
+        // the law actually drawn (torch-default sets its own fan-in biases)
+        let bias = match scheme {
+            InitScheme::Random { bias, .. } => bias.name(),
+            _ => a.bias.trim().to_string(),
+        };
+        m.insert("bias".into(), bias);
     }
     if let Some(d) = &a.data {
         m.insert("data".into(), d.trim().to_string());

@@ -12,6 +12,7 @@ pub mod exact_cmd;
 pub mod init_cmd;
 pub mod merge_cmd;
 pub mod out;
+pub mod q1_cmd;
 pub mod reproduce_cmd;
 pub mod search_cmd;
 pub mod simulate_cmd;
@@ -83,6 +84,8 @@ pub enum Command {
     Merge(merge_cmd::MergeArgs),
     /// Write an initialized network (safetensors, PyTorch layout).
     Init(init_cmd::InitArgs),
+    /// q1 = P(a first-layer neuron is PD on the data) for a data set and initializer.
+    Q1(q1_cmd::Q1Args),
     /// Census (active / tentatively dead / permanently dead) of a saved model.
     Census(census_cmd::CensusArgs),
     /// Test sampled counts from another implementation against the exact law.
@@ -107,6 +110,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Simulate(a) => simulate_cmd::run(&a),
         Command::Merge(a) => merge_cmd::run(&a),
         Command::Init(a) => init_cmd::run(&a),
+        Command::Q1(a) => q1_cmd::run(&a),
         Command::Census(a) => census_cmd::run(&a),
         Command::Check(a) => check_cmd::run(&a),
         Command::Vectors(a) => vectors_cmd::run(&a),

@@ -21,13 +21,13 @@ pub struct SimulateArgs {
     #[arg(long, required = true, value_delimiter = ',', value_parser = parse_width)]
     pub widths: Vec<usize>,
     /// Weight initializer: he-normal, he-uniform, glorot-normal, glorot-uniform,
-    /// lecun-normal, standard-normal, rai.
+    /// lecun-normal, standard-normal, torch-default, rai.
     #[arg(long, default_value = "he-normal")]
     pub init: String,
-    /// Bias initializer: zero, normal:STD or uniform:A.
+    /// Bias initializer: zero, normal:STD, uniform:A or fan-in (torch-default sets its own).
     #[arg(long, default_value = "zero")]
     pub bias: String,
-    /// Data: ball:R:M, cube:A:M, gauss:M, grid1d:A:M, csv:PATH, npy:PATH.
+    /// Data: ball:R:M, cube:A:M, gauss:M, grid1d:A:M, csv:PATH, npy:PATH, or a .csv / .txt / .dat / .tsv / .npy path.
     #[arg(long)]
     pub data: String,
     /// Header line of a CSV / text --data file: auto, yes or no.

@@ -417,17 +417,28 @@ fn step(ctx: &mut Ctx, prev: &TruncLayer, n: usize, floor: usize) -> Result<Trun
     Ok(layer)
 }
 
-/// Refuses (before allocating) a computation whose single layer would not
-/// fit the memory budget (ALG-COST: 2e7 entries per GB, three layer-sized
-/// arrays at a time).
+/// Widest layer the truncated path takes: exponents s N_l <= 2^57 stay far
+/// from i64 overflow.
+pub const MAX_TRUNC_WIDTH: usize = 1 << 28;
+
+/// Refuses (before allocating) a computation whose layers would not fit
+/// the memory budget (ALG-COST: layer 1 holds five arrays of N_1 + 1
+/// 16-byte numbers, later layers at most three of N_l + 1) or whose width
+/// exceeds [`MAX_TRUNC_WIDTH`].
 pub fn check(spec: &ChainSpec) -> Result<()> {
-    let widest = spec.widths.iter().copied().max().unwrap_or(1) as f64 + 1.0;
-    let max_entries = super::cost::F64_ENTRIES_PER_GB * super::cost::max_bytes() / 1e9;
-    if 3.0 * widest > max_entries {
+    let widest = spec.widths.iter().copied().max().unwrap_or(1);
+    if widest > MAX_TRUNC_WIDTH {
         return Err(Error::TooCostly(format!(
-            "width {widest:.0}: the truncated f64 chain holds about {:.1e} entries per layer \
-             (budget {max_entries:.0e}; raise with --max-memory-mb)",
-            3.0 * widest
+            "width {widest}: the truncated f64 chain takes widths up to 2^28 = {MAX_TRUNC_WIDTH}"
+        )));
+    }
+    let bytes = 80.0 * (widest as f64 + 1.0);
+    if bytes > super::cost::max_bytes() {
+        return Err(Error::TooCostly(format!(
+            "width {widest}: the truncated f64 chain needs about {:.1} GB for one layer \
+             (--max-memory-mb {}); raise --max-memory-mb or use narrower layers",
+            bytes / 1e9,
+            super::cost::max_bytes() / 1e6
         )));
     }
     Ok(())
@@ -456,6 +467,9 @@ pub fn run(
     let first = first_layer(spec, floor(0), ctx.binomials(spec.widths[0]));
     let mut out = vec![first];
     for l in 1..spec.depth() {
+        if spec.widths[l] != ctx.binom_n {
+            ctx.count(spec.widths[l] + 1)?; // a new table of C(N, k)
+        }
         let next = step(
             &mut ctx,
             out.last().expect("a layer"),

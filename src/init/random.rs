@@ -104,6 +104,10 @@ pub enum WeightInit {
     LecunNormal,
     /// N(0, 1).
     StandardNormal,
+    /// PyTorch's `nn.Linear` default weight: kaiming_uniform(a = sqrt(5)) =
+    /// U(-1/sqrt(fan_in), 1/sqrt(fan_in)), the bound computed as
+    /// `1.0 / (fan_in as f64).sqrt()` as PyTorch does (spec ALG-INIT-TORCH).
+    TorchDefault,
 }
 
 impl WeightInit {
@@ -116,12 +120,25 @@ impl WeightInit {
             WeightInit::GlorotUniform => "glorot-uniform",
             WeightInit::LecunNormal => "lecun-normal",
             WeightInit::StandardNormal => "standard-normal",
+            WeightInit::TorchDefault => "torch-default",
         }
     }
 
     /// Whether the weights are Gaussian (rows then rotation invariant).
     pub fn is_gaussian(self) -> bool {
-        !matches!(self, WeightInit::HeUniform | WeightInit::GlorotUniform)
+        !matches!(
+            self,
+            WeightInit::HeUniform | WeightInit::GlorotUniform | WeightInit::TorchDefault
+        )
+    }
+
+    /// Half-width a of a uniform law U(-a, a) as the sampler uses it (None
+    /// for a Gaussian law).
+    pub fn uniform_bound(self, fan_in: usize, fan_out: usize) -> Option<f64> {
+        match self.sampler(fan_in, fan_out) {
+            Sampler::Uniform(a) => Some(a),
+            _ => None,
+        }
     }
 
     /// Standard deviation of one weight of a layer with this fan-in/fan-out.
@@ -132,11 +149,15 @@ impl WeightInit {
             WeightInit::GlorotNormal | WeightInit::GlorotUniform => (2.0 / (i + o)).sqrt(),
             WeightInit::LecunNormal => (1.0 / i).sqrt(),
             WeightInit::StandardNormal => 1.0,
+            WeightInit::TorchDefault => (1.0 / (3.0 * i)).sqrt(),
         }
     }
 
     /// Draws one weight for a layer with this fan-in/fan-out.
     fn sampler(self, fan_in: usize, fan_out: usize) -> Sampler {
+        if self == WeightInit::TorchDefault {
+            return Sampler::Uniform(torch_bound(fan_in));
+        }
         let s = self.std(fan_in, fan_out);
         if self.is_gaussian() {
             Sampler::Normal(s)
@@ -156,6 +177,15 @@ pub enum BiasInit {
     Normal(f64),
     /// U(-a, a), a > 0.
     Uniform(f64),
+    /// PyTorch's `nn.Linear` default bias U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+    /// (the bound of [`WeightInit::TorchDefault`]; spelled `fan-in`).
+    FanIn,
+}
+
+/// PyTorch's `nn.Linear` default bound 1/sqrt(fan_in) (weights and biases),
+/// evaluated as PyTorch evaluates it (`1 / math.sqrt(fan_in)`).
+pub fn torch_bound(fan_in: usize) -> f64 {
+    1.0 / (fan_in as f64).sqrt()
 }
 
 impl BiasInit {
@@ -165,23 +195,41 @@ impl BiasInit {
             BiasInit::Zero => "zero".into(),
             BiasInit::Normal(s) => format!("normal:{s}"),
             BiasInit::Uniform(a) => format!("uniform:{a}"),
+            BiasInit::FanIn => "fan-in".into(),
         }
     }
 
-    /// Standard deviation of one bias.
+    /// Standard deviation of one bias (for [`BiasInit::FanIn`], that of the
+    /// first layer of a network with input dimension 1; use
+    /// [`BiasInit::std_for`] for a given fan-in).
     pub fn std(&self) -> f64 {
+        self.std_for(1)
+    }
+
+    /// Standard deviation of one bias of a layer with this fan-in.
+    pub fn std_for(&self, fan_in: usize) -> f64 {
         match *self {
             BiasInit::Zero => 0.0,
             BiasInit::Normal(s) => s,
             BiasInit::Uniform(a) => a / 3f64.sqrt(),
+            BiasInit::FanIn => torch_bound(fan_in) / 3f64.sqrt(),
         }
     }
 
-    fn sampler(&self) -> Sampler {
+    /// Half-width of a uniform bias law for a layer with this fan-in.
+    pub fn uniform_bound(&self, fan_in: usize) -> Option<f64> {
+        match self.sampler(fan_in) {
+            Sampler::Uniform(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    fn sampler(&self, fan_in: usize) -> Sampler {
         match *self {
             BiasInit::Zero => Sampler::Zero,
             BiasInit::Normal(s) => Sampler::Normal(s),
             BiasInit::Uniform(a) => Sampler::Uniform(a),
+            BiasInit::FanIn => Sampler::Uniform(torch_bound(fan_in)),
         }
     }
 }
@@ -206,10 +254,24 @@ pub enum InitScheme {
 impl InitScheme {
     /// Combines `--init NAME` and `--bias SPEC` (the bias is ignored by RAI
     /// and the data-dependent scheme, which set their own biases; passing a
-    /// non-zero bias with them is refused as ambiguous).
+    /// non-zero bias with them is refused as ambiguous). `torch-default`
+    /// sets its own biases too (U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as
+    /// `nn.Linear` does): `--bias zero` (the default) or `--bias fan-in`
+    /// give them, any other law is refused.
     pub fn from_cli(init: &str, bias: &str) -> Result<Self> {
         let bias: BiasInit = bias.parse()?;
         match init.trim() {
+            "torch-default" => match bias {
+                BiasInit::Zero | BiasInit::FanIn => Ok(InitScheme::Random {
+                    weights: WeightInit::TorchDefault,
+                    bias: BiasInit::FanIn,
+                }),
+                b => Err(Error::input(format!(
+                    "--init torch-default sets its own biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as \
+                     nn.Linear does; drop --bias {}",
+                    b.name()
+                ))),
+            },
             "rai" | "data-dependent" if bias != BiasInit::Zero => Err(Error::input(format!(
                 "--init {init} sets its own biases; drop --bias {} (or use --bias zero)",
                 bias.name()
@@ -233,7 +295,7 @@ impl InitScheme {
     }
 }
 
-const INIT_NAMES: &str = "he-normal, he-uniform, glorot-normal, glorot-uniform, lecun-normal, standard-normal, rai, data-dependent";
+const INIT_NAMES: &str = "he-normal, he-uniform, glorot-normal, glorot-uniform, lecun-normal, standard-normal, torch-default, rai, data-dependent";
 
 impl std::str::FromStr for WeightInit {
     type Err = Error;
@@ -245,6 +307,7 @@ impl std::str::FromStr for WeightInit {
             "glorot-uniform" => WeightInit::GlorotUniform,
             "lecun-normal" => WeightInit::LecunNormal,
             "standard-normal" => WeightInit::StandardNormal,
+            "torch-default" => WeightInit::TorchDefault,
             other => {
                 return Err(Error::input(format!(
                     "unknown initializer {other:?}; expected one of {INIT_NAMES}"
@@ -268,11 +331,14 @@ impl std::str::FromStr for BiasInit {
         let s = s.trim();
         let bad = || {
             Error::input(format!(
-                "bias {s:?}: expected zero, normal:STD or uniform:A with STD, A finite and > 0"
+                "bias {s:?}: expected zero, normal:STD, uniform:A (STD, A finite and > 0) or fan-in"
             ))
         };
         if s == "zero" {
             return Ok(BiasInit::Zero);
+        }
+        if s == "fan-in" {
+            return Ok(BiasInit::FanIn);
         }
         let (kind, v) = s.split_once(':').ok_or_else(bad)?;
         let v: f64 = v.trim().parse().map_err(|_| bad())?;
@@ -335,7 +401,7 @@ pub fn sample_layer_into(
     match scheme {
         InitScheme::Random { weights, bias: b } => {
             weights.sampler(fan_in, fan_out).fill(weight, rng);
-            b.sampler().fill(bias, rng);
+            b.sampler(fan_in).fill(bias, rng);
         }
         InitScheme::Rai => {
             // Per neuron: V = (w_j, b_j) in R^{fan_in + 1}, V ~ N(0, s^2 I),
@@ -362,6 +428,36 @@ pub fn sample_layer_into(
         }
     }
     Ok(())
+}
+
+/// Draws the parameters of one neuron of a layer with this fan-in and
+/// fan-out (the fan-out sets the Glorot scale): the weights into `weight`
+/// (length `fan_in`), the bias returned. Same laws as [`sample_layer_into`]
+/// (the draw order within a layer differs; used by the q1 Monte Carlo,
+/// spec ALG-Q1-MC).
+pub fn sample_neuron(
+    scheme: &InitScheme,
+    fan_in: usize,
+    fan_out: usize,
+    weight: &mut [f64],
+    rng: &mut ChaCha8Rng,
+) -> Result<f64> {
+    debug_assert_eq!(weight.len(), fan_in);
+    let mut b = [0.0];
+    match scheme {
+        InitScheme::Random { weights, bias } => {
+            weights.sampler(fan_in, fan_out).fill(weight, rng);
+            bias.sampler(fan_in).fill(&mut b, rng);
+        }
+        // RAI draws neuron by neuron, independently of the fan-out
+        InitScheme::Rai => sample_layer_into(scheme, fan_in, 1, weight, &mut b, rng)?,
+        InitScheme::DataDependent => {
+            return Err(Error::input(
+                "the data-dependent initializer is not a per-neuron random scheme",
+            ))
+        }
+    }
+    Ok(b[0])
 }
 
 /// Initializes a network for `arch` (hidden ReLU layers and a linear output

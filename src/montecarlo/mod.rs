@@ -4,7 +4,7 @@
 
 pub mod cost;
 pub mod fast;
-mod progress;
+pub(crate) mod progress;
 pub mod report;
 pub mod shard;
 pub mod theory;

@@ -198,7 +198,7 @@ pub fn closed_form_q1(
             if d == 2 && weights.is_gaussian() {
                 return Ok(Some((from_f64_exact(gap_q1_2d(data))?, "PROP-Q1-GAP-2D")));
             }
-            Ok(None)
+            q1_module_form(scheme, n1, data)
         }
         BiasInit::Normal(s_b) if d == 1 && weights.is_gaussian() => {
             let s_w = weights.std(1, n1);
@@ -207,7 +207,31 @@ pub fn closed_form_q1(
                 "THM-Q1-ATAN",
             )))
         }
-        _ => Ok(None),
+        _ => q1_module_form(scheme, n1, data),
+    }
+}
+
+/// The closed forms of [`crate::q1`] (THM-Q1-CONE, THM-Q1-POLYTOPE: e.g.
+/// torch-default in 1-D and 2-D) where the cases above do not apply; None
+/// when only Monte Carlo would do or the exact volume is above the budget.
+fn q1_module_form(
+    scheme: &InitScheme,
+    n1: usize,
+    data: &Dataset,
+) -> Result<Option<(BigRational, &'static str)>> {
+    let pts: Vec<f64> = data
+        .points()
+        .row_iter()
+        .flat_map(|r| r.iter().copied().collect::<Vec<_>>())
+        .collect();
+    match crate::q1::closed_form(&pts, data.dim(), scheme, Some(n1)) {
+        Ok(Some(r)) => Ok(match r.value {
+            crate::q1::Q1Value::Exact(q) => Some((q, r.theorem)),
+            crate::q1::Q1Value::Bounded { value, .. } => Some((from_f64_exact(value)?, r.theorem)),
+            crate::q1::Q1Value::Interval { .. } => None,
+        }),
+        Ok(None) | Err(crate::error::Error::TooCostly(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod laws;
 pub mod power;
 pub mod power_active;
+pub mod q1_interval;
 pub mod samples;
 pub mod samples_npy;
 pub mod support;

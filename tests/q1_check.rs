@@ -1,0 +1,269 @@
+//! `check --q1-from-data` and the composite test for a q1 interval (spec
+//! ALG-CHECK-Q1-INTERVAL). Counts are drawn here from THM-CHAIN with an
+//! independent sampler (neuron by neuron). Every assertion runs at
+//! alpha = 1e-6 with fixed seeds.
+
+use assert_cmd::Command;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use relu_trainability::exact::{BiasMode, ChainSpec};
+use relu_trainability::oracle::check::{check_samples, Kind};
+use relu_trainability::oracle::q1_interval::check_interval;
+use relu_trainability::rational::from_f64_exact;
+use std::io::Write;
+
+const ALPHA: f64 = 1e-6;
+
+/// n networks from THM-CHAIN, neuron by neuron: layer 1 non-PD w.p. 1 - q1,
+/// layer l non-PD w.p. 1 - 2^-(p + beta) given p non-PD below (0 if p = 0).
+fn chain(widths: &[usize], beta: i32, q1: f64, n: usize, seed: u64) -> Vec<Vec<usize>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let mut row = Vec::new();
+            let mut p = (0..widths[0]).filter(|_| rng.gen::<f64>() >= q1).count();
+            row.push(p);
+            for &w in &widths[1..] {
+                p = if p == 0 {
+                    0
+                } else {
+                    let dead = 0.5f64.powi(p as i32 + beta);
+                    (0..w).filter(|_| rng.gen::<f64>() >= dead).count()
+                };
+                row.push(p);
+            }
+            row
+        })
+        .collect()
+}
+
+// spec: ALG-CHECK-Q1-INTERVAL, LEM-Q1-MONOTONE-COUNTS
+#[test]
+fn interval_rule_keeps_level_at_both_ends() {
+    let w = [6, 5, 4];
+    for (i, q1) in [0.2, 0.25, 0.3].into_iter().enumerate() {
+        for beta in [0, 1] {
+            let s = chain(&w, beta, q1, 3000, 10 + i as u64 * 2 + beta as u64);
+            let mode = if beta == 0 {
+                BiasMode::Zero
+            } else {
+                BiasMode::Symmetric
+            };
+            let r = check_interval(&w, mode, 0.2, 0.3, 1e-6, &s, ALPHA).unwrap();
+            assert!(!r.reject, "q1 = {q1}, beta = {beta}: {:?}", r.tests);
+            assert_eq!(r.false_alarm_bound, ALPHA + 1e-6);
+        }
+    }
+    // active counts: thin the non-PD counts drawn at q1 = hi; the dominance
+    // test at q1 = lo accepts them (A <=st K(hi) <=st K(lo))
+    let s = chain(&w, 1, 0.3, 3000, 30);
+    let mut rng = ChaCha8Rng::seed_from_u64(31);
+    let act: Vec<Vec<usize>> = s
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|&k| (0..k).filter(|_| rng.gen::<f64>() < 0.9).count())
+                .collect()
+        })
+        .collect();
+    let spec = ChainSpec::new(
+        w.to_vec(),
+        BiasMode::Symmetric,
+        from_f64_exact(0.2).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        !check_samples(&spec, &act, Kind::Active, ALPHA)
+            .unwrap()
+            .reject
+    );
+    // LEM-Q1-MONOTONE-COUNTS: the mean count of every layer is lower at q1 = 0.3
+    let lo = chain(&w, 1, 0.2, 20000, 32);
+    let hi = chain(&w, 1, 0.3, 20000, 33);
+    for l in 0..3 {
+        let m = |s: &Vec<Vec<usize>>| s.iter().map(|r| r[l] as f64).sum::<f64>() / s.len() as f64;
+        assert!(m(&lo) > m(&hi), "layer {}", l + 1);
+    }
+}
+
+// spec: ALG-CHECK-Q1-INTERVAL
+#[test]
+fn interval_rule_rejects_wrong_widths() {
+    let w = [6, 5, 4];
+    // q1 outside the interval
+    let s = chain(&w, 1, 0.5, 3000, 40);
+    let r = check_interval(&w, BiasMode::Symmetric, 0.2, 0.3, 1e-6, &s, ALPHA).unwrap();
+    assert!(r.reject);
+    assert!(r.tests[0].p_value_log10.unwrap() < (ALPHA / 3.0).log10());
+    // a narrower second layer than claimed
+    let s = chain(&[6, 3, 4], 1, 0.25, 3000, 41);
+    let r = check_interval(&w, BiasMode::Symmetric, 0.2, 0.3, 1e-6, &s, ALPHA).unwrap();
+    assert!(r.reject);
+    assert_eq!(r.tests[0].p_value.map(|p| p > 1e-3), Some(true));
+    // zero biases claimed symmetric
+    let s = chain(&w, 0, 0.25, 3000, 42);
+    let r = check_interval(&w, BiasMode::Symmetric, 0.2, 0.3, 1e-6, &s, ALPHA).unwrap();
+    assert!(r.reject);
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::File::create(&p)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    p.display().to_string()
+}
+
+fn csv(rows: &[Vec<usize>]) -> String {
+    rows.iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn json(args: &[&str]) -> (serde_json::Value, i32) {
+    let out = Command::cargo_bin("trainability")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    (
+        serde_json::from_slice(&out.stdout).unwrap_or_default(),
+        code,
+    )
+}
+
+// spec: ALG-CHECK-Q1-INTERVAL, THM-Q1-POLYTOPE
+#[test]
+fn exact_q1_from_data_matches_check_with_q1() {
+    // torch-default on X = {1/2, 2}: q1 = 3/8 exactly (tests/q1_forms.rs)
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(&dir, "x.csv", "0.5\n2\n");
+    let counts = write(&dir, "k.csv", &csv(&chain(&[4, 3], 1, 0.375, 500, 50)));
+    let (a, ca) = json(&[
+        "check",
+        "--widths",
+        "4,3",
+        "--samples",
+        &counts,
+        "--q1-from-data",
+        &data,
+        "--init",
+        "torch-default",
+        "--format",
+        "json",
+    ]);
+    let (b, cb) = json(&[
+        "check",
+        "--widths",
+        "4,3",
+        "--samples",
+        &counts,
+        "--bias",
+        "symmetric",
+        "--q1",
+        "3/8",
+        "--format",
+        "json",
+    ]);
+    assert_eq!((ca, cb), (0, 0));
+    assert_eq!(a["overall_p_value"], b["overall_p_value"]);
+    assert_eq!(a["q1_from_data"]["q1"]["exact"], "3/8");
+    assert_eq!(a["q1_from_data"]["theorem"], "THM-Q1-POLYTOPE");
+}
+
+// spec: ALG-CHECK-Q1-INTERVAL, ALG-Q1-MC
+#[test]
+fn cli_q1_from_data_reports_source_and_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    // He-normal weights with a uniform bias on 2-D data: no closed form
+    let data = write(&dir, "x.csv", "1,0\n0.5,0.5\n0.2,0.9\n");
+    let q1 = {
+        let (v, c) = json(&[
+            "q1",
+            "--data",
+            &data,
+            "--bias",
+            "uniform:0.5",
+            "--samples",
+            "400000",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(c, 0);
+        v["q1"]["estimate"].as_f64().unwrap()
+    };
+    let counts = write(&dir, "k.csv", &csv(&chain(&[5, 4], 1, q1, 2000, 60)));
+    let out = Command::cargo_bin("trainability")
+        .unwrap()
+        .args([
+            "check",
+            "--widths",
+            "5,4",
+            "--samples",
+            &counts,
+            "--q1-from-data",
+            &data,
+            "--bias",
+            "uniform:0.5",
+            "--q1-samples",
+            "400000",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("monte carlo n=400000, seed=0"), "{text}");
+    assert!(
+        text.contains("false-alarm bound: alpha + delta = 0.001 + 0.000001"),
+        "{text}"
+    );
+    assert!(text.contains("layer-1 total"), "{text}");
+    // the same counts claimed with a width-3 second layer: reject (exit 1)
+    let bad = write(&dir, "bad.csv", &csv(&chain(&[5, 2], 1, q1, 2000, 61)));
+    let (v, c) = json(&[
+        "check",
+        "--widths",
+        "5,4",
+        "--samples",
+        &bad,
+        "--q1-from-data",
+        &data,
+        "--bias",
+        "uniform:0.5",
+        "--q1-samples",
+        "400000",
+        "--format",
+        "json",
+        "--alpha",
+        "1e-6",
+    ]);
+    assert_eq!(c, 1);
+    assert_eq!(v["reject"], true);
+    assert_eq!(v["q1_from_data"]["q1"]["kind"], "interval");
+    // RAI sets no law: exit 2
+    let out = Command::cargo_bin("trainability")
+        .unwrap()
+        .args([
+            "check",
+            "--widths",
+            "5,4",
+            "--samples",
+            &counts,
+            "--q1-from-data",
+            &data,
+            "--init",
+            "rai",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error:"));
+}
