@@ -36,6 +36,7 @@ from ._check import (
 )
 from ._init import data_dependent_init
 from ._law import Approx, Law, Summary, approx, law, summary
+from ._q1 import Q1, q1
 
 TooCostlyError = _native.TooCostlyError
 __version__ = _native.__version__
@@ -45,6 +46,7 @@ __all__ = [
     "Census",
     "CheckResult",
     "LayerCensus",
+    "Q1",
     "Law",
     "Summary",
     "TooCostlyError",
@@ -59,6 +61,7 @@ __all__ = [
     "law",
     "linear_chain",
     "power",
+    "q1",
     "sample_counts",
     "samples_needed",
     "set_limits",

@@ -160,9 +160,17 @@ def exact_str(q: Any, name: str = "q1") -> str:
         return str(q)
     if isinstance(q, str):
         return q
-    exact = getattr(q, "exact", None)
-    if isinstance(exact, Fraction):  # a Q1 result with an exact value
-        return f"{exact.numerator}/{exact.denominator}"
+    kind = getattr(q, "kind", None)  # a Q1 result (rt.q1)
+    if kind == "exact":
+        return f"{q.exact.numerator}/{q.exact.denominator}"
+    if kind == "bounded":  # the f64 value itself, as check --q1-from-data takes it
+        f = Fraction(q.value)
+        return f"{f.numerator}/{f.denominator}"
+    if kind == "interval":
+        raise ValueError(
+            f"{name}: q1 is only known as the interval [{q.lo}, {q.hi}] (Monte Carlo); "
+            "check() tests against the whole interval, the law needs a value (q1.lo, q1.hi)"
+        )
     raise ValueError(
         f"{name}: expected an exact number (Fraction, int, str such as '1/4', or float), "
         f"got {type(q).__name__}"

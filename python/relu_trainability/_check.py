@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy as np
@@ -81,6 +82,8 @@ def check(
     tests for active counts, Bonferroni overall."""
     w = widths_list(widths)
     c = as_counts(counts, len(w))
+    if getattr(q1, "kind", None) == "interval":
+        return _check_interval(c, w, _bias(bias), q1, _kind(kind), _alpha(alpha))
     js, text = _native.check(
         c.tobytes(), c.shape[0], c.shape[1], w, _bias(bias), exact_str(q1),
         _kind(kind), _alpha(alpha),
@@ -99,6 +102,40 @@ def check(
         warnings=v["warnings"],
         text=text,
         report=v,
+    )
+
+
+def _check_interval(c, w, bias, q, kind, alpha) -> CheckResult:
+    """q1 known as a Monte Carlo interval (spec ALG-CHECK-Q1-INTERVAL, as
+    ``check --q1-from-data``): non-PD counts by the composite test, false
+    alarm <= alpha + delta; active counts by the dominance test at q1 = lo
+    (A_l <=st K_l(q1) <=st K_l(lo))."""
+    delta = 1.0 - float(q.confidence)
+    if kind == "active":
+        r = check(c, w, bias, Fraction(q.lo), "active", alpha)
+        note = (f"q1 in [{q.lo:e}, {q.hi:e}] (confidence {q.confidence}): the dominance test uses "
+                f"q1 = lo; false-alarm bound alpha + delta = {alpha + delta}\n\n")
+        return CheckResult(**{**r.__dict__, "text": note + r.text})
+    v = json.loads(_native.check_q1_interval(
+        c.tobytes(), c.shape[0], c.shape[1], w, bias, float(q.lo), float(q.hi), delta, alpha))
+    lines = [
+        f"check: {v['samples']} samples, non-PD counts vs THM-CHAIN with q1 anywhere in "
+        f"[{q.lo:e}, {q.hi:e}] (composite test, spec ALG-CHECK-Q1-INTERVAL)",
+        "",
+        "test                    layer     p-value",
+    ]
+    for t in v["tests"]:
+        p = t["p_value"] if t["p_value"] is not None else f"10^{t['p_value_log10']}"
+        lines.append(f"{t['test']:<22}  {t['layer']:>5}  {p:>10}")
+    lines.append(
+        f"\noverall p-value {v['overall_p_value']} (Bonferroni), alpha {alpha}, false-alarm bound "
+        f"alpha + delta = {v['false_alarm_bound']}: "
+        + ("REJECT (the samples do not follow the law)" if v["reject"] else "ACCEPT (no evidence against the law)")
+    )
+    return CheckResult(
+        reject=bool(v["reject"]), alpha=alpha, kind="nonpd", samples=v["samples"],
+        p_value=v["overall_p_value"], p_value_log10=v["overall_p_value_log10"], tests=v["tests"],
+        layers=[], deviations=[], warnings=[], text="\n".join(lines) + "\n", report=v,
     )
 
 
@@ -167,7 +204,9 @@ def assert_init_matches_law(
     if X is None:
         raise ValueError("X: the training inputs are needed (the census runs on them)")
     if n is None:
-        n = samples_needed(w, bias, q1, kind, alpha)
+        # a Monte Carlo q1 (interval): the sample size at its estimate
+        q_n = Fraction(q1.value) if getattr(q1, "kind", None) == "interval" else q1
+        n = samples_needed(w, bias, q_n, kind, alpha)
         if n > MAX_AUTO_SAMPLES:
             raise ValueError(
                 f"detecting the standard deviations of widths {w} at alpha = {alpha} needs {n} "
@@ -192,6 +231,7 @@ def assert_init_matches_law(
     if r.reject:
         raise AssertionError(
             f"the sampled networks do not follow the law of widths {w}, bias {bias}, "
-            f"q1 {exact_str(q1)} ({n} networks, {kind} counts, alpha {alpha}):\n{r.text}"
+            f"q1 {getattr(q1, 'source', None) or exact_str(q1)} ({n} networks, {kind} counts, "
+            f"alpha {alpha}):\n{r.text}"
         )
     return r

@@ -49,3 +49,26 @@ def data_dependent_init(
     rank: bool,
     carrier: bool,
 ) -> Tuple[List[RawLayer], List[str]]: ...
+def q1(
+    x: bytes,
+    m: int,
+    d: int,
+    init: str,
+    bias: str,
+    width: Optional[int],
+    samples: int,
+    seed: int,
+    confidence: float,
+    monte_carlo: bool,
+) -> str: ...
+def check_q1_interval(
+    counts: bytes,
+    rows: int,
+    cols: int,
+    widths: List[int],
+    bias: str,
+    lo: float,
+    hi: float,
+    delta: float,
+    alpha: float,
+) -> str: ...

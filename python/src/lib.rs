@@ -13,18 +13,22 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rayon::prelude::*;
 use relu_trainability::census::{census, NeuronState};
+use relu_trainability::cli::q1_cmd::q1_for;
 use relu_trainability::cli::{check_cmd, out::capture};
 use relu_trainability::exact::{report, BiasMode, ChainSpec};
 use relu_trainability::init::data_dependent::{initialize_detailed, DdOptions, Storage};
-use relu_trainability::init::Architecture;
+use relu_trainability::init::{Architecture, InitScheme};
 use relu_trainability::io::data::{check_scale, non_finite_message};
 use relu_trainability::io::model::{read_bytes_with, Select};
 use relu_trainability::limits::{self, Limits};
 use relu_trainability::montecarlo::sample_rng;
+use relu_trainability::montecarlo::theory::bias_mode;
 use relu_trainability::oracle::check::{check_samples, Kind};
 use relu_trainability::oracle::laws::power_cost;
 use relu_trainability::oracle::power::power_rows;
 use relu_trainability::oracle::power_active::active_power_rows;
+use relu_trainability::oracle::q1_interval::check_interval;
+use relu_trainability::rational::from_f64_exact;
 use relu_trainability::sim::{Dataset, Layer, Network};
 use relu_trainability::Error;
 use std::sync::Mutex;
@@ -315,6 +319,24 @@ fn chain_from_tensors<'py>(
     Ok((raw_layers(py, &read.network), names))
 }
 
+/// Counts sent as u64 bytes, row-major rows x cols.
+fn count_rows(counts: &Bound<'_, PyBytes>, rows: usize, cols: usize) -> PyResult<Vec<Vec<usize>>> {
+    let bytes = counts.as_bytes();
+    if Some(bytes.len()) != rows.checked_mul(cols).and_then(|n| n.checked_mul(8)) {
+        return Err(PyValueError::new_err(
+            "counts: size does not match the shape",
+        ));
+    }
+    let vals: Vec<usize> = bytes
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")) as usize)
+        .collect();
+    if cols == 0 {
+        return Ok(vec![vec![]; rows]);
+    }
+    Ok(vals.chunks(cols).map(<[usize]>::to_vec).collect())
+}
+
 /// `trainability check --format json` on counts (u64, row-major rows x
 /// cols), and the table the CLI prints for the same report.
 #[pyfunction]
@@ -333,22 +355,7 @@ fn check(
 ) -> PyResult<(String, String)> {
     let s = spec(widths, bias, q1)?;
     let k = kind(kind_name)?;
-    let bytes = counts.as_bytes();
-    if Some(bytes.len()) != rows.checked_mul(cols).and_then(|n| n.checked_mul(8)) {
-        return Err(PyValueError::new_err(
-            "counts: size does not match the shape",
-        ));
-    }
-    let vals: Vec<usize> = bytes
-        .chunks_exact(8)
-        .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")) as usize)
-        .collect();
-    let samples: Vec<Vec<usize>> = vals.chunks(cols.max(1)).map(<[usize]>::to_vec).collect();
-    let samples = if cols == 0 {
-        vec![vec![]; rows]
-    } else {
-        samples
-    };
+    let samples = count_rows(&counts, rows, cols)?;
     detached(py, move || {
         let r = check_samples(&s, &samples, k, alpha)?;
         let (printed, text) = capture(|| check_cmd::print_table(&r));
@@ -431,6 +438,80 @@ fn data_dependent_init<'py>(
     Ok((raw_layers(py, &net), notes))
 }
 
+/// `trainability q1 --format json` on in-memory data (spec FMT-Q1,
+/// ALG-Q1-DISPATCH), with `bias_mode`, the law's bias mode for this
+/// initializer (null when THM-CHAIN does not apply).
+#[pyfunction]
+#[pyo3(signature = (x, m, d, init, bias, width, samples, seed, confidence, monte_carlo))]
+#[allow(clippy::too_many_arguments)]
+fn q1(
+    py: Python<'_>,
+    x: Bound<'_, PyBytes>,
+    m: usize,
+    d: usize,
+    init: &str,
+    bias: &str,
+    width: Option<usize>,
+    samples: u64,
+    seed: u64,
+    confidence: f64,
+    monte_carlo: bool,
+) -> PyResult<String> {
+    let data = dataset(&x, m, d)?;
+    let scheme = InitScheme::from_cli(init, bias).map_err(py_err)?;
+    detached(py, move || {
+        let r = q1_for(
+            &data,
+            &scheme,
+            width,
+            samples,
+            seed,
+            confidence,
+            monte_carlo,
+            None,
+        )?;
+        let mut v = r.to_json();
+        v["bias_mode"] = serde_json::json!(bias_mode(&scheme).map(BiasMode::name));
+        Ok(v.to_string())
+    })
+}
+
+/// The composite test of ALG-CHECK-Q1-INTERVAL (non-PD counts, q1 known as
+/// an interval [lo, hi] at confidence 1 - delta), as `check --q1-from-data`
+/// runs it: the JSON report.
+#[pyfunction]
+#[pyo3(signature = (counts, rows, cols, widths, bias, lo, hi, delta, alpha))]
+#[allow(clippy::too_many_arguments)]
+fn check_q1_interval(
+    py: Python<'_>,
+    counts: Bound<'_, PyBytes>,
+    rows: usize,
+    cols: usize,
+    widths: Vec<usize>,
+    bias: &str,
+    lo: f64,
+    hi: f64,
+    delta: f64,
+    alpha: f64,
+) -> PyResult<String> {
+    let b: BiasMode = bias.parse().map_err(py_err)?;
+    // validates widths, bias and the counts against them (THM-CHAIN at q1 = lo)
+    let s =
+        ChainSpec::new(widths.clone(), b, from_f64_exact(lo).map_err(py_err)?).map_err(py_err)?;
+    let samples = count_rows(&counts, rows, cols)?;
+    let check_alpha = alpha;
+    if !(alpha > 0.0 && alpha < 1.0 && delta > 0.0 && delta < 1.0) {
+        return Err(PyValueError::new_err(format!(
+            "invalid input: alpha = {alpha} and delta = {delta} must be in (0, 1)"
+        )));
+    }
+    detached(py, move || {
+        // check_samples validates the rows against the widths, with its messages
+        check_samples(&s, &samples, Kind::NonPd, check_alpha)?;
+        json(&check_interval(&widths, b, lo, hi, delta, &samples, alpha)?)
+    })
+}
+
 /// The module `relu_trainability._native`.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -445,6 +526,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(power, m)?)?;
     m.add_function(wrap_pyfunction!(data_dependent_init, m)?)?;
+    m.add_function(wrap_pyfunction!(q1, m)?)?;
+    m.add_function(wrap_pyfunction!(check_q1_interval, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
