@@ -192,6 +192,12 @@ pub fn to_pq(r: &BigRational) -> String {
 /// once (the entries of one exact distribution share few denominators), the
 /// numerators in parallel. The result does not depend on the thread count.
 pub fn to_pq_all(rs: &[BigRational]) -> Vec<String> {
+    to_pq_refs(&rs.iter().collect::<Vec<_>>())
+}
+
+/// [`to_pq_all`] of entries held elsewhere (e.g. every layer of a law at
+/// once: one set of powers, one parallel batch).
+pub fn to_pq_refs(rs: &[&BigRational]) -> Vec<String> {
     let mut denoms: HashMap<&BigInt, String> = HashMap::new();
     for r in rs {
         denoms.entry(r.denom()).or_default();

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::rational::{to_f64, to_pq};
 use num_rational::BigRational;
 use num_traits::Zero;
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 /// Most probabilities (sum of N_l + 1) one `approx` report prints.
@@ -43,16 +44,28 @@ fn exact_json_logs(spec: &ChainSpec, min_widths: Option<&[usize]>, logs: bool) -
         )));
     }
     let law = dyadic_chain::law(spec, None);
+    // every entry of every layer in one parallel batch (spec FMT-DECIMAL)
+    let all: Vec<&BigRational> = law.layers.iter().flatten().collect();
+    let mut pq = crate::decimal::to_pq_refs(&all).into_iter();
+    let floats: Vec<(Value, Value)> = all
+        .par_iter()
+        .map(|x| {
+            let log = if logs { rational_log10(x) } else { Value::Null };
+            (f64_or_null(to_f64(x), x.is_zero()), log)
+        })
+        .collect();
+    let mut floats = floats.into_iter();
     let layers: Vec<Value> = law
         .layers
         .iter()
         .map(|d| {
+            let (f, l): (Vec<Value>, Vec<Value>) = floats.by_ref().take(d.len()).unzip();
             let mut layer = json!({
-                "distribution": crate::decimal::to_pq_all(d),
-                "distribution_f64": d.iter().map(|x| f64_or_null(to_f64(x), x.is_zero())).collect::<Vec<_>>(),
+                "distribution": pq.by_ref().take(d.len()).collect::<Vec<_>>(),
+                "distribution_f64": f,
             });
             if logs {
-                layer["distribution_log10"] = json!(d.iter().map(rational_log10).collect::<Vec<_>>());
+                layer["distribution_log10"] = json!(l);
             }
             layer
         })
