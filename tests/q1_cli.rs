@@ -168,15 +168,6 @@ fn cli_errors_exit_2() {
             "--bias",
             "uniform:1",
         ],
-        vec![
-            "q1",
-            "--data",
-            &data,
-            "--init",
-            "torch-default",
-            "--bias",
-            "normal:1",
-        ],
         vec!["q1", "--data", "gauss:10"],
         vec!["q1", "--data", &data, "--init", "bogus"],
         vec![
@@ -201,7 +192,7 @@ fn cli_errors_exit_2() {
 // spec: ALG-INIT-TORCH
 #[test]
 fn torch_default_draws_documented_bounds() {
-    let scheme = InitScheme::from_cli("torch-default", "zero").unwrap();
+    let scheme = InitScheme::from_cli("torch-default", "fan-in").unwrap();
     let arch = Architecture::new(4, vec![3000, 9], 1).unwrap();
     let data = Dataset::from_rows(&[vec![0.0; 4]]).unwrap();
     let net = initialize(&scheme, &arch, &data, &mut ChaCha8Rng::seed_from_u64(1)).unwrap();
@@ -225,10 +216,33 @@ fn torch_default_draws_documented_bounds() {
 // spec: ALG-INIT-TORCH
 #[test]
 fn torch_default_bias_flags() {
-    let t = InitScheme::from_cli("torch-default", "zero").unwrap();
-    assert_eq!(t, InitScheme::from_cli("torch-default", "fan-in").unwrap());
-    assert!(InitScheme::from_cli("torch-default", "normal:1").is_err());
-    assert!(InitScheme::from_cli("torch-default", "uniform:0.5").is_err());
+    use relu_trainability::init::random::default_bias;
+    use relu_trainability::init::{BiasInit, WeightInit};
+    // PyTorch's default when --bias is absent; an explicit law is obeyed
+    assert_eq!(default_bias("torch-default"), "fan-in");
+    assert_eq!(default_bias("he-normal"), "zero");
+    let t = InitScheme::from_cli("torch-default", "fan-in").unwrap();
+    assert_eq!(
+        t,
+        InitScheme::Random {
+            weights: WeightInit::TorchDefault,
+            bias: BiasInit::FanIn
+        }
+    );
+    assert_eq!(
+        InitScheme::from_cli("torch-default", "zero").unwrap(),
+        InitScheme::Random {
+            weights: WeightInit::TorchDefault,
+            bias: BiasInit::Zero
+        }
+    );
+    assert_eq!(
+        InitScheme::from_cli("torch-default", "normal:1").unwrap(),
+        InitScheme::Random {
+            weights: WeightInit::TorchDefault,
+            bias: BiasInit::Normal(1.0)
+        }
+    );
     assert_eq!(t.name(), "torch-default");
     // simulate uses the exact q1 of THM-Q1-POLYTOPE: X = {1/2, 2} gives 3/8
     let dir = tempfile::tempdir().unwrap();
@@ -306,6 +320,63 @@ fn init_writes_torch_default() {
         assert!(w.iter().chain(&b).all(|v| v.abs() < a), "layer {k}");
         if w.len() >= 1200 {
             assert!(w.iter().any(|v| v.abs() > 0.98 * a));
+        }
+    }
+}
+
+// spec: ALG-INIT-TORCH
+#[test]
+fn torch_default_with_an_explicit_zero_bias_writes_zero_biases() {
+    // `--bias zero` is obeyed (zero biases, metadata "zero"); without
+    // --bias the biases are PyTorch's fan-in law (metadata "fan-in")
+    let dir = tempfile::tempdir().unwrap();
+    for (bias, want) in [(Some("zero"), "zero"), (None, "fan-in")] {
+        let out = dir
+            .path()
+            .join(format!("m-{want}.safetensors"))
+            .display()
+            .to_string();
+        let mut args = vec![
+            "init",
+            "--init",
+            "torch-default",
+            "--input-dim",
+            "2",
+            "--widths",
+            "50",
+            "--out",
+            &out,
+            "--dtype",
+            "f64",
+            "--seed",
+            "3",
+        ];
+        if let Some(b) = bias {
+            args.extend_from_slice(&["--bias", b]);
+        }
+        let (_, err, code) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        let bytes = std::fs::read(&out).unwrap();
+        let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+        let h: serde_json::Value = serde_json::from_slice(&bytes[8..8 + n]).unwrap();
+        assert_eq!(h["__metadata__"]["bias"], want);
+        let t = &h["layers.0.bias"];
+        let (a, b) = (
+            t["data_offsets"][0].as_u64().unwrap() as usize,
+            t["data_offsets"][1].as_u64().unwrap() as usize,
+        );
+        let biases: Vec<f64> = bytes[8 + n + a..8 + n + b]
+            .chunks(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        assert_eq!(biases.len(), 50);
+        let zeros = biases.iter().filter(|&&x| x == 0.0).count();
+        if want == "zero" {
+            assert_eq!(zeros, 50);
+        } else {
+            // U(-1/sqrt(2), 1/sqrt(2)) has no atom at 0
+            assert_eq!(zeros, 0);
+            assert!(biases.iter().all(|x| x.abs() < 1.0 / 2f64.sqrt()));
         }
     }
 }

@@ -13,7 +13,7 @@ fn scheme(w: WeightInit, b: BiasInit) -> InitScheme {
 }
 
 fn torch() -> InitScheme {
-    InitScheme::from_cli("torch-default", "zero").unwrap()
+    InitScheme::from_cli("torch-default", "fan-in").unwrap()
 }
 
 fn q(points: &[f64], d: usize, s: &InitScheme) -> Q1Value {

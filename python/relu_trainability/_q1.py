@@ -44,7 +44,7 @@ class Q1:
 def q1(
     X: Any,
     init: str = "he-normal",
-    bias: str = "zero",
+    bias: Optional[str] = None,
     width: Optional[int] = None,
     samples: int = 1_000_000,
     seed: int = 0,
@@ -54,11 +54,14 @@ def q1(
     """q1 for the inputs ``X`` under the initializer ``init`` (he-normal,
     he-uniform, glorot-normal, glorot-uniform, lecun-normal,
     standard-normal, torch-default, rai) and bias law ``bias`` (zero,
-    normal:STD, uniform:A, fan-in), as ``trainability q1`` computes it;
+    normal:STD, uniform:A, fan-in; default fan-in for torch-default, as
+    ``nn.Linear`` draws it, zero otherwise), as ``trainability q1`` computes it;
     ``width`` (N_1) is needed for Glorot scales with a bias; the Monte Carlo
     (when no closed form applies, or ``monte_carlo=True``) draws ``samples``
     neurons from ``seed``."""
     x = as_points(X)
+    if bias is None and isinstance(init, str):
+        bias = "fan-in" if init.strip() == "torch-default" else "zero"
     for name, v in (("init", init), ("bias", bias)):
         if not isinstance(v, str):
             raise ValueError(f"{name}: expected a string such as 'he-normal' / 'zero', got {v!r}")

@@ -27,10 +27,11 @@ pub struct CheckArgs {
     /// Hidden widths N_1,...,N_{L-1}, e.g. 8,8,8.
     #[arg(long, required = true, value_delimiter = ',', value_parser = parse_width)]
     pub widths: Vec<usize>,
-    /// Bias initialization: zero (beta = 0) or symmetric (beta = 1); with
-    /// --q1-from-data the bias law: zero, normal:STD, uniform:A or fan-in.
-    #[arg(long, default_value = "zero")]
-    pub bias: String,
+    /// Bias initialization: zero (beta = 0, the default) or symmetric
+    /// (beta = 1); with --q1-from-data the bias law: zero, normal:STD,
+    /// uniform:A or fan-in (default fan-in for torch-default, zero otherwise).
+    #[arg(long)]
+    pub bias: Option<String>,
     /// First-layer PD probability q1, exact: 1/2, 0.25, 1e-3.
     #[arg(long, default_value = "0", value_parser = parse_prob, conflicts_with = "q1_from_data")]
     pub q1: BigRational,
@@ -87,11 +88,15 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
     }
     let (bias, q1, derived) = match &a.q1_from_data {
         None => (
-            a.bias.parse::<BiasMode>().map_err(|e| {
-                Error::input(format!(
-                    "{e} (a bias law such as normal:STD goes with --q1-from-data)"
-                ))
-            })?,
+            a.bias
+                .as_deref()
+                .unwrap_or("zero")
+                .parse::<BiasMode>()
+                .map_err(|e| {
+                    Error::input(format!(
+                        "{e} (a bias law such as normal:STD goes with --q1-from-data)"
+                    ))
+                })?,
             a.q1.clone(),
             None,
         ),
@@ -175,7 +180,11 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
 
 /// q1 for --q1-from-data: (bias mode, q1 when exact or bounded, result).
 fn derive_q1(a: &CheckArgs, src: &str) -> Result<(BiasMode, Option<BigRational>, Q1Result)> {
-    let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
+    let bias = a
+        .bias
+        .clone()
+        .unwrap_or_else(|| crate::init::random::default_bias(&a.init).into());
+    let scheme = InitScheme::from_cli(&a.init, &bias)?;
     let bias = bias_mode(&scheme).ok_or_else(|| {
         Error::input(format!(
             "--init {}: the law THM-CHAIN does not apply to this initializer",

@@ -22,10 +22,11 @@ pub struct InitArgs {
     /// standard-normal, torch-default, rai).
     #[arg(long, default_value = "data-dependent")]
     pub init: String,
-    /// Bias of a random scheme: zero, normal:STD, uniform:A or fan-in
-    /// (torch-default sets its own: U(-1/sqrt(fan_in), 1/sqrt(fan_in))).
-    #[arg(long, default_value = "zero")]
-    pub bias: String,
+    /// Bias initializer: zero, normal:STD, uniform:A or fan-in
+    /// (U(-1/sqrt(fan_in), 1/sqrt(fan_in))); default fan-in for
+    /// torch-default (as nn.Linear), zero otherwise.
+    #[arg(long)]
+    pub bias: Option<String>,
     /// Input dimension d.
     #[arg(long)]
     pub input_dim: usize,
@@ -70,7 +71,11 @@ pub struct InitArgs {
 
 /// Runs `init`: builds the network, writes it, prints a census summary.
 pub fn run(a: &InitArgs) -> Result<i32> {
-    let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
+    let bias = a
+        .bias
+        .clone()
+        .unwrap_or_else(|| crate::init::random::default_bias(&a.init).into());
+    let scheme = InitScheme::from_cli(&a.init, &bias)?;
     if (a.no_rank || a.no_carrier) && scheme != InitScheme::DataDependent {
         return Err(Error::input(
             "--no-rank and --no-carrier apply to --init data-dependent only",
@@ -181,10 +186,10 @@ fn metadata(
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     if *scheme != InitScheme::DataDependent {
-        // the law actually drawn (torch-default sets its own fan-in biases)
+        // the law actually drawn (RAI sets its own biases)
         let bias = match scheme {
             InitScheme::Random { bias, .. } => bias.name(),
-            _ => a.bias.trim().to_string(),
+            _ => a.bias.as_deref().unwrap_or("zero").trim().to_string(),
         };
         m.insert("bias".into(), bias);
     }

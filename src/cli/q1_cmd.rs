@@ -29,9 +29,11 @@ pub struct Q1Args {
     /// lecun-normal, standard-normal, torch-default, rai.
     #[arg(long, default_value = "he-normal")]
     pub init: String,
-    /// Bias initializer: zero, normal:STD, uniform:A or fan-in (torch-default sets its own).
-    #[arg(long, default_value = "zero")]
-    pub bias: String,
+    /// Bias initializer: zero, normal:STD, uniform:A or fan-in
+    /// (U(-1/sqrt(fan_in), 1/sqrt(fan_in))); default fan-in for
+    /// torch-default (as nn.Linear), zero otherwise.
+    #[arg(long)]
+    pub bias: Option<String>,
     /// First hidden width N_1 (needed only for Glorot scales with a non-zero bias).
     #[arg(long, value_parser = parse_width)]
     pub width: Option<usize>,
@@ -181,7 +183,11 @@ pub fn round_up_2(b: f64) -> String {
 
 /// Runs `q1`.
 pub fn run(a: &Q1Args) -> Result<i32> {
-    let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
+    let bias = a
+        .bias
+        .clone()
+        .unwrap_or_else(|| crate::init::random::default_bias(&a.init).into());
+    let scheme = InitScheme::from_cli(&a.init, &bias)?;
     let (data, info) = load(&a.data, a.input_dim, a.header, a.seed)?;
     let r = q1_for(
         &data,

@@ -24,9 +24,11 @@ pub struct SimulateArgs {
     /// lecun-normal, standard-normal, torch-default, rai.
     #[arg(long, default_value = "he-normal")]
     pub init: String,
-    /// Bias initializer: zero, normal:STD, uniform:A or fan-in (torch-default sets its own).
-    #[arg(long, default_value = "zero")]
-    pub bias: String,
+    /// Bias initializer: zero, normal:STD, uniform:A or fan-in
+    /// (U(-1/sqrt(fan_in), 1/sqrt(fan_in))); default fan-in for
+    /// torch-default (as nn.Linear), zero otherwise.
+    #[arg(long)]
+    pub bias: Option<String>,
     /// Data: ball:R:M, cube:A:M, gauss:M, grid1d:A:M, csv:PATH, npy:PATH, or a .csv / .txt / .dat / .tsv / .npy path.
     #[arg(long)]
     pub data: String,
@@ -57,7 +59,7 @@ pub fn run(a: &SimulateArgs) -> Result<i32> {
     if a.samples == 0 {
         return Err(Error::input("--samples must be at least 1"));
     }
-    let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
+    let scheme = InitScheme::from_cli(&a.init, &bias_of(a))?;
     let arch = Architecture::new(a.input_dim, a.widths.clone(), 1)?;
     let (data, info) = load_data_with(
         &a.data,
@@ -106,13 +108,20 @@ pub fn run(a: &SimulateArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// `--bias`, or the initializer's default (ALG-INIT-TORCH).
+fn bias_of(a: &SimulateArgs) -> String {
+    a.bias
+        .clone()
+        .unwrap_or_else(|| crate::init::random::default_bias(&a.init).into())
+}
+
 /// What identifies a run across its shards (spec FMT-SIMULATE-PART).
 pub fn run_key(a: &SimulateArgs, data: &Dataset) -> RunKey {
     RunKey {
         input_dim: a.input_dim,
         widths: a.widths.clone(),
         init: a.init.clone(),
-        bias: a.bias.clone(),
+        bias: bias_of(a),
         data: a.data.clone(),
         header: a.header.name().into(),
         samples: a.samples,

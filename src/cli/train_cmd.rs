@@ -25,9 +25,11 @@ pub struct TrainArgs {
     /// Initializer: he-normal, data-dependent, rai, ... (as in `init`).
     #[arg(long, default_value = "he-normal")]
     pub init: String,
-    /// Bias of a random scheme: zero, normal:STD or uniform:A.
-    #[arg(long, default_value = "zero")]
-    pub bias: String,
+    /// Bias initializer: zero, normal:STD, uniform:A or fan-in
+    /// (U(-1/sqrt(fan_in), 1/sqrt(fan_in))); default fan-in for
+    /// torch-default (as nn.Linear), zero otherwise.
+    #[arg(long)]
+    pub bias: Option<String>,
     /// Optimizer: adam or gd.
     #[arg(long, default_value = "adam")]
     pub optimizer: String,
@@ -85,7 +87,11 @@ pub fn run(a: &TrainArgs) -> Result<i32> {
         tol: a.tol,
         l2: a.l2,
     };
-    let scheme = InitScheme::from_cli(&a.init, &a.bias)?;
+    let bias = a
+        .bias
+        .clone()
+        .unwrap_or_else(|| crate::init::random::default_bias(&a.init).into());
+    let scheme = InitScheme::from_cli(&a.init, &bias)?;
     let r = train_task(&task, &scheme, &a.widths, &cfg, &mut sample_rng(a.seed, 0))?;
     match a.format {
         Format::Json => print_json(
@@ -97,7 +103,7 @@ pub fn run(a: &TrainArgs) -> Result<i32> {
                 task.name(),
                 task.describe(),
                 scheme.name(),
-                a.bias,
+                bias,
                 a.widths
             )?;
             outln!("layer  init: active/TD/PD   final: active/TD/PD")?;

@@ -255,23 +255,16 @@ impl InitScheme {
     /// Combines `--init NAME` and `--bias SPEC` (the bias is ignored by RAI
     /// and the data-dependent scheme, which set their own biases; passing a
     /// non-zero bias with them is refused as ambiguous). `torch-default`
-    /// sets its own biases too (U(-1/sqrt(fan_in), 1/sqrt(fan_in)), as
-    /// `nn.Linear` does): `--bias zero` (the default) or `--bias fan-in`
-    /// give them, any other law is refused.
+    /// takes the bias law it is given, as every random scheme does: the CLI
+    /// fills in [`default_bias`] (`fan-in`, PyTorch's own) when `--bias` is
+    /// absent, so an explicit `--bias zero` gives zero biases.
     pub fn from_cli(init: &str, bias: &str) -> Result<Self> {
         let bias: BiasInit = bias.parse()?;
         match init.trim() {
-            "torch-default" => match bias {
-                BiasInit::Zero | BiasInit::FanIn => Ok(InitScheme::Random {
-                    weights: WeightInit::TorchDefault,
-                    bias: BiasInit::FanIn,
-                }),
-                b => Err(Error::input(format!(
-                    "--init torch-default sets its own biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)) as \
-                     nn.Linear does; drop --bias {}",
-                    b.name()
-                ))),
-            },
+            "torch-default" => Ok(InitScheme::Random {
+                weights: WeightInit::TorchDefault,
+                bias,
+            }),
             "rai" | "data-dependent" if bias != BiasInit::Zero => Err(Error::input(format!(
                 "--init {init} sets its own biases; drop --bias {} (or use --bias zero)",
                 bias.name()
@@ -292,6 +285,17 @@ impl InitScheme {
             InitScheme::Rai => "rai".into(),
             InitScheme::DataDependent => "data-dependent".into(),
         }
+    }
+}
+
+/// The bias law when `--bias` is not given: `fan-in` for `torch-default`
+/// (PyTorch's `nn.Linear` default, U(-1/sqrt(fan_in), 1/sqrt(fan_in))),
+/// `zero` for every other initializer (spec ALG-INIT-TORCH).
+pub fn default_bias(init: &str) -> &'static str {
+    if init.trim() == "torch-default" {
+        "fan-in"
+    } else {
+        "zero"
     }
 }
 
