@@ -31,38 +31,46 @@ pub struct MergeArgs {
     pub out: PathBuf,
 }
 
-/// Reads every part file as `T`.
-fn read_parts<T: DeserializeOwned>(paths: &[String], what: &str) -> Result<Vec<(String, T)>> {
+/// Every part file, parsed once: (path, JSON).
+fn read_json(paths: &[String]) -> Result<Vec<(String, serde_json::Value)>> {
     paths
         .iter()
         .map(|path| {
             let bytes = crate::io::read_bounded(path)?;
-            let part: T = serde_json::from_slice(&bytes).map_err(|e| {
+            let v = serde_json::from_slice(&bytes).map_err(|e| {
                 Error::input(format!(
-                    "{path} is not a part file written by `{what} --shard` ({e})"
+                    "{path} is not a part file written by `simulate --shard` or `reproduce --shard` ({e})"
                 ))
             })?;
-            Ok((path.clone(), part))
+            Ok((path.clone(), v))
         })
         .collect()
 }
 
-/// The schema tag of a part file.
-fn schema(path: &str) -> Result<String> {
-    let bytes = crate::io::read_bounded(path)?;
-    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        Error::input(format!(
-            "{path} is not a part file written by `simulate --shard` or `reproduce --shard` ({e})"
-        ))
-    })?;
-    Ok(v["schema"].as_str().unwrap_or("").to_string())
+/// The parts as `T` (the part files of `what --shard`).
+fn as_parts<T: DeserializeOwned>(
+    files: Vec<(String, serde_json::Value)>,
+    what: &str,
+) -> Result<Vec<(String, T)>> {
+    files
+        .into_iter()
+        .map(|(path, v)| {
+            let part: T = serde_json::from_value(v).map_err(|e| {
+                Error::input(format!(
+                    "{path} is not a part file written by `{what} --shard` ({e})"
+                ))
+            })?;
+            Ok((path, part))
+        })
+        .collect()
 }
 
 /// Runs `merge`.
 pub fn run(a: &MergeArgs) -> Result<i32> {
-    let first = schema(&a.parts[0])?;
+    let files = read_json(&a.parts)?;
+    let first = files[0].1["schema"].as_str().unwrap_or("").to_string();
     if first == REPRODUCE_PART_SCHEMA {
-        return run_reproduce(a);
+        return run_reproduce(a, as_parts(files, "reproduce")?);
     }
     if first != PART_SCHEMA {
         return Err(Error::input(format!(
@@ -70,7 +78,7 @@ pub fn run(a: &MergeArgs) -> Result<i32> {
             a.parts[0]
         )));
     }
-    let parts = read_parts(&a.parts, "simulate")?;
+    let parts = as_parts(files, "simulate")?;
     let (run, res) = merge(&parts)?;
     let header = <HeaderMode as clap::ValueEnum>::from_str(&run.header, false).map_err(|_| {
         Error::input(format!(
@@ -107,8 +115,7 @@ pub fn run(a: &MergeArgs) -> Result<i32> {
 }
 
 /// Merges the parts of a sharded `reproduce` into its tables and charts.
-fn run_reproduce(a: &MergeArgs) -> Result<i32> {
-    let parts: Vec<(String, ReproducePart)> = read_parts(&a.parts, "reproduce")?;
+fn run_reproduce(a: &MergeArgs, parts: Vec<(String, ReproducePart)>) -> Result<i32> {
     for (name, p) in &parts {
         if p.schema != REPRODUCE_PART_SCHEMA {
             return Err(Error::input(format!(
