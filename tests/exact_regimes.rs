@@ -128,3 +128,58 @@ fn dyadic_shift_path_equals_the_reference_at_widths_63_to_128() {
         );
     }
 }
+
+// spec: ALG-DYADIC
+#[test]
+fn dyadic_denominator_is_the_specified_one() {
+    // ALG-DYADIC keeps layer l over D_l = o^{N_1} 2^{E_l}, q1 = u / (o 2^t),
+    // E_1 = t N_1 and E_l = E_{l-1} + (N_{l-1} + beta) N_l: the size of every
+    // big integer (hence the cost bound) rests on it. Expected exponents from
+    // that formula; numerators must sum to the denominator (total mass 1).
+    use num_bigint::BigUint;
+    for (widths, beta, (qn, qd), o, t) in [
+        (vec![3, 2, 4], 0usize, (1i64, 3i64), 3u64, 0u64),
+        (vec![2, 5], 1, (1, 12), 3, 2),
+        (vec![4, 1, 3], 1, (5, 8), 1, 3),
+        (vec![3, 3], 0, (0, 1), 1, 0),
+        (vec![2, 2, 2], 1, (1, 1), 1, 0),
+        (vec![70, 2], 0, (7, 40), 5, 3),
+    ] {
+        let q1 = BigRational::new(qn.into(), qd.into());
+        let spec = ChainSpec::new(widths.clone(), bias(beta), q1).unwrap();
+        let layers = dyadic_chain::scaled_law(&spec, None);
+        let mut e = t * widths[0] as u64;
+        for (l, d) in layers.iter().enumerate() {
+            if l > 0 {
+                e += ((widths[l - 1] + beta) * widths[l]) as u64;
+            }
+            let odd = if qn == 0 { BigUint::one() } else { BigUint::from(o).pow(widths[0] as u32) };
+            assert_eq!((d.shift, &d.odd), (e, &odd), "widths {widths:?} layer {}", l + 1);
+            let total: BigUint = d.numer.iter().sum();
+            assert_eq!(total, odd << e, "widths {widths:?} layer {}", l + 1);
+        }
+    }
+}
+
+// spec: ALG-DYADIC
+#[test]
+fn sums_to_one_rejects_a_wrong_total() {
+    // Companion of the property tests that assert sums_to_one: it must be
+    // able to say no (a mass off by one unit, or a shift off by one).
+    use num_bigint::BigUint;
+    let d = dyadic_chain::ScaledDist {
+        numer: vec![BigUint::from(1u32), BigUint::from(2u32), BigUint::from(5u32)],
+        odd: BigUint::from(1u32),
+        shift: 3,
+    };
+    assert!(dyadic_chain::sums_to_one(&d));
+    let mut off = d.clone();
+    off.numer[0] = BigUint::from(2u32);
+    assert!(!dyadic_chain::sums_to_one(&off));
+    let mut shifted = d.clone();
+    shifted.shift = 4;
+    assert!(!dyadic_chain::sums_to_one(&shifted));
+    let mut odd = d;
+    odd.odd = BigUint::from(3u32);
+    assert!(!dyadic_chain::sums_to_one(&odd));
+}

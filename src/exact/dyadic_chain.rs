@@ -50,23 +50,18 @@ impl ScaledDist {
             BigInt::from_biguint(Sign::Plus, den),
         )
     }
-
-    /// Bit length of the common denominator.
-    pub fn denominator_bits(&self) -> u64 {
-        self.odd.bits() + self.shift
-    }
 }
 
 /// C(n, k) for k = 0..=n, by the exact recurrence C(n,k+1) = C(n,k) (n-k)/(k+1).
 pub fn binomials(n: usize) -> Vec<BigUint> {
     let mut out = Vec::with_capacity(n + 1);
     let mut c = BigUint::one();
-    for k in 0..=n {
-        out.push(c.clone());
-        if k < n {
-            c = c * BigUint::from(n - k) / BigUint::from(k + 1);
-        }
+    for k in 0..n {
+        let next = &c * BigUint::from(n - k) / BigUint::from(k + 1);
+        out.push(c);
+        c = next;
     }
+    out.push(c); // C(n, n) = 1
     out
 }
 
@@ -79,38 +74,34 @@ fn first_layer(spec: &ChainSpec, floor: usize) -> ScaledDist {
     let o = &v >> t;
     let alive = &v - &u; // numerator of 1 - q1
     if u.is_zero() {
-        // q1 = 0: K_1 = N surely
+        // q1 = 0 (reduced, so v = 1): K_1 = N surely, probability 1/1.
         let mut numer = vec![BigUint::zero(); n + 1];
         if n >= floor {
-            numer[n] = num_traits::pow(alive, n);
+            numer[n] = BigUint::one();
         }
         return ScaledDist {
             numer,
-            odd: num_traits::pow(o, n),
-            shift: t * n as u64,
+            odd: BigUint::one(),
+            shift: 0,
         };
     }
-    // C(n,k) alive^k u^(n-k), built incrementally (O(n) big operations)
+    // C(n,k) alive^k u^(n-k), built incrementally (O(n) big operations);
+    // u > 0 here, so only alive^k can vanish (q1 = 1, k >= 1), as a zero product.
     let mut u_pows = vec![BigUint::one(); n + 1]; // u_pows[j] = u^j
-    if u.is_zero() {
-        u_pows.iter_mut().skip(1).for_each(|x| *x = BigUint::zero());
-    } else {
-        for j in 1..=n {
-            u_pows[j] = &u_pows[j - 1] * &u;
-        }
+    for j in 1..=n {
+        u_pows[j] = &u_pows[j - 1] * &u;
     }
     let binom = binomials(n);
     let mut numer = Vec::with_capacity(n + 1);
     let mut a_pow = BigUint::one();
     for k in 0..=n {
-        let x = &u_pows[n - k];
-        if k < floor || x.is_zero() || a_pow.is_zero() {
+        if k > 0 {
+            a_pow *= &alive; // alive^k
+        }
+        if k < floor {
             numer.push(BigUint::zero());
         } else {
-            numer.push(&binom[k] * &a_pow * x);
-        }
-        if k < n {
-            a_pow *= &alive;
+            numer.push(&binom[k] * &a_pow * &u_pows[n - k]);
         }
     }
     ScaledDist {
@@ -134,15 +125,16 @@ pub fn step(prev: &ScaledDist, n: usize, beta: usize, floor: usize) -> ScaledDis
         // term_k = n_p (2^s - 1)^k 2^{(top - s n)}, built incrementally in k.
         let mut t = np << (top - s * n as u64);
         for (k, a) in acc.iter_mut().enumerate() {
-            if k >= floor {
-                *a += &t;
-            }
-            if k < n {
+            if k > 0 {
+                // t = n_p (2^s - 1)^k 2^{(top - s n)}
                 if s < 64 {
                     t *= (1u64 << s) - 1;
                 } else {
                     t = (&t << s) - t;
                 }
+            }
+            if k >= floor {
+                *a += &t;
             }
         }
     }
