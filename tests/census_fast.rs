@@ -7,6 +7,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use relu_trainability::census::census;
 use relu_trainability::init::{initialize, Architecture, BiasInit, InitScheme, WeightInit};
+use relu_trainability::montecarlo::fast::Kernel;
 use relu_trainability::montecarlo::Workspace;
 use relu_trainability::sim::Dataset;
 
@@ -75,6 +76,8 @@ fn fast_census_equals_reference_on_random_cases() {
         let mut ws = Workspace::new(&scheme, &arch, &data).unwrap();
         let mut portable = Workspace::new(&scheme, &arch, &data).unwrap();
         portable.use_portable_code(true);
+        assert_eq!(portable.kernel(), Kernel::Portable);
+        assert_eq!(ws.kernel(), Kernel::detect());
         for s in 0..3u64 {
             let seed = case * 10 + s;
             let net =
@@ -212,4 +215,32 @@ fn probe_fixed_workload() {
         "{n} networks in {s:.3} s: {:.0}/s (wall), checksum {acc}",
         n as f64 / s
     );
+}
+
+// spec: ALG-CENSUS-FAST
+#[test]
+fn kernel_choice_is_the_detected_one_unless_forced() {
+    // The tests above compare both relu passes with the reference only if the
+    // forced workspace really runs the portable one.
+    let arch = Architecture::new(2, vec![3], 1).unwrap();
+    let data = Dataset::from_rows(&[vec![0.5, -1.0], vec![1.0, 2.0]]).unwrap();
+    let scheme = InitScheme::Random {
+        weights: WeightInit::HeNormal,
+        bias: BiasInit::Zero,
+    };
+    let mut ws = Workspace::new(&scheme, &arch, &data).unwrap();
+    let avx2 = cfg!(target_arch = "x86_64") && {
+        #[cfg(target_arch = "x86_64")]
+        let has = std::arch::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        let has = false;
+        has
+    };
+    let detected = if avx2 { Kernel::Avx2 } else { Kernel::Portable };
+    assert_eq!(Kernel::detect(), detected);
+    assert_eq!(ws.kernel(), detected);
+    ws.use_portable_code(true);
+    assert_eq!(ws.kernel(), Kernel::Portable);
+    ws.use_portable_code(false);
+    assert_eq!(ws.kernel(), detected);
 }

@@ -58,8 +58,30 @@ pub struct Workspace {
     pd_prev: Vec<bool>,
     pd: Vec<bool>,
     counts: SampleCounts,
-    /// Use the portable relu pass even where AVX2 is available.
-    portable: bool,
+    /// The relu pass in use (AVX2 where the CPU has it, unless forced).
+    kernel: Kernel,
+}
+
+/// Which relu pass a [`Workspace`] runs. Both give bit-identical results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// 256-bit AVX2 intrinsics (x86_64 CPUs that have AVX2).
+    Avx2,
+    /// Portable scalar code (every CPU).
+    Portable,
+}
+
+impl Kernel {
+    /// The fastest kernel this CPU runs.
+    pub fn detect() -> Kernel {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Kernel::Avx2;
+            }
+        }
+        Kernel::Portable
+    }
 }
 
 impl Workspace {
@@ -99,14 +121,20 @@ impl Workspace {
                 non_pd: vec![0; arch.hidden.len()],
                 active: vec![0; arch.hidden.len()],
             },
-            portable: false,
+            kernel: Kernel::detect(),
         })
     }
 
-    /// Forces the portable (non-SIMD) relu pass, so that tests check it
-    /// against the reference census on any CPU. Results are identical.
+    /// Forces the portable (non-SIMD) relu pass (`on`), or goes back to the
+    /// detected one, so that tests check it against the reference census on
+    /// any CPU. Results are identical.
     pub fn use_portable_code(&mut self, on: bool) {
-        self.portable = on;
+        self.kernel = if on { Kernel::Portable } else { Kernel::detect() };
+    }
+
+    /// The relu pass this workspace runs.
+    pub fn kernel(&self) -> Kernel {
+        self.kernel
     }
 
     /// Draws the hidden layers of one network from `rng` and counts.
@@ -183,11 +211,7 @@ impl Workspace {
                 let j = self.compute[c];
                 let col = &z[c * m..(c + 1) * m];
                 let dst = &mut self.a[out * m..(out + 1) * m];
-                let (differs, nonzero) = if self.portable {
-                    relu_pass_generic(col, b[j], dst)
-                } else {
-                    relu_pass(col, b[j], dst)
-                };
+                let (differs, nonzero) = relu_pass(self.kernel, col, b[j], dst);
                 if l == 0 && !nonzero {
                     self.pd[j] = true;
                     continue;
@@ -272,14 +296,16 @@ unsafe fn relu_pass_avx2(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
 }
 
 #[inline]
-fn relu_pass(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
+fn relu_pass(kernel: Kernel, col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
+        if kernel == Kernel::Avx2 {
+            // SAFETY: Kernel::Avx2 is only ever set by Kernel::detect, on a
+            // CPU that supports AVX2.
             return unsafe { relu_pass_avx2(col, b, dst) };
         }
     }
+    let _ = kernel;
     relu_pass_generic(col, b, dst)
 }
 
