@@ -539,3 +539,54 @@ fn active_power_equals_brute_force() {
         assert!(bound <= dp + 1e-15);
     }
 }
+
+/// ALG-CHECK impossible counts, explained per layer by the rule that makes
+/// them impossible (hand-derived from THM-CHAIN): q1 = 0 forces K_1 = N_1;
+/// q1 = 1 forces K_1 = 0 and then K_l = 0 for every later layer. Depth 1
+/// has no transition test, so the marginal explanation is the only one.
+// spec: ALG-CHECK
+#[test]
+fn impossible_marginal_counts_are_explained_by_their_own_rule() {
+    let only_impossible = |r: &relu_trainability::oracle::check::CheckReport| -> Vec<String> {
+        r.warnings
+            .iter()
+            .filter(|w| w.contains("is impossible"))
+            .cloned()
+            .collect()
+    };
+    // depth 1, q1 = 0: K_1 = 2 < N_1 = 3
+    let s = spec(&[3], BiasMode::Zero, "0");
+    let r = check_samples(&s, &[vec![3], vec![2]], Kind::NonPd, 1e-3).unwrap();
+    assert!(r.reject);
+    assert_eq!(
+        only_impossible(&r),
+        vec!["layer 1 count 2 is impossible: with q1 = 0 (the default of --q1) every first-layer \
+              neuron is non-PD, K_1 = N_1 = 3; check --q1"
+            .to_string()]
+    );
+    // q1 = 1, layer 2: K_1 = 0 observed (possible), K_2 = 1 is not
+    let s = spec(&[2, 2], BiasMode::Zero, "1");
+    let r = check_samples(&s, &[vec![0, 1]], Kind::NonPd, 1e-3).unwrap();
+    assert!(r.reject);
+    let notes = only_impossible(&r);
+    assert_eq!(
+        notes.first().map(String::as_str),
+        Some(
+            "layer 2 count 1 is impossible: with q1 = 1 every first-layer neuron is PD, so every \
+             later layer is PD too (K_l = 0); check --q1"
+        ),
+        "{notes:?}"
+    );
+    // q1 = 1, layer 1: K_1 = 1 > 0 is impossible by the q1 = 1 rule
+    let s1 = spec(&[2], BiasMode::Zero, "1");
+    let r = check_samples(&s1, &[vec![1]], Kind::NonPd, 1e-3).unwrap();
+    assert_eq!(
+        only_impossible(&r),
+        vec!["layer 1 count 1 is impossible: with q1 = 1 every first-layer neuron is PD, so \
+              every later layer is PD too (K_l = 0); check --q1"
+            .to_string()]
+    );
+    // a possible sample has no such note
+    let r = check_samples(&s, &[vec![0, 0]], Kind::NonPd, 1e-3).unwrap();
+    assert!(only_impossible(&r).is_empty(), "{:?}", r.warnings);
+}
