@@ -590,3 +590,19 @@ fn impossible_marginal_counts_are_explained_by_their_own_rule() {
     let r = check_samples(&s, &[vec![0, 0]], Kind::NonPd, 1e-3).unwrap();
     assert!(only_impossible(&r).is_empty(), "{:?}", r.warnings);
 }
+
+/// ALG-CHECK cost: the joint (pair) laws exist only for non-PD counts, so
+/// only they are refused for a pair table above MAX_PAIR_CELLS; the active
+/// check of the same widths needs only the marginals (4501 + 4501 cells).
+// spec: ALG-CHECK
+#[test]
+fn pair_table_cost_applies_to_non_pd_counts_only() {
+    use relu_trainability::oracle::laws::MAX_PAIR_CELLS;
+    let s = spec(&[4500, 4500], BiasMode::Zero, "1/2");
+    assert!(4501 * 4501 > MAX_PAIR_CELLS);
+    let rows = vec![vec![2250, 2000]; 3];
+    let e = check_samples(&s, &rows, Kind::NonPd, 1e-3).unwrap_err().to_string();
+    assert!(e.contains("joint laws of consecutive layers"), "{e}");
+    let r = check_samples(&s, &rows, Kind::Active, 1e-3);
+    assert!(r.is_ok(), "{:?}", r.err().map(|e| e.to_string()));
+}
