@@ -606,3 +606,69 @@ fn pair_table_cost_applies_to_non_pd_counts_only() {
     let r = check_samples(&s, &rows, Kind::Active, 1e-3);
     assert!(r.is_ok(), "{:?}", r.err().map(|e| e.to_string()));
 }
+
+/// ALG-CHECK decision rule, by the spec's definitions only: reject iff the
+/// printed overall p-value (Bonferroni, m * min p) is below alpha (strict),
+/// and the deviations listed are exactly the components with m * p_t < alpha
+/// (strict). The component p-values do not depend on alpha, so alpha is set
+/// at the boundaries after one run: the overall p itself, the next f64 above
+/// it, and between and at the Bonferroni thresholds of the two smallest
+/// components.
+// spec: ALG-CHECK
+#[test]
+fn rejection_and_deviations_follow_the_bonferroni_rule_at_its_boundaries() {
+    let s = spec(&[3, 3], BiasMode::Zero, "1/2");
+    // samples from q1 = 0.3 instead of 1/2: layer 1 is far off, layer 2 and
+    // the transition less so
+    let rows = sample_many(&s.widths, 0, 0.3, 300, 11);
+    let base = check_samples(&s, &rows, Kind::NonPd, 0.5).unwrap();
+    let m = base.tests.len();
+    assert_eq!(m, 3);
+    let mut ps: Vec<(f64, String)> = base
+        .tests
+        .iter()
+        .map(|t| (t.p_value_log10.unwrap(), format!("{} {}", t.test, t.layer)))
+        .collect();
+    ps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (p1, p2) = (10f64.powf(ps[0].0), 10f64.powf(ps[1].0));
+    // non-vacuity: the smallest is far below the second, the second well
+    // inside (0, 1/m) so that alpha can sit between its two thresholds
+    assert!(p1 * (m as f64) < p2 / 10.0 && p2 * (m as f64) < 0.5, "{ps:?}");
+    let listed = |alpha: f64| -> (bool, Vec<String>) {
+        let r = check_samples(&s, &rows, Kind::NonPd, alpha).unwrap();
+        let mut d: Vec<String> = r
+            .deviations
+            .iter()
+            .map(|d| format!("{} {}", d.test, d.layer))
+            .collect();
+        d.sort();
+        (r.reject, d)
+    };
+    let overall = base.overall_p_value.unwrap();
+    assert!(overall > 0.0 && overall < 0.5);
+    assert_eq!(listed(overall), (false, vec![]), "alpha = the p-value itself");
+    assert!(listed(overall.next_up()).0, "alpha just above the p-value");
+    // alpha in (p2, m p2): p2 is significant alone, not after Bonferroni
+    let alpha = p2 * (m as f64).sqrt();
+    assert_eq!(listed(alpha), (true, vec![ps[0].1.clone()]));
+    // alpha at p2's Bonferroni threshold exactly (in the log form the rule is
+    // evaluated in): strict, so p2 is not listed; just above, it is
+    let x = ps[1].0 + (m as f64).log10();
+    let mut at = 10f64.powf(x);
+    for _ in 0..8 {
+        if at.log10() < x {
+            at = at.next_up();
+        } else if at.log10() > x {
+            at = at.next_down();
+        }
+    }
+    assert_eq!(at.log10(), x, "no f64 alpha has log10 exactly m p2's");
+    assert_eq!(listed(at), (true, vec![ps[0].1.clone()]), "alpha at m p2");
+    let mut above = at.next_up();
+    while above.log10() <= x {
+        above = above.next_up();
+    }
+    let mut both = vec![ps[0].1.clone(), ps[1].1.clone()];
+    both.sort();
+    assert_eq!(listed(above), (true, both), "alpha above m p2");
+}
