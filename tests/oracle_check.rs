@@ -672,3 +672,87 @@ fn rejection_and_deviations_follow_the_bonferroni_rule_at_its_boundaries() {
     both.sort();
     assert_eq!(listed(above), (true, both), "alpha above m p2");
 }
+
+/// ALG-CHECK deviation report, every number derived by hand from THM-CHAIN
+/// (spec/50-oracle.md, "deviations"). Widths 2, 2.
+/// Zero bias, q1 = 1/2: K_1 ~ Bin(2, 1/2), mean 1, variance 1/2;
+/// K_2 | K_1 = p ~ Bin(2, 1 - 2^-p) (0 for p = 0), so E[K_2] = 7/8 and
+/// E[K_2^2] = (1/2)(1/2 + 1) + (1/4)(3/8 + 9/4) = 45/32, Var(K_2) = 41/64.
+/// Symmetric bias: K_2 | p ~ Bin(2, 1 - 2^-(p+1)) for p >= 1, 0 for p = 0.
+// spec: ALG-CHECK
+#[test]
+fn deviation_numbers_are_the_hand_derived_ones() {
+    use relu_trainability::oracle::explain::Deviation;
+    let close = |got: f64, want: f64, what: &str| {
+        assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "{what}: {got} vs {want}");
+    };
+    let find = |ds: &[Deviation], test: &str, layer: usize| -> Deviation {
+        ds.iter()
+            .find(|d| d.test == test && d.layer == layer)
+            .unwrap_or_else(|| panic!("no {test} deviation at layer {layer}"))
+            .clone()
+    };
+    let n = 1600.0;
+    // 1. zero bias, every sample (2, 0): all three components deviate
+    let s = spec(&[2, 2], BiasMode::Zero, "1/2");
+    let rows = vec![vec![2, 0]; 1600];
+    let r = check_samples(&s, &rows, Kind::NonPd, 1e-3).unwrap();
+    assert!(r.reject);
+    let m1 = find(&r.deviations, "marginal", 1);
+    close(m1.mean_observed, 2.0, "marginal 1 mean");
+    close(m1.mean_expected, 1.0, "marginal 1 expected mean");
+    close(m1.z, 1.0 / (0.5f64 / n).sqrt(), "marginal 1 z");
+    assert_eq!(m1.direction, "too_many");
+    // contributions (O - E)^2 / E: K_1 = 2: (1600 - 400)^2 / 400 = 3600,
+    // K_1 = 1: 800, K_1 = 0: 400
+    let cells: Vec<(&str, u64, f64)> = m1
+        .top_cells
+        .iter()
+        .map(|c| (c.cells.as_str(), c.observed, c.expected))
+        .collect();
+    assert_eq!(
+        cells,
+        vec![("K_1 = 2", 1600, 400.0), ("K_1 = 1", 0, 800.0), ("K_1 = 0", 0, 400.0)]
+    );
+    close(m1.top_cells[0].contribution.unwrap(), 3600.0, "contribution");
+    let m2 = find(&r.deviations, "marginal", 2);
+    close(m2.mean_expected, 7.0 / 8.0, "marginal 2 expected mean");
+    close(m2.z, -(7.0 / 8.0) / (41.0 / 64.0 / n).sqrt(), "marginal 2 z");
+    assert_eq!(m2.direction, "too_few");
+    let t2 = find(&r.deviations, "transition", 2);
+    // E[K_2 | K_1 = 2] = 2 (3/4) = 3/2, Var = 2 (3/4)(1/4) = 3/8 per sample
+    close(t2.mean_observed, 0.0, "transition mean");
+    close(t2.mean_expected, 1.5, "transition expected mean");
+    close(t2.z, -1.5 / ((3.0 / 8.0) * n).sqrt() * n, "transition z");
+    // the cell (2, 0): n P(K_1 = 2) P(K_2 = 0 | 2) = 1600 / 64 = 25 expected
+    let c = &t2.top_cells[0];
+    assert_eq!((c.cells.as_str(), c.observed), ("(K_1, K_2) = (2, 0)", 1600));
+    close(c.expected, 25.0, "pair cell expected");
+    close(c.contribution.unwrap(), (1600.0f64 - 25.0).powi(2) / 25.0, "pair contribution");
+    // 2. symmetric bias, half the samples (0, 0), half (2, 0): the transition
+    // averages E[K_2 | p] = 0 (p = 0) and 2 (7/8) (p = 2); variances 0 and
+    // 2 (7/8)(1/8) = 7/32
+    let s = spec(&[2, 2], BiasMode::Symmetric, "1/2");
+    let mut rows = vec![vec![0, 0]; 800];
+    rows.extend(vec![vec![2, 0]; 800]);
+    let r = check_samples(&s, &rows, Kind::NonPd, 1e-3).unwrap();
+    let t2 = find(&r.deviations, "transition", 2);
+    close(t2.mean_expected, 0.875, "symmetric transition expected mean");
+    close(t2.z, -0.875 / (800.0f64 * 7.0 / 32.0).sqrt() * n, "symmetric transition z");
+    assert_eq!(t2.direction, "too_few");
+    // 3. active counts, every sample (2, 2): the dominance thresholds with
+    // the smallest p-values are K_l >= 2, with expected n P(K_1 >= 2) = 400
+    // and n P(K_2 >= 2) = n ((1/2)(1/4) + (1/4)(9/16)) = 425
+    let s = spec(&[2, 2], BiasMode::Zero, "1/2");
+    let rows = vec![vec![2, 2]; 1600];
+    let r = check_samples(&s, &rows, Kind::Active, 1e-3).unwrap();
+    for (layer, expected) in [(1, 400.0), (2, 425.0)] {
+        let d = find(&r.deviations, "dominance", layer);
+        assert_eq!(d.top_cells.len(), 1);
+        let c = &d.top_cells[0];
+        assert_eq!((c.cells.clone(), c.observed), (format!("K_{layer} >= 2"), 1600));
+        close(c.expected, expected, "dominance expected");
+        assert_eq!(c.contribution, None);
+        assert_eq!(d.direction, "too_many");
+    }
+}
