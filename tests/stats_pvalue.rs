@@ -110,4 +110,13 @@ fn dominance_underflowed_tail_is_bounded_not_zero() {
     let plain = one_sided_dominance_detail(&obs, &law).unwrap();
     assert_eq!(plain.p_value, 0.0);
     assert_eq!(plain.p_value_log10, f64::NEG_INFINITY);
+    // c = 3 observations in the underflowed tail (n = 12): the bound
+    // (n s)^c / c! keeps its 1/c! = 1/6 (with c = 1 it was invisible)
+    let obs = [4u64, 5, 3];
+    let masked = one_sided_dominance_masked(&obs, &law, &[true, true, true]).unwrap();
+    let s_max = 3f64.log10() - 1073.0 * std::f64::consts::LOG10_2;
+    let bound = 3.0 * (12f64.log10() + s_max) - 6f64.log10();
+    assert_eq!(masked.thresholds_log10.len(), 2);
+    assert!((masked.thresholds_log10[1] - bound).abs() < 1e-9, "{masked:?}");
+    assert!((masked.p_value_log10 - (2f64.log10() + bound)).abs() < 1e-9);
 }
