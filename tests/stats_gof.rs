@@ -163,6 +163,23 @@ fn ks_distance_small_cases() {
     assert!((ks_uniform_distance(&[0.5]).unwrap() - 0.5).abs() < 1e-15);
     assert!((ks_uniform_distance(&[0.75, 0.25]).unwrap() - 0.25).abs() < 1e-15);
     assert!(ks_uniform_distance(&[1.5]).is_err());
+    // by hand, sup over the steps of |F_n(x) - x|: sorted 0.1, 0.2, 0.3
+    // (n = 3): largest gap above is 1 - 0.3 = 0.7 (F_n jumps to 1 at 0.3)
+    assert!((ks_uniform_distance(&[0.3, 0.1, 0.2]).unwrap() - 0.7).abs() < 1e-15);
+    // sorted 0.2, 0.9, 0.95: largest gap below is 0.9 - 1/3 (F_n = 1/3 just
+    // before 0.9)
+    let d = ks_uniform_distance(&[0.9, 0.2, 0.95]).unwrap();
+    assert!((d - (0.9 - 1.0 / 3.0)).abs() < 1e-15, "{d}");
+}
+
+/// DKW-Massart: eps is the solution of 2 exp(-2 n eps^2) = alpha.
+#[test]
+fn dkw_threshold_solves_the_massart_bound() {
+    for (n, alpha) in [(1usize, 0.5), (100, 0.05), (2000, 1e-6), (12345, 1e-9)] {
+        let eps = dkw_threshold(n, alpha);
+        let bound = 2.0 * (-2.0 * n as f64 * eps * eps).exp();
+        assert!((bound / alpha - 1.0).abs() < 1e-12, "n {n} alpha {alpha}: {bound}");
+    }
 }
 
 /// Calibration of the asymptotic p-value, by exact enumeration of all
