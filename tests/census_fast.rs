@@ -229,13 +229,10 @@ fn kernel_choice_is_the_detected_one_unless_forced() {
         bias: BiasInit::Zero,
     };
     let mut ws = Workspace::new(&scheme, &arch, &data).unwrap();
-    let avx2 = cfg!(target_arch = "x86_64") && {
-        #[cfg(target_arch = "x86_64")]
-        let has = std::arch::is_x86_feature_detected!("avx2");
-        #[cfg(not(target_arch = "x86_64"))]
-        let has = false;
-        has
-    };
+    #[cfg(target_arch = "x86_64")]
+    let avx2 = std::arch::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    let avx2 = false;
     let detected = if avx2 { Kernel::Avx2 } else { Kernel::Portable };
     assert_eq!(Kernel::detect(), detected);
     assert_eq!(ws.kernel(), detected);

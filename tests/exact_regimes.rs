@@ -153,8 +153,17 @@ fn dyadic_denominator_is_the_specified_one() {
             if l > 0 {
                 e += ((widths[l - 1] + beta) * widths[l]) as u64;
             }
-            let odd = if qn == 0 { BigUint::one() } else { BigUint::from(o).pow(widths[0] as u32) };
-            assert_eq!((d.shift, &d.odd), (e, &odd), "widths {widths:?} layer {}", l + 1);
+            let odd = if qn == 0 {
+                BigUint::one()
+            } else {
+                BigUint::from(o).pow(widths[0] as u32)
+            };
+            assert_eq!(
+                (d.shift, &d.odd),
+                (e, &odd),
+                "widths {widths:?} layer {}",
+                l + 1
+            );
             let total: BigUint = d.numer.iter().sum();
             assert_eq!(total, odd << e, "widths {widths:?} layer {}", l + 1);
         }
@@ -168,7 +177,11 @@ fn sums_to_one_rejects_a_wrong_total() {
     // able to say no (a mass off by one unit, or a shift off by one).
     use num_bigint::BigUint;
     let d = dyadic_chain::ScaledDist {
-        numer: vec![BigUint::from(1u32), BigUint::from(2u32), BigUint::from(5u32)],
+        numer: vec![
+            BigUint::from(1u32),
+            BigUint::from(2u32),
+            BigUint::from(5u32),
+        ],
         odd: BigUint::from(1u32),
         shift: 3,
     };

@@ -560,9 +560,11 @@ fn impossible_marginal_counts_are_explained_by_their_own_rule() {
     assert!(r.reject);
     assert_eq!(
         only_impossible(&r),
-        vec!["layer 1 count 2 is impossible: with q1 = 0 (the default of --q1) every first-layer \
+        vec![
+            "layer 1 count 2 is impossible: with q1 = 0 (the default of --q1) every first-layer \
               neuron is non-PD, K_1 = N_1 = 3; check --q1"
-            .to_string()]
+                .to_string()
+        ]
     );
     // q1 = 1, layer 2: K_1 = 0 observed (possible), K_2 = 1 is not
     let s = spec(&[2, 2], BiasMode::Zero, "1");
@@ -582,9 +584,11 @@ fn impossible_marginal_counts_are_explained_by_their_own_rule() {
     let r = check_samples(&s1, &[vec![1]], Kind::NonPd, 1e-3).unwrap();
     assert_eq!(
         only_impossible(&r),
-        vec!["layer 1 count 1 is impossible: with q1 = 1 every first-layer neuron is PD, so \
+        vec![
+            "layer 1 count 1 is impossible: with q1 = 1 every first-layer neuron is PD, so \
               every later layer is PD too (K_l = 0); check --q1"
-            .to_string()]
+                .to_string()
+        ]
     );
     // a possible sample has no such note
     let r = check_samples(&s, &[vec![0, 0]], Kind::NonPd, 1e-3).unwrap();
@@ -601,7 +605,9 @@ fn pair_table_cost_applies_to_non_pd_counts_only() {
     let s = spec(&[4500, 4500], BiasMode::Zero, "1/2");
     assert!(4501 * 4501 > MAX_PAIR_CELLS);
     let rows = vec![vec![2250, 2000]; 3];
-    let e = check_samples(&s, &rows, Kind::NonPd, 1e-3).unwrap_err().to_string();
+    let e = check_samples(&s, &rows, Kind::NonPd, 1e-3)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("joint laws of consecutive layers"), "{e}");
     let r = check_samples(&s, &rows, Kind::Active, 1e-3);
     assert!(r.is_ok(), "{:?}", r.err().map(|e| e.to_string()));
@@ -633,7 +639,10 @@ fn rejection_and_deviations_follow_the_bonferroni_rule_at_its_boundaries() {
     let (p1, p2) = (10f64.powf(ps[0].0), 10f64.powf(ps[1].0));
     // non-vacuity: the smallest is far below the second, the second well
     // inside (0, 1/m) so that alpha can sit between its two thresholds
-    assert!(p1 * (m as f64) < p2 / 10.0 && p2 * (m as f64) < 0.5, "{ps:?}");
+    assert!(
+        p1 * (m as f64) < p2 / 10.0 && p2 * (m as f64) < 0.5,
+        "{ps:?}"
+    );
     let listed = |alpha: f64| -> (bool, Vec<String>) {
         let r = check_samples(&s, &rows, Kind::NonPd, alpha).unwrap();
         let mut d: Vec<String> = r
@@ -646,7 +655,11 @@ fn rejection_and_deviations_follow_the_bonferroni_rule_at_its_boundaries() {
     };
     let overall = base.overall_p_value.unwrap();
     assert!(overall > 0.0 && overall < 0.5);
-    assert_eq!(listed(overall), (false, vec![]), "alpha = the p-value itself");
+    assert_eq!(
+        listed(overall),
+        (false, vec![]),
+        "alpha = the p-value itself"
+    );
     assert!(listed(overall.next_up()).0, "alpha just above the p-value");
     // alpha in (p2, m p2): p2 is significant alone, not after Bonferroni
     let alpha = p2 * (m as f64).sqrt();
@@ -684,7 +697,10 @@ fn rejection_and_deviations_follow_the_bonferroni_rule_at_its_boundaries() {
 fn deviation_numbers_are_the_hand_derived_ones() {
     use relu_trainability::oracle::explain::Deviation;
     let close = |got: f64, want: f64, what: &str| {
-        assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "{what}: {got} vs {want}");
+        assert!(
+            (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+            "{what}: {got} vs {want}"
+        );
     };
     let find = |ds: &[Deviation], test: &str, layer: usize| -> Deviation {
         ds.iter()
@@ -712,12 +728,24 @@ fn deviation_numbers_are_the_hand_derived_ones() {
         .collect();
     assert_eq!(
         cells,
-        vec![("K_1 = 2", 1600, 400.0), ("K_1 = 1", 0, 800.0), ("K_1 = 0", 0, 400.0)]
+        vec![
+            ("K_1 = 2", 1600, 400.0),
+            ("K_1 = 1", 0, 800.0),
+            ("K_1 = 0", 0, 400.0)
+        ]
     );
-    close(m1.top_cells[0].contribution.unwrap(), 3600.0, "contribution");
+    close(
+        m1.top_cells[0].contribution.unwrap(),
+        3600.0,
+        "contribution",
+    );
     let m2 = find(&r.deviations, "marginal", 2);
     close(m2.mean_expected, 7.0 / 8.0, "marginal 2 expected mean");
-    close(m2.z, -(7.0 / 8.0) / (41.0 / 64.0 / n).sqrt(), "marginal 2 z");
+    close(
+        m2.z,
+        -(7.0 / 8.0) / (41.0 / 64.0 / n).sqrt(),
+        "marginal 2 z",
+    );
     assert_eq!(m2.direction, "too_few");
     let t2 = find(&r.deviations, "transition", 2);
     // E[K_2 | K_1 = 2] = 2 (3/4) = 3/2, Var = 2 (3/4)(1/4) = 3/8 per sample
@@ -726,9 +754,16 @@ fn deviation_numbers_are_the_hand_derived_ones() {
     close(t2.z, -1.5 / ((3.0 / 8.0) * n).sqrt() * n, "transition z");
     // the cell (2, 0): n P(K_1 = 2) P(K_2 = 0 | 2) = 1600 / 64 = 25 expected
     let c = &t2.top_cells[0];
-    assert_eq!((c.cells.as_str(), c.observed), ("(K_1, K_2) = (2, 0)", 1600));
+    assert_eq!(
+        (c.cells.as_str(), c.observed),
+        ("(K_1, K_2) = (2, 0)", 1600)
+    );
     close(c.expected, 25.0, "pair cell expected");
-    close(c.contribution.unwrap(), (1600.0f64 - 25.0).powi(2) / 25.0, "pair contribution");
+    close(
+        c.contribution.unwrap(),
+        (1600.0f64 - 25.0).powi(2) / 25.0,
+        "pair contribution",
+    );
     // 2. symmetric bias, half the samples (0, 0), half (2, 0): the transition
     // averages E[K_2 | p] = 0 (p = 0) and 2 (7/8) (p = 2); variances 0 and
     // 2 (7/8)(1/8) = 7/32
@@ -737,8 +772,16 @@ fn deviation_numbers_are_the_hand_derived_ones() {
     rows.extend(vec![vec![2, 0]; 800]);
     let r = check_samples(&s, &rows, Kind::NonPd, 1e-3).unwrap();
     let t2 = find(&r.deviations, "transition", 2);
-    close(t2.mean_expected, 0.875, "symmetric transition expected mean");
-    close(t2.z, -0.875 / (800.0f64 * 7.0 / 32.0).sqrt() * n, "symmetric transition z");
+    close(
+        t2.mean_expected,
+        0.875,
+        "symmetric transition expected mean",
+    );
+    close(
+        t2.z,
+        -0.875 / (800.0f64 * 7.0 / 32.0).sqrt() * n,
+        "symmetric transition z",
+    );
     assert_eq!(t2.direction, "too_few");
     // 3. active counts, every sample (2, 2): the dominance thresholds with
     // the smallest p-values are K_l >= 2, with expected n P(K_1 >= 2) = 400
@@ -750,7 +793,10 @@ fn deviation_numbers_are_the_hand_derived_ones() {
         let d = find(&r.deviations, "dominance", layer);
         assert_eq!(d.top_cells.len(), 1);
         let c = &d.top_cells[0];
-        assert_eq!((c.cells.clone(), c.observed), (format!("K_{layer} >= 2"), 1600));
+        assert_eq!(
+            (c.cells.clone(), c.observed),
+            (format!("K_{layer} >= 2"), 1600)
+        );
         close(c.expected, expected, "dominance expected");
         assert_eq!(c.contribution, None);
         assert_eq!(d.direction, "too_many");

@@ -178,7 +178,10 @@ fn dkw_threshold_solves_the_massart_bound() {
     for (n, alpha) in [(1usize, 0.5), (100, 0.05), (2000, 1e-6), (12345, 1e-9)] {
         let eps = dkw_threshold(n, alpha);
         let bound = 2.0 * (-2.0 * n as f64 * eps * eps).exp();
-        assert!((bound / alpha - 1.0).abs() < 1e-12, "n {n} alpha {alpha}: {bound}");
+        assert!(
+            (bound / alpha - 1.0).abs() < 1e-12,
+            "n {n} alpha {alpha}: {bound}"
+        );
     }
 }
 

@@ -117,6 +117,9 @@ fn dominance_underflowed_tail_is_bounded_not_zero() {
     let s_max = 3f64.log10() - 1073.0 * std::f64::consts::LOG10_2;
     let bound = 3.0 * (12f64.log10() + s_max) - 6f64.log10();
     assert_eq!(masked.thresholds_log10.len(), 2);
-    assert!((masked.thresholds_log10[1] - bound).abs() < 1e-9, "{masked:?}");
+    assert!(
+        (masked.thresholds_log10[1] - bound).abs() < 1e-9,
+        "{masked:?}"
+    );
     assert!((masked.p_value_log10 - (2f64.log10() + bound)).abs() < 1e-9);
 }

@@ -126,7 +126,6 @@ pub fn step(prev: &ScaledDist, n: usize, beta: usize, floor: usize) -> ScaledDis
         let mut t = np << (top - s * n as u64);
         for (k, a) in acc.iter_mut().enumerate() {
             if k > 0 {
-                // t = n_p (2^s - 1)^k 2^{(top - s n)}
                 if s < 64 {
                     t *= (1u64 << s) - 1;
                 } else {

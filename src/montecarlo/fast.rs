@@ -129,7 +129,11 @@ impl Workspace {
     /// detected one, so that tests check it against the reference census on
     /// any CPU. Results are identical.
     pub fn use_portable_code(&mut self, on: bool) {
-        self.kernel = if on { Kernel::Portable } else { Kernel::detect() };
+        self.kernel = if on {
+            Kernel::Portable
+        } else {
+            Kernel::detect()
+        };
     }
 
     /// The relu pass this workspace runs.
