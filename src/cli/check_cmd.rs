@@ -10,7 +10,7 @@ use crate::exact::{BiasMode, ChainSpec};
 use crate::init::InitScheme;
 use crate::io::data::HeaderMode;
 use crate::montecarlo::theory::bias_mode;
-use crate::oracle::check::{check_samples, CheckReport, Kind};
+use crate::oracle::check::{check_samples, CheckReport, ComponentTest, Kind};
 use crate::oracle::laws::{check_samples_cost, power_cost};
 use crate::oracle::power::{power_rows, render_markdown};
 use crate::oracle::power_active::active_power_rows;
@@ -272,29 +272,13 @@ fn run_interval(a: &CheckArgs, bias: BiasMode, r: &Q1Result) -> Result<i32> {
                  (composite test, spec ALG-CHECK-Q1-INTERVAL)",
                 rep.samples
             )?;
-            outln!("\ntest                    layer   statistic  dof     p-value")?;
-            for t in &rep.tests {
-                let st = t.statistic.map_or("-".to_string(), |s| format!("{s:.3}"));
-                let dof = t.dof.map_or("-".to_string(), |d| d.to_string());
-                outln!(
-                    "{:<22}  {:>5}  {:>10}  {:>3}  {:>10}",
-                    t.test,
-                    t.layer,
-                    st,
-                    dof,
-                    fmt_p(t.p_value, t.p_value_log10)
-                )?;
-            }
-            outln!(
-                "\noverall p-value {} (Bonferroni over {} tests), alpha {}: {}",
-                fmt_p(rep.overall_p_value, rep.overall_p_value_log10),
+            print_tests(&rep.tests, 22)?;
+            print_overall(
+                (rep.overall_p_value, rep.overall_p_value_log10),
                 rep.tests.len(),
                 rep.alpha,
-                if rep.reject {
-                    "REJECT (the samples do not follow the law for any q1 in the interval)"
-                } else {
-                    "ACCEPT (no evidence against the law)"
-                }
+                rep.reject,
+                "REJECT (the samples do not follow the law for any q1 in the interval)",
             )?;
             outln!(
                 "false-alarm bound: alpha + delta = {} + {} = {}",
@@ -305,6 +289,48 @@ fn run_interval(a: &CheckArgs, bias: BiasMode, r: &Q1Result) -> Result<i32> {
         }
     }
     Ok(if rep.reject { 1 } else { 0 })
+}
+
+/// The component tests of a report, one row each; `name_width` is the
+/// width of the test-name column.
+fn print_tests(tests: &[ComponentTest], name_width: usize) -> Result<()> {
+    outln!(
+        "\n{:<name_width$}  layer   statistic  dof     p-value",
+        "test"
+    )?;
+    for t in tests {
+        let st = t.statistic.map_or("-".to_string(), |s| format!("{s:.3}"));
+        let dof = t.dof.map_or("-".to_string(), |d| d.to_string());
+        outln!(
+            "{:<name_width$}  {:>5}  {:>10}  {:>3}  {:>10}",
+            t.test,
+            t.layer,
+            st,
+            dof,
+            fmt_p(t.p_value, t.p_value_log10)
+        )?;
+    }
+    Ok(())
+}
+
+/// The verdict line: the Bonferroni p-value (value, log10 form), the
+/// number of tests, alpha and the decision.
+fn print_overall(
+    p: (Option<f64>, Option<f64>),
+    tests: usize,
+    alpha: f64,
+    reject: bool,
+    why: &str,
+) -> Result<()> {
+    outln!(
+        "\noverall p-value {} (Bonferroni over {tests} tests), alpha {alpha}: {}",
+        fmt_p(p.0, p.1),
+        if reject {
+            why
+        } else {
+            "ACCEPT (no evidence against the law)"
+        }
+    )
 }
 
 /// The table `check` prints for a report (also the explanation the
@@ -325,29 +351,13 @@ pub fn print_table(r: &CheckReport) -> Result<()> {
             l.mean_expected
         )?;
     }
-    outln!("\ntest        layer   statistic  dof     p-value")?;
-    for t in &r.tests {
-        let st = t.statistic.map_or("-".to_string(), |s| format!("{s:.3}"));
-        let dof = t.dof.map_or("-".to_string(), |d| d.to_string());
-        outln!(
-            "{:<10}  {:>5}  {:>10}  {:>3}  {:>10}",
-            t.test,
-            t.layer,
-            st,
-            dof,
-            fmt_p(t.p_value, t.p_value_log10)
-        )?;
-    }
-    outln!(
-        "\noverall p-value {} (Bonferroni over {} tests), alpha {}: {}",
-        fmt_p(r.overall_p_value, r.overall_p_value_log10),
+    print_tests(&r.tests, 10)?;
+    print_overall(
+        (r.overall_p_value, r.overall_p_value_log10),
         r.tests.len(),
         r.alpha,
-        if r.reject {
-            "REJECT (the samples do not follow the law)"
-        } else {
-            "ACCEPT (no evidence against the law)"
-        }
+        r.reject,
+        "REJECT (the samples do not follow the law)",
     )?;
     print_deviations(r)?;
     for w in &r.warnings {
