@@ -196,3 +196,75 @@ fn sums_to_one_rejects_a_wrong_total() {
     odd.odd = BigUint::from(3u32);
     assert!(!dyadic_chain::sums_to_one(&odd));
 }
+
+// spec: ALG-CHECK (the laws are the exact rationals rounded once when the
+// estimated cost is at most 0.2 s, else the scaled-f64 law of BOUND-F64)
+#[test]
+fn marginals_are_the_rounded_exact_law_when_cheap_and_the_f64_path_above() {
+    use relu_trainability::exact::MARGINALS_EXACT_SECONDS;
+    use relu_trainability::exact::{cost, exact_law, marginals_f64_and_born_dead_log10};
+    use relu_trainability::rational::to_f64;
+    let f64_path = |spec: &ChainSpec| -> Vec<Vec<f64>> {
+        float_chain::law(spec, None)
+            .iter()
+            .map(|d| d.probs.iter().map(|x| x.to_f64()).collect())
+            .collect()
+    };
+    // Cheap: every cell is the exact rational rounded once, bit for bit,
+    // and the widths are chosen so that the f64 path differs in some cell
+    // (so that taking the f64 path would show).
+    let cheap = ChainSpec::new(
+        vec![7, 5, 9, 6],
+        BiasMode::Symmetric,
+        BigRational::new(1.into(), 3.into()),
+    )
+    .unwrap();
+    assert!(cost::estimate(&cheap).seconds <= MARGINALS_EXACT_SECONDS);
+    let exact = exact_law(&cheap).unwrap();
+    let rounded: Vec<Vec<f64>> = exact
+        .layers
+        .iter()
+        .map(|d| d.iter().map(to_f64).collect())
+        .collect();
+    assert_ne!(
+        f64_path(&cheap),
+        rounded,
+        "the two paths must differ for this case to test the choice"
+    );
+    let (m, born) = marginals_f64_and_born_dead_log10(&cheap).unwrap();
+    assert_eq!(m, rounded);
+    let born_exact = to_f64(&exact.born_dead()).log10();
+    assert!((born.unwrap() - born_exact).abs() < 1e-12);
+    // Costly (estimate above 0.2 s, still within the exact engine's limits):
+    // the f64 path's values, bit for bit.
+    let costly = ChainSpec::new(
+        vec![400, 400, 400],
+        BiasMode::Symmetric,
+        BigRational::new(1.into(), 3.into()),
+    )
+    .unwrap();
+    assert!(cost::estimate(&costly).seconds > MARGINALS_EXACT_SECONDS);
+    assert!(cost::check_exact(&costly).is_ok());
+    let (m, born) = marginals_f64_and_born_dead_log10(&costly).unwrap();
+    assert_eq!(m, f64_path(&costly));
+    let last = float_chain::law(&costly, None).pop().unwrap();
+    assert_eq!(born, Some(last.probs[0].log10()));
+}
+
+// spec: DEF-TRAINABILITY (one n*_l per hidden layer)
+#[test]
+fn min_widths_of_the_wrong_length_are_refused() {
+    use relu_trainability::exact::trainability;
+    let spec = ChainSpec::new(vec![3, 3], BiasMode::Zero, BigRational::zero()).unwrap();
+    for mw in [vec![1], vec![1, 1, 1], vec![]] {
+        let e = trainability(&spec, &mw).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!(
+                "has {} entries but the network has 2 hidden layers",
+                mw.len()
+            )),
+            "{e}"
+        );
+    }
+    assert!(trainability(&spec, &[1, 1]).is_ok());
+}
