@@ -5,19 +5,9 @@
 mod oracle_support;
 
 use assert_cmd::Command;
-use oracle_support::{sample_many, to_csv};
+use oracle_support::{sample_many, to_csv, write};
 use relu_trainability::exact::{BiasMode, ChainSpec};
 use relu_trainability::oracle::power::{sample_size, Deviation};
-use std::io::Write;
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let p = dir.path().join(name);
-    std::fs::File::create(&p)
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    p.display().to_string()
-}
 
 fn check(args: &[&str]) -> assert_cmd::assert::Assert {
     Command::cargo_bin("trainability")

@@ -3,14 +3,16 @@
 //! independent sampler (neuron by neuron). Every assertion runs at
 //! alpha = 1e-6 with fixed seeds.
 
+mod oracle_support;
+
 use assert_cmd::Command;
+use oracle_support::write;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use relu_trainability::exact::{BiasMode, ChainSpec};
 use relu_trainability::oracle::check::{check_samples, Kind};
 use relu_trainability::oracle::q1_interval::check_interval;
 use relu_trainability::rational::from_f64_exact;
-use std::io::Write;
 
 const ALPHA: f64 = 1e-6;
 
@@ -104,15 +106,6 @@ fn interval_rule_rejects_wrong_widths() {
     let s = chain(&w, 0, 0.25, 3000, 42);
     let r = check_interval(&w, BiasMode::Symmetric, 0.2, 0.3, 1e-6, &s, ALPHA).unwrap();
     assert!(r.reject);
-}
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let p = dir.path().join(name);
-    std::fs::File::create(&p)
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    p.display().to_string()
 }
 
 fn csv(rows: &[Vec<usize>]) -> String {

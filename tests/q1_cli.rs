@@ -1,21 +1,14 @@
 //! `trainability q1` on the command line (spec FMT-Q1) and the
 //! torch-default initializer (ALG-INIT-TORCH).
 
+mod oracle_support;
+
 use assert_cmd::Command;
+use oracle_support::write;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use relu_trainability::init::{initialize, Architecture, InitScheme};
 use relu_trainability::sim::Dataset;
-use std::io::Write;
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let p = dir.path().join(name);
-    std::fs::File::create(&p)
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    p.display().to_string()
-}
 
 fn run(args: &[&str]) -> (String, String, i32) {
     let out = Command::cargo_bin("trainability")

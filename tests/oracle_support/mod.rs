@@ -60,3 +60,10 @@ pub fn to_csv(samples: &[Vec<usize>]) -> String {
     }
     s
 }
+
+/// Writes `text` to the file `name` in `dir`; returns its path.
+pub fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
