@@ -307,7 +307,24 @@ fn q1_gaussian_closed_forms_limits() {
         assert!((a - b).abs() < 1e-12, "{a} vs {b}");
     }
     assert!(q1::gaussian_bias_ball(0, 1.0, 1.0, 1.0).is_err());
-    assert!(q1::gaussian_bias_ball(2, -1.0, 1.0, 1.0).is_err());
+    // every scale must be finite and > 0 (zero, negative, infinite, NaN refused)
+    for bad in [0.0, -1.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+        for (i, e) in [
+            q1::gaussian_bias_ball(2, bad, 1.0, 1.0),
+            q1::gaussian_bias_ball(2, 1.0, bad, 1.0),
+            q1::gaussian_bias_ball(2, 1.0, 1.0, bad),
+            q1::gaussian_bias_1d(&[1.0], bad, 1.0),
+            q1::gaussian_bias_1d(&[1.0], 1.0, bad),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let msg = e
+                .expect_err(&format!("{bad} accepted in case {i}"))
+                .to_string();
+            assert!(msg.contains("must be finite and > 0"), "{msg}");
+        }
+    }
 }
 
 // spec: ALG-SEARCH, THM-MONOTONE

@@ -460,3 +460,104 @@ fn truncated_sizes_are_refused_before_allocating() {
         assert!(t.elapsed().as_secs_f64() < 2.0, "{args:?}");
     }
 }
+
+// spec: FMT-APPROX (auto: dense while sum N_{l-1} (N_l + 1) <= 5e7 and the
+// report prints at most 2e6 = sum (N_l + 1) probabilities, or --summary)
+#[test]
+fn auto_method_switches_exactly_at_its_two_thresholds() {
+    use relu_trainability::exact::trunc_report::{choose, Method, DENSE_AUTO_STEPS};
+    let spec = |w: Vec<usize>| ChainSpec::new(w, BiasMode::Zero, BigRational::zero()).unwrap();
+    assert_eq!(DENSE_AUTO_STEPS, 5e7);
+    // multiply-adds: 5000 * (9999 + 1) = 5e7 exactly; 5000 * (10000 + 1) above
+    assert_eq!(choose(&spec(vec![5000, 9999]), false), Method::Dense);
+    assert_eq!(choose(&spec(vec![5000, 10000]), false), Method::Truncated);
+    assert_eq!(choose(&spec(vec![5000, 10000]), true), Method::Truncated);
+    // printed entries: (1999999 + 1) = 2e6 exactly; (2000000 + 1) above,
+    // unless --summary prints no layer
+    assert_eq!(choose(&spec(vec![1_999_999]), false), Method::Dense);
+    assert_eq!(choose(&spec(vec![2_000_000]), false), Method::Truncated);
+    assert_eq!(choose(&spec(vec![2_000_000]), true), Method::Dense);
+    // two layers, 1 * (1999997 + 1) multiply-adds: entries 2 + 1999998 = 2e6
+    assert_eq!(choose(&spec(vec![1, 1_999_997]), false), Method::Dense);
+    assert_eq!(choose(&spec(vec![1, 1_999_998]), false), Method::Truncated);
+}
+
+// spec: FMT-APPROX, BOUND-F64-TRUNC (the truncated report's values and
+// outward log10 enclosures against the exact law; probabilities capped at 1)
+#[test]
+fn truncated_report_values_and_enclosures_hold_the_exact_law() {
+    use relu_trainability::exact::trunc_report::truncated_json;
+    use relu_trainability::rational::to_f64;
+    let q1 = BigRational::new(1.into(), 3.into());
+    let spec = ChainSpec::new(vec![60, 60, 60], BiasMode::Symmetric, q1).unwrap();
+    let mw = [1usize, 1, 1];
+    let v = truncated_json(&spec, Some(&mw), true, None).unwrap();
+    let drop = v["drop_below_log2"].as_i64().unwrap();
+    // Exact references (ALG-DYADIC): born dead ~ 3^-60 ~ 2.4e-29, T(1,1,1)
+    // within 1e-28 of 1 (log10 T ~ -1e-29), 1 - T ~ born dead.
+    let born = dyadic_chain::law(&spec, None).born_dead();
+    let t = relu_trainability::exact::trainability(&spec, &mw).unwrap();
+    let one_minus = BigRational::one() - &t;
+    let (t_enc, om_enc) = tc::trainability(&spec, &mw, drop).unwrap();
+    let cases = [
+        ("born_dead", born, tc::born_dead(&spec, drop).unwrap()),
+        ("trainability", t, t_enc),
+        ("one_minus_trainability", one_minus, om_enc),
+    ];
+    for (name, exact, enc) in cases {
+        let x = to_f64(&exact);
+        let field = |s: &str| v[format!("{name}_{s}")].as_f64();
+        // the certified value, within its stated relative bound
+        let f = field("f64").unwrap_or_else(|| panic!("{name}_f64 is null"));
+        let rel = field("rel_error_bound").unwrap();
+        assert!(
+            x > 0.0 && (f - x).abs() <= rel * x + 2.0 * f64::EPSILON * x,
+            "{name}: {f} vs {x}"
+        );
+        // the enclosure holds the exact value (its f64 log10 is within 1e-15
+        // of the true one in these ranges)
+        let (lo, hi) = (field("lower_log10").unwrap(), field("upper_log10").unwrap());
+        let lx = x.log10();
+        assert!(
+            lo <= lx + 1e-15 * lx.abs().max(1.0) && lx - 1e-15 * lx.abs().max(1.0) <= hi,
+            "{name}: {lo} {lx} {hi}"
+        );
+        // outward rounding of log10: at least 1e-15 max(|l|, 1) beyond the
+        // f64 log10 of the enclosure's ends (the slack is 2e-15 max(|l|, 1),
+        // the f64 log10 errs by at most a few 1e-16 |l|), except where the
+        // upper end is capped at log10 1 = 0
+        let l_lo = enc.lower().to_f64().log10();
+        assert!(
+            lo <= l_lo - 1e-15 * l_lo.abs().max(1.0),
+            "{name}: lower {lo} vs {l_lo}"
+        );
+        let l_hi = enc.upper().to_f64().log10();
+        if name == "trainability" {
+            assert_eq!(hi, 0.0, "T within 1e-28 of 1: the upper end is capped at 0");
+        } else {
+            assert!(
+                hi >= l_hi + 1e-15 * l_hi.abs().max(1.0),
+                "{name}: upper {hi} vs {l_hi}"
+            );
+        }
+    }
+}
+
+// spec: FMT-APPROX (the truncated report prints at most 2e6 probabilities
+// unless --summary)
+#[test]
+fn truncated_report_refuses_exactly_above_two_million_entries() {
+    use relu_trainability::exact::trunc_report::truncated_json;
+    use relu_trainability::Error;
+    let spec = |w: Vec<usize>| ChainSpec::new(w, BiasMode::Zero, BigRational::zero()).unwrap();
+    // 1 + 1 + 1999997 + 1 = 2e6 entries: printed
+    let v = truncated_json(&spec(vec![1, 1_999_997]), None, false, Some(-60)).unwrap();
+    assert_eq!(
+        v["layers"][1]["distribution_f64"].as_array().unwrap().len(),
+        1_999_998
+    );
+    // one more: refused, and accepted with --summary
+    let e = truncated_json(&spec(vec![1, 1_999_998]), None, false, Some(-60)).unwrap_err();
+    assert!(matches!(e, Error::TooCostly(_)), "{e}");
+    assert!(truncated_json(&spec(vec![1, 1_999_998]), None, true, Some(-60)).is_ok());
+}

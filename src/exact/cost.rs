@@ -127,16 +127,24 @@ pub const F64_ENTRIES_PER_GB: f64 = 2e7;
 /// Scaled-f64 multiply-adds (sum of N_{l-1} (N_l + 1)) per minute of budget.
 pub const F64_STEPS_PER_MINUTE: f64 = 3e9;
 
-/// Refuses a scaled-f64 law (BOUND-F64) that would exceed about a minute
-/// or a few GiB (computed in f64: no overflow for any widths).
-pub fn check_f64(spec: &ChainSpec) -> Result<()> {
-    let entries: f64 = spec.widths.iter().map(|&w| w as f64 + 1.0).sum();
-    let steps: f64 = spec
-        .widths
+/// Entries of the scaled-f64 law: sum of N_l + 1 (in f64: no overflow).
+pub fn f64_entries(widths: &[usize]) -> f64 {
+    widths.iter().map(|&w| w as f64 + 1.0).sum()
+}
+
+/// Multiply-adds of the scaled-f64 law: sum of N_{l-1} (N_l + 1); 0 for one layer.
+pub fn f64_steps(widths: &[usize]) -> f64 {
+    widths
         .windows(2)
         .map(|w| w[0] as f64 * (w[1] as f64 + 1.0))
         .sum::<f64>()
-        + 0.0;
+        + 0.0
+}
+
+/// Refuses a scaled-f64 law (BOUND-F64) that would exceed about a minute
+/// or a few GiB (computed in f64: no overflow for any widths).
+pub fn check_f64(spec: &ChainSpec) -> Result<()> {
+    let (entries, steps) = (f64_entries(&spec.widths), f64_steps(&spec.widths));
     let max_entries = F64_ENTRIES_PER_GB * max_bytes() / 1e9;
     let max_steps = F64_STEPS_PER_MINUTE * max_seconds() / 60.0;
     if entries > max_entries || steps > max_steps {

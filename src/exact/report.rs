@@ -130,7 +130,7 @@ pub fn exact_summary_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Res
 /// |l - log10 p| <= r / ln 10 + 1e-15 max(1, |l|) for `_log10` (BOUND-F64).
 pub fn approx_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Value> {
     cost::check_f64(spec)?;
-    let entries: f64 = spec.widths.iter().map(|&w| w as f64 + 1.0).sum();
+    let entries = cost::f64_entries(&spec.widths);
     if entries > MAX_APPROX_ENTRIES {
         return Err(Error::TooCostly(format!(
             "the f64 report of widths {} would print {entries:.1e} probabilities (limit {MAX_APPROX_ENTRIES:.0e}); \

@@ -26,18 +26,14 @@ pub enum Method {
 /// its threshold.
 pub const DENSE_AUTO_STEPS: f64 = 5e7;
 
-fn dense_steps(spec: &ChainSpec) -> f64 {
-    spec.widths
-        .windows(2)
-        .map(|w| w[0] as f64 * (w[1] as f64 + 1.0))
-        .sum()
-}
-
 /// The path `auto` picks.
 pub fn choose(spec: &ChainSpec, summary: bool) -> Method {
-    let entries: f64 = spec.widths.iter().map(|&w| w as f64 + 1.0).sum();
+    let entries = cost::f64_entries(&spec.widths);
     let printable = summary || entries <= report::MAX_APPROX_ENTRIES;
-    if dense_steps(spec) <= DENSE_AUTO_STEPS && printable && cost::check_f64(spec).is_ok() {
+    if cost::f64_steps(&spec.widths) <= DENSE_AUTO_STEPS
+        && printable
+        && cost::check_f64(spec).is_ok()
+    {
         Method::Dense
     } else {
         Method::Truncated
@@ -127,7 +123,7 @@ pub fn truncated_json(
     if let Some(mw) = min_widths {
         spec.check_min_widths(mw)?;
     }
-    let entries: f64 = spec.widths.iter().map(|&w| w as f64 + 1.0).sum();
+    let entries = cost::f64_entries(&spec.widths);
     if !summary && entries > report::MAX_APPROX_ENTRIES {
         return Err(Error::TooCostly(format!(
             "the f64 report of widths {} would print {entries:.1e} probabilities (limit {:.0e}); \
