@@ -146,7 +146,14 @@ fn non_whole_numpy_values_are_refused() {
 /// and ended by '\n' so that 10 + length is a multiple of 64, then the
 /// data in C order, little-endian).
 fn npy(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {
-    let mut h = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    npy_order(descr, false, shape, data)
+}
+
+/// [`npy`] with the order flag (`np.save(np.asfortranarray(a))` writes the
+/// data column by column and says `'fortran_order': True`).
+fn npy_order(descr: &str, fortran: bool, shape: &str, data: &[u8]) -> Vec<u8> {
+    let order = if fortran { "True" } else { "False" };
+    let mut h = format!("{{'descr': '{descr}', 'fortran_order': {order}, 'shape': {shape}, }}");
     while (10 + h.len() + 1) % 64 != 0 {
         h.push(' ');
     }
@@ -208,4 +215,107 @@ fn numpy_save_counts_are_read() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("bytes"), "{e}");
+}
+
+/// Every dtype `np.save` may write for counts, both orders, and each
+/// refusal with its own message, on arrays written by hand.
+// spec: FMT-CHECK-CSV
+#[test]
+fn numpy_save_dtypes_orders_and_refusals_by_hand() {
+    use relu_trainability::oracle::samples::MAX_SAMPLE_ROWS;
+    use relu_trainability::oracle::samples_npy::parse_samples_npy;
+    let want = vec![vec![3, 0], vec![1, 2], vec![0, 2]];
+    let c = [3u32, 0, 1, 2, 0, 2]; // C order: row by row
+    let f = [3u32, 1, 0, 0, 2, 2]; // Fortran order: column by column
+    type Enc = fn(u32) -> Vec<u8>;
+    let encodings: [(&str, Enc); 6] = [
+        ("<i8", |v| (v as i64).to_le_bytes().to_vec()),
+        ("<i4", |v| (v as i32).to_le_bytes().to_vec()),
+        ("<u8", |v| (v as u64).to_le_bytes().to_vec()),
+        ("<u4", |v| v.to_le_bytes().to_vec()),
+        ("<f8", |v| (v as f64).to_le_bytes().to_vec()),
+        ("<f4", |v| (v as f32).to_le_bytes().to_vec()),
+    ];
+    for (descr, enc) in encodings {
+        for (fortran, vals) in [(false, c), (true, f)] {
+            let data: Vec<u8> = vals.iter().flat_map(|&v| enc(v)).collect();
+            let b = npy_order(descr, fortran, "(3, 2)", &data);
+            assert_eq!(
+                parse_samples_npy(&b, &[3, 2], "t").unwrap(),
+                want,
+                "{descr} fortran {fortran}"
+            );
+            // one data byte short: refused by the header check, before reading
+            let e = parse_samples_npy(&b[..b.len() - 1], &[3, 2], "t")
+                .unwrap_err()
+                .to_string();
+            let size = data.len() / 6;
+            assert!(
+                e.contains(&format!(
+                    "claims shape [3, 2] of {size}-byte values but the file has only {} data bytes",
+                    data.len() - 1
+                )),
+                "{descr}: {e}"
+            );
+        }
+    }
+    let err = |descr: &str, shape: &str, data: Vec<u8>, widths: &[usize]| {
+        parse_samples_npy(&npy(descr, shape, &data), widths, "t")
+            .unwrap_err()
+            .to_string()
+    };
+    let f8 = |v: &[f64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    // a 1-D array is one hidden layer only
+    let e = err("<f8", "(2,)", f8(&[1.0, 2.0]), &[3, 2]);
+    assert!(
+        e.contains("expected an array of shape (samples, 2), got shape [2]"),
+        "{e}"
+    );
+    // floats: not a number, outside the range (printed exactly), the ends of the range
+    for (x, why) in [
+        (f64::NAN, "NaN is not a number"),
+        (f64::INFINITY, "inf is not a number"),
+        (f64::NEG_INFINITY, "-inf is not a number"),
+        (-1.0, "count -1 is outside 0..=5"),
+        (6.0, "count 6 is outside 0..=5"),
+        (
+            1e40,
+            "count 10000000000000000000000000000000000000000 is outside 0..=5",
+        ),
+        (-1e300, "is outside 0..=5"),
+    ] {
+        let e = err("<f8", "(1, 2)", f8(&[0.0, x]), &[3, 5]);
+        assert!(e.contains("row 1, column 2") && e.contains(why), "{x}: {e}");
+    }
+    let ends = npy("<f8", "(2, 2)", &f8(&[0.0, 5.0, -0.0, 0.0]));
+    assert_eq!(
+        parse_samples_npy(&ends, &[3, 5], "t").unwrap(),
+        vec![vec![0, 5], vec![0, 0]]
+    );
+    let i8 = |v: &[i64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    let e = err("<i8", "(1, 2)", i8(&[0, 6]), &[3, 5]);
+    assert!(
+        e.contains("row 1, column 2: count 6 is outside 0..=5"),
+        "{e}"
+    );
+    // the row limit: MAX_SAMPLE_ROWS rows pass it (and fail the byte check
+    // here), one more is refused as too costly, both before any allocation
+    let e = err("<i4", &format!("({MAX_SAMPLE_ROWS},)"), vec![0; 4], &[3]);
+    assert!(
+        e.contains("claims shape") && !e.contains("subsample"),
+        "{e}"
+    );
+    let e = err(
+        "<i4",
+        &format!("({},)", MAX_SAMPLE_ROWS + 1),
+        vec![0; 4],
+        &[3],
+    );
+    assert!(
+        e.contains(&format!(
+            "has {} rows, more than {MAX_SAMPLE_ROWS}; subsample",
+            MAX_SAMPLE_ROWS + 1
+        )),
+        "{e}"
+    );
 }

@@ -47,11 +47,11 @@ pub fn parse_samples_npy(bytes: &[u8], widths: &[usize], name: &str) -> Result<V
             )))
         }
     };
-    // the header's claim against the bytes present, before any allocation
-    if (m * d) as u64 * size > bytes.len() as u64 {
+    // the header's claim against the data bytes present, before any allocation
+    let data = bytes.len().saturating_sub(data_offset(bytes)) as u64;
+    if (m as u64) * (d as u64) * size > data {
         return Err(fmt(format!(
-            "the header claims shape {shape:?} of {size}-byte values but the file has only {} bytes",
-            bytes.len()
+            "the header claims shape {shape:?} of {size}-byte values but the file has only {data} data bytes"
         )));
     }
     let fortran = npy.order() == npyz::Order::Fortran;
@@ -83,8 +83,16 @@ pub fn parse_samples_npy(bytes: &[u8], widths: &[usize], name: &str) -> Result<V
         for (j, &w) in widths.iter().enumerate() {
             let at = format!("row {}, column {}", i + 1, j + 1);
             let v = values[if fortran { j * m + i } else { i * d + j }];
-            let k: i128 = match v {
-                Value::Int(k) => k,
+            let outside = |k: &dyn std::fmt::Display| {
+                fmt(format!(
+                    "{at}: count {k} is outside 0..={w} (layer {} has width {w})",
+                    j + 1
+                ))
+            };
+            // widths are below 2^32, so w as f64 is exact and so is the comparison
+            let k = match v {
+                Value::Int(k) if k < 0 || k > w as i128 => return Err(outside(&k)),
+                Value::Int(k) => k as usize,
                 Value::Float(x) if x.is_nan() || x.is_infinite() => {
                     return Err(fmt(format!(
                         "{at}: {x} is not a number (expected a whole count)"
@@ -93,25 +101,25 @@ pub fn parse_samples_npy(bytes: &[u8], widths: &[usize], name: &str) -> Result<V
                 Value::Float(x) if x.fract() != 0.0 => {
                     return Err(fmt(format!("{at}: {x} is not a whole number")))
                 }
-                Value::Float(x) if x.abs() > 1e30 => {
-                    return Err(fmt(format!(
-                        "{at}: {x:e} is outside 0..={w} (layer {} has width {w})",
-                        j + 1
-                    )))
-                }
-                Value::Float(x) => x as i128,
+                Value::Float(x) if !(0.0..=w as f64).contains(&x) => return Err(outside(&x)),
+                Value::Float(x) => x as usize,
             };
-            if k < 0 || k > w as i128 {
-                return Err(fmt(format!(
-                    "{at}: count {k} is outside 0..={w} (layer {} has width {w})",
-                    j + 1
-                )));
-            }
-            row.push(k as usize);
+            row.push(k);
         }
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// Where the data starts: magic (6 bytes), version (2), header length
+/// (u16 in format 1, u32 in formats 2 and 3), header. Called after npyz
+/// has parsed the header, so these bytes exist.
+fn data_offset(bytes: &[u8]) -> usize {
+    if bytes[6] == 1 {
+        10 + u16::from_le_bytes([bytes[8], bytes[9]]) as usize
+    } else {
+        12 + u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize
+    }
 }
 
 #[derive(Clone, Copy)]
