@@ -802,3 +802,90 @@ fn deviation_numbers_are_the_hand_derived_ones() {
         assert_eq!(d.direction, "too_many");
     }
 }
+
+// spec: ALG-CHECK-EXPLAIN (contributions (O - E)^2 / E of the pooled
+// groups; the degenerate groups by hand: no samples at all gives 0 for
+// every group, samples in a group of expected 0 give an infinite share)
+#[test]
+fn contributions_of_degenerate_groups_by_hand() {
+    use relu_trainability::oracle::explain::top_contributions;
+    let label = |a: usize, b: usize| format!("{a}..={b}");
+    // n = 0: one pooled group (expected 0 < 5), contribution 0, not 0/0
+    let c = top_contributions(&[0, 0], &[0.5, 0.5], &[true, true], 5, label);
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        (c[0].observed, c[0].expected, c[0].contribution),
+        (0, 0.0, Some(0.0))
+    );
+    // a group of probability 0 holding 3 samples: listed once as impossible
+    // (cell by cell) and once as its pooled group, both infinite
+    let c = top_contributions(&[3], &[0.0], &[false], 5, label);
+    assert_eq!(c.len(), 2);
+    for x in &c {
+        assert_eq!(
+            (x.observed, x.expected, x.contribution),
+            (3, 0.0, Some(f64::INFINITY))
+        );
+    }
+    // the ordinary case: n = 20 on (1/4, 3/4): groups {0} (E = 5) and {1}
+    // (E = 15); observed (9, 11): shares 16/5 = 3.2 and 16/15, largest first
+    let c = top_contributions(&[9, 11], &[0.25, 0.75], &[true, true], 5, label);
+    let got: Vec<_> = c
+        .iter()
+        .map(|x| (x.cells.as_str(), x.observed, x.contribution))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("0..=0", 9, Some(3.2)), ("1..=1", 11, Some(16.0 / 15.0))]
+    );
+}
+
+// spec: ALG-CHECK-EXPLAIN (direction: "too_many" if z > 3, "too_few" if
+// z < -3, else "shape"; one sentence per direction and test, by hand)
+#[test]
+fn directions_and_sentences_by_hand() {
+    use relu_trainability::oracle::explain::{direction, sentence, Deviation};
+    let next = |x: f64| f64::from_bits(x.to_bits() + 1); // away from 0
+    for (z, want) in [
+        (3.0, "shape"),
+        (next(3.0), "too_many"),
+        (-3.0, "shape"),
+        (next(-3.0), "too_few"),
+        (0.0, "shape"),
+        (f64::INFINITY, "too_many"),
+        (f64::NEG_INFINITY, "too_few"),
+    ] {
+        assert_eq!(direction(z), want, "z = {z}");
+    }
+    let d = |test: &'static str, direction: &'static str| Deviation {
+        test,
+        layer: 3,
+        direction,
+        mean_observed: 1.5,
+        mean_expected: 2.25,
+        z: -4.0,
+        top_cells: vec![],
+        explanation: String::new(),
+    };
+    let means = "(mean 1.5000 vs 2.2500 expected, z = -4.0)";
+    for (test, dir, want) in [
+        ("marginal", "too_many", format!("layer 3: too many non-PD neurons {means}")),
+        ("marginal", "too_few", format!("layer 3: too few non-PD neurons {means}")),
+        ("transition", "too_few", format!("layer 3 given layer 2: too few non-PD neurons {means}")),
+        (
+            "marginal",
+            "shape",
+            format!("layer 3: the mean is as expected {means} but the spread or shape of the non-PD counts differs"),
+        ),
+        (
+            "transition",
+            "shape",
+            format!(
+                "layer 3 given layer 2: the mean given layer 2 is as expected {means}; the joint law of \
+                 layers 2 and 3 differs in shape, or through layer 2's own law"
+            ),
+        ),
+    ] {
+        assert_eq!(sentence(&d(test, dir), "non-PD"), want);
+    }
+}
