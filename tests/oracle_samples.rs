@@ -259,6 +259,30 @@ fn numpy_save_dtypes_orders_and_refusals_by_hand() {
             );
         }
     }
+    // format 2.0 (u32 header length, what np.save writes for headers over
+    // 65535 bytes): the same counts, and the same byte check
+    let data: Vec<u8> = c.iter().flat_map(|&v| (v as i64).to_le_bytes()).collect();
+    let mut h = "{'descr': '<i8', 'fortran_order': False, 'shape': (3, 2), }".to_string();
+    while (12 + h.len() + 1) % 64 != 0 {
+        h.push(' ');
+    }
+    h.push('\n');
+    let mut v2 = b"\x93NUMPY\x02\x00".to_vec();
+    v2.extend((h.len() as u32).to_le_bytes());
+    v2.extend(h.as_bytes());
+    v2.extend(&data);
+    assert_eq!(
+        parse_samples_npy(&v2, &[3, 2], "t").unwrap(),
+        want,
+        "format 2.0"
+    );
+    let e = parse_samples_npy(&v2[..v2.len() - 1], &[3, 2], "t")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("the file has only 47 data bytes"),
+        "format 2.0: {e}"
+    );
     let err = |descr: &str, shape: &str, data: Vec<u8>, widths: &[usize]| {
         parse_samples_npy(&npy(descr, shape, &data), widths, "t")
             .unwrap_err()
