@@ -6,6 +6,8 @@ mod oracle_support;
 
 use assert_cmd::Command;
 use oracle_support::{sample_many, to_csv, write};
+mod npy_writer;
+use npy_writer::npy;
 use relu_trainability::exact::{BiasMode, ChainSpec};
 use relu_trainability::oracle::power::{sample_size, Deviation};
 
@@ -424,22 +426,12 @@ fn numpy_savetxt_files_give_the_same_verdict() {
         outs.push(out.stdout.clone());
     }
     // np.save(counts) of the int64 array (format 1.0, header padded to 64 bytes)
-    let mut h = format!(
-        "{{'descr': '<i8', 'fortran_order': False, 'shape': ({}, 2), }}",
-        rows.len()
-    );
-    while (10 + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
-    npy.extend((h.len() as u16).to_le_bytes());
-    npy.extend(h.as_bytes());
-    npy.extend(
-        rows.iter()
-            .flatten()
-            .flat_map(|&k| (k as i64).to_le_bytes()),
-    );
+    let ints: Vec<u8> = rows
+        .iter()
+        .flatten()
+        .flat_map(|&k| (k as i64).to_le_bytes())
+        .collect();
+    let npy = npy("<i8", false, &format!("({}, 2)", rows.len()), &ints);
     let p = dir.path().join("counts.npy");
     std::fs::write(&p, npy).unwrap();
     let p = p.display().to_string();

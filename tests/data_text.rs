@@ -10,6 +10,8 @@ use assert_cmd::Command;
 use relu_trainability::io::data::{parse_text, HeaderMode};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+mod npy_writer;
+use npy_writer::npy;
 
 /// X = [[0.1, -2.5], [3, 1e-3], [-0.7, 0.25], [1/3, -1], [0, 0.6]].
 const X: [[f64; 2]; 5] = [
@@ -241,22 +243,6 @@ fn the_output_reports_the_header() {
     );
     assert_eq!(v["data"]["kind"], "generated");
     assert!(v["data"]["header_mode"].is_null());
-}
-
-/// The bytes `np.save` writes (format 1.0, dict padded with spaces and '\n'
-/// so that 10 + header length is a multiple of 64).
-fn npy(descr: &str, fortran: bool, shape: &str, data: &[u8]) -> Vec<u8> {
-    let order = if fortran { "True" } else { "False" };
-    let mut h = format!("{{'descr': '{descr}', 'fortran_order': {order}, 'shape': {shape}, }}");
-    while (10 + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((h.len() as u16).to_le_bytes());
-    out.extend(h.as_bytes());
-    out.extend(data);
-    out
 }
 
 #[test]

@@ -262,3 +262,145 @@ fn exact_side_budgets_are_the_global_flags() {
     assert_eq!(code, Some(2));
     assert!(err.contains("--max-memory-mb"), "{err}");
 }
+
+// spec: ALG-COST (a JSON output above 256 MiB is refused), FMT-DECIMAL
+#[test]
+fn exact_output_cap_is_256_mib_of_predicted_digits() {
+    use relu_trainability::exact::{cost, report, BiasMode, ChainSpec};
+    use std::f64::consts::LOG10_2;
+    let half = BigRational::new(1.into(), 2.into());
+    let spec = |w: Vec<usize>| ChainSpec::new(w, BiasMode::Symmetric, half.clone()).unwrap();
+    // The cap compares 2 log10(2) (8 bytes_all_layers) decimal digits (a
+    // numerator and a denominator per entry) with 2^28. Measured on a case
+    // that prints: the digits of every "p/q" string are at most that
+    // prediction and more than 90 % of it (3.85e6 of 3.94e6 at
+    // [128, 128, 128]), and the prediction is above
+    // 1 MiB, so the case is printed, not refused.
+    let s = spec(vec![128, 128, 128]);
+    let predicted = cost::estimate(&s).bytes_all_layers * 8.0 * LOG10_2 * 2.0;
+    let v = report::exact_json(&s, None).unwrap();
+    let digits: usize = v["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["distribution"].as_array().unwrap())
+        .map(|x| x.as_str().unwrap().len() - 1)
+        .sum();
+    assert!(predicted > 1.1 * 1024.0 * 1024.0, "{predicted}");
+    assert!((digits as f64) <= predicted, "{digits} vs {predicted}");
+    assert!((digits as f64) > 0.9 * predicted, "{digits} vs {predicted}");
+    // [800, 800]: within the default time and memory budgets (about 19 s and
+    // 65 MB estimated), but about 2.3e8 x 1.35 digits: above 2^28 bytes, refused
+    // before computing; [700, 700] (about 2.1e8 digits) is below the cap.
+    for (w, refused) in [(800, true), (700, false)] {
+        let s = spec(vec![w, w]);
+        let c = cost::estimate(&s);
+        let predicted = c.bytes_all_layers * 8.0 * LOG10_2 * 2.0;
+        assert!(c.seconds < 60.0 && c.bytes_all_layers < 1e9, "{c:?}");
+        assert_eq!(predicted > 268_435_456.0, refused, "{w}: {predicted}");
+        if refused {
+            let t = Instant::now();
+            let e = report::exact_json(&s, None).unwrap_err().to_string();
+            assert!(e.contains("256 MiB") && e.contains("--summary"), "{e}");
+            assert!(t.elapsed() < Duration::from_secs(2));
+        }
+    }
+}
+
+// spec: FMT-APPROX (the dense report prints at most 2e6 probabilities)
+#[test]
+fn approx_report_prints_at_most_two_million_probabilities() {
+    use relu_trainability::exact::{report, BiasMode, ChainSpec};
+    let spec = |w| {
+        ChainSpec::new(
+            vec![w],
+            BiasMode::Zero,
+            BigRational::new(1.into(), 2.into()),
+        )
+    };
+    // one layer of width N prints N + 1 probabilities: 2e6 at N = 1999999
+    let v = report::approx_json(&spec(1_999_999).unwrap(), None).unwrap();
+    assert_eq!(
+        v["layers"][0]["distribution_f64"].as_array().unwrap().len(),
+        2_000_000
+    );
+    // Binomial(N, 1/2) at k = N/2 ~ sqrt(2 / (pi N)), by Stirling
+    let mid = v["layers"][0]["distribution_f64"][999_999]
+        .as_f64()
+        .unwrap();
+    let stirling = (2.0 / (std::f64::consts::PI * 1_999_999.0)).sqrt();
+    assert!((mid / stirling - 1.0).abs() < 1e-5, "{mid} {stirling}");
+    let e = report::approx_json(&spec(2_000_000).unwrap(), None).unwrap_err();
+    assert!(e.to_string().contains("2.0e6 probabilities"), "{e}");
+}
+
+// spec: ALG-SEARCH (probabilities printed at any magnitude)
+#[test]
+fn scientific_notation_from_log10_by_hand() {
+    use relu_trainability::exact::report::sci_log10;
+    // 10^-1299.5 = 10^0.5 x 10^-1300 = 3.16227766... e-1300
+    assert_eq!(sci_log10(-1299.5, 3), "3.162e-1300");
+    assert_eq!(sci_log10(2.0, 2), "1.00e2");
+    // 10^-1299.00001 = 9.99977e-1300, which rounds to 10.000 at 3 decimals:
+    // printed as 1.000e-1299, never as 10.000e-1300
+    assert_eq!(sci_log10(-1299.00001, 3), "1.000e-1299");
+    assert_eq!(sci_log10(0.999_999_99, 2), "1.00e1");
+    assert_eq!(sci_log10(f64::NEG_INFINITY, 3), "0");
+    assert_eq!(sci_log10(f64::NAN, 3), "0");
+}
+
+// spec: ALG-SEARCH (enclosure fields: outward log10 ends, f64 only when the
+// enclosure is <= 1e-9 wide, rel_error_bound of f64 relative to the truth)
+#[test]
+fn enclosure_fields_hold_every_value_inside_by_hand() {
+    use relu_trainability::exact::report::enclosure_json;
+    use relu_trainability::rational::from_f64_exact;
+    let x = |num: u128, log2_den: i64| Xf128::from_u128(num).mul_pow2(-log2_den);
+    let exact_log10_2 = 0.301_029_995_663_981_195_213_738_894_724_493_026_768_f64;
+    // [1/4, 1]: relatively 3 wide (ratio exact in f64: the bound must not
+    // round below it); no f64; log10 ends widened outward by 2e-15
+    let v = enclosure_json(x(1, 2), Xf128::ONE, None);
+    let rel = v["rel_error_bound"].as_f64().unwrap();
+    assert!(rel >= 3.0 && rel < 3.0 + 1e-13, "{rel}");
+    assert!(v["f64"].is_null() && v["exact"].is_null());
+    let lo = v["lower_log10"].as_f64().unwrap();
+    let hi = v["upper_log10"].as_f64().unwrap();
+    assert!(
+        lo < -2.0 * exact_log10_2 - 1e-15 && lo > -2.0 * exact_log10_2 - 1e-14,
+        "{lo}"
+    );
+    assert!(hi > 1e-15 && hi < 1e-14, "{hi}");
+    assert_eq!(v["log10"].as_f64(), Some(0.0));
+    // 2^-100 .. 2^-100 (1 + 2^-70): the ends 100 log10 2 = 30.103 widened by
+    // 2e-15 x 30.103 = 6.0e-14 (within a few ulps); tight, so f64 is the
+    // upper end, within rel of both ends of the enclosure
+    let lower = x(1, 100);
+    let upper = x((1u128 << 70) + 1, 170);
+    let v = enclosure_json(lower, upper, None);
+    let rel = v["rel_error_bound"].as_f64().unwrap();
+    let rel_q = from_f64_exact(rel).unwrap();
+    let f = from_f64_exact(v["f64"].as_f64().unwrap()).unwrap();
+    for end in [lower.to_rational(), upper.to_rational()] {
+        let err = if f > end { &f - &end } else { &end - &f };
+        assert!(err <= &rel_q * &end, "{rel}");
+    }
+    assert!(rel < 1e-15, "{rel}");
+    let want = -100.0 * exact_log10_2;
+    let lo = v["lower_log10"].as_f64().unwrap();
+    let hi = v["upper_log10"].as_f64().unwrap();
+    assert!(lo < want - 5e-14 && lo > want - 8e-14, "{lo} {want}");
+    assert!(hi > want + 5e-14 && hi < want + 8e-14, "{hi} {want}");
+    // a point enclosure of a known rational: exact, bound 0
+    let r = BigRational::new(1.into(), 8.into());
+    let v = enclosure_json(x(1, 3), x(1, 3), Some(&r));
+    assert_eq!(v["exact"], "1/8");
+    assert_eq!(v["f64"].as_f64(), Some(0.125));
+    assert_eq!(v["rel_error_bound"].as_f64(), Some(0.0));
+    // zero: exact 0 with bound 0; log10 ends null
+    let v = enclosure_json(Xf128::ZERO, Xf128::ZERO, None);
+    assert_eq!(v["rel_error_bound"].as_f64(), Some(0.0));
+    assert!(v["lower_log10"].is_null() && v["upper_log10"].is_null());
+    // [0, 2^-3]: no relative bound at all
+    let v = enclosure_json(Xf128::ZERO, x(1, 3), None);
+    assert!(v["rel_error_bound"].is_null() && v["f64"].is_null());
+}

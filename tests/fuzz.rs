@@ -23,6 +23,8 @@ use relu_trainability::oracle::samples::parse_samples;
 use relu_trainability::sim::{Layer, Network};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+mod npy_writer;
+use npy_writer::{f64_bytes, npy};
 
 /// Cases per property in the CI run, and in the long campaign.
 const CI_CASES: u32 = 96;
@@ -183,17 +185,7 @@ fn seeds() -> (Vec<u8>, Vec<u8>, String, String) {
     ])
     .unwrap();
     let st = to_safetensors_bytes(&net, Storage::F32).unwrap();
-    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
-    let mut h = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 1), }".to_string();
-    while !(10 + h.len() + 1).is_multiple_of(64) {
-        h.push(' ');
-    }
-    h.push('\n');
-    npy.extend((h.len() as u16).to_le_bytes());
-    npy.extend(h.as_bytes());
-    for v in [-1.0f64, 0.0, 1.0] {
-        npy.extend(v.to_le_bytes());
-    }
+    let npy = npy("<f8", false, "(3, 1)", &f64_bytes(&[-1.0, 0.0, 1.0]));
     (
         st,
         npy,

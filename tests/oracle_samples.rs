@@ -3,6 +3,8 @@
 
 use relu_trainability::error::Error;
 use relu_trainability::oracle::samples::parse_samples;
+mod npy_writer;
+use npy_writer::{npy, npy_file};
 
 fn err(text: &str) -> String {
     match parse_samples(text, &[3, 2], "t.csv") {
@@ -141,38 +143,6 @@ fn non_whole_numpy_values_are_refused() {
     }
 }
 
-/// The bytes `np.save` writes (format 1.0: magic "\x93NUMPY", version 1 0,
-/// u16 little-endian header length, the dict literal padded with spaces
-/// and ended by '\n' so that 10 + length is a multiple of 64, then the
-/// data in C order, little-endian).
-fn npy(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {
-    npy_file(1, descr, false, shape, data)
-}
-
-/// [`npy`] in format `major`.0 (1: u16 header length; 2: u32, what NumPy
-/// writes for headers over 65535 bytes) with the order flag
-/// (`np.save(np.asfortranarray(a))` writes the data column by column and
-/// says `'fortran_order': True`); the data starts at a multiple of 64.
-fn npy_file(major: u8, descr: &str, fortran: bool, shape: &str, data: &[u8]) -> Vec<u8> {
-    let order = if fortran { "True" } else { "False" };
-    let mut h = format!("{{'descr': '{descr}', 'fortran_order': {order}, 'shape': {shape}, }}");
-    let prefix = if major == 1 { 10 } else { 12 };
-    while (prefix + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut out = b"\x93NUMPY".to_vec();
-    out.extend([major, 0]);
-    if major == 1 {
-        out.extend((h.len() as u16).to_le_bytes());
-    } else {
-        out.extend((h.len() as u32).to_le_bytes());
-    }
-    out.extend(h.as_bytes());
-    out.extend(data);
-    out
-}
-
 /// `np.save(counts)` of int64 [[3, 0], [1, 2], [0, 2]] and of its float64
 /// copy are read; float64 4.5 and int64 -1 are refused naming row and column.
 #[test]
@@ -188,7 +158,7 @@ fn numpy_save_counts_are_read() {
         .flat_map(|v| v.to_le_bytes())
         .collect();
     for (descr, data) in [("<i8", &ints), ("<f8", &floats)] {
-        let b = npy(descr, "(3, 2)", data);
+        let b = npy(descr, false, "(3, 2)", data);
         assert_eq!((b.len() - data.len()) % 64, 0); // header aligned as NumPy does
         assert_eq!(
             parse_samples_npy(&b, &[3, 2], "t").unwrap(),
@@ -197,7 +167,7 @@ fn numpy_save_counts_are_read() {
         );
     }
     let half: Vec<u8> = [3.0f64, 4.5].iter().flat_map(|v| v.to_le_bytes()).collect();
-    let e = parse_samples_npy(&npy("<f8", "(1, 2)", &half), &[3, 5], "t")
+    let e = parse_samples_npy(&npy("<f8", false, "(1, 2)", &half), &[3, 5], "t")
         .unwrap_err()
         .to_string();
     assert!(
@@ -205,7 +175,7 @@ fn numpy_save_counts_are_read() {
         "{e}"
     );
     let neg: Vec<u8> = [3i64, -1].iter().flat_map(|v| v.to_le_bytes()).collect();
-    let e = parse_samples_npy(&npy("<i8", "(1, 2)", &neg), &[3, 5], "t")
+    let e = parse_samples_npy(&npy("<i8", false, "(1, 2)", &neg), &[3, 5], "t")
         .unwrap_err()
         .to_string();
     assert!(
@@ -215,14 +185,31 @@ fn numpy_save_counts_are_read() {
     // one hidden layer: a 1-D array
     let one: Vec<u8> = [2i64, 0].iter().flat_map(|v| v.to_le_bytes()).collect();
     assert_eq!(
-        parse_samples_npy(&npy("<i8", "(2,)", &one), &[2], "t").unwrap(),
+        parse_samples_npy(&npy("<i8", false, "(2,)", &one), &[2], "t").unwrap(),
         vec![vec![2], vec![0]]
     );
     // a header that lies about its size: refused before allocating
-    let e = parse_samples_npy(&npy("<i8", "(3000000, 2)", &ints), &[3, 2], "t")
+    let e = parse_samples_npy(&npy("<i8", false, "(3000000, 2)", &ints), &[3, 2], "t")
         .unwrap_err()
         .to_string();
     assert!(e.contains("bytes"), "{e}");
+    // shapes whose element count (or a stride: the 3-D case has no elements)
+    // is beyond u64: refused before npyz multiplies the dimensions (which
+    // panicked in debug builds and wrapped to a small count in release)
+    for (shape, widths) in [
+        ("(4294967296, 4294967296)", vec![3, 2]),
+        ("(0, 4294967296, 4294967296)", vec![3, 2]),
+        ("(18446744073709551615, 2)", vec![3, 2]),
+    ] {
+        let e = parse_samples_npy(&npy("<i8", false, shape, &ints), &widths, "t")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("impossibly large"), "{shape}: {e}");
+    }
+    // the same guard in the data reader
+    use relu_trainability::io::data::parse_npy;
+    let e = parse_npy(&npy("<f8", false, "(4294967296, 4294967296)", &ints), "t").unwrap_err();
+    assert!(e.to_string().contains("impossibly large"), "{e}");
 }
 
 /// Every dtype `np.save` may write for counts, both orders, and each
@@ -270,7 +257,7 @@ fn numpy_save_dtypes_orders_and_refusals_by_hand() {
         }
     }
     let err = |descr: &str, shape: &str, data: Vec<u8>, widths: &[usize]| {
-        parse_samples_npy(&npy(descr, shape, &data), widths, "t")
+        parse_samples_npy(&npy(descr, false, shape, &data), widths, "t")
             .unwrap_err()
             .to_string()
     };
@@ -297,7 +284,7 @@ fn numpy_save_dtypes_orders_and_refusals_by_hand() {
         let e = err("<f8", "(1, 2)", f8(&[0.0, x]), &[3, 5]);
         assert!(e.contains("row 1, column 2") && e.contains(why), "{x}: {e}");
     }
-    let ends = npy("<f8", "(2, 2)", &f8(&[0.0, 5.0, -0.0, 0.0]));
+    let ends = npy("<f8", false, "(2, 2)", &f8(&[0.0, 5.0, -0.0, 0.0]));
     assert_eq!(
         parse_samples_npy(&ends, &[3, 5], "t").unwrap(),
         vec![vec![0, 5], vec![0, 0]]

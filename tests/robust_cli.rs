@@ -11,6 +11,8 @@ use relu_trainability::sim::{Layer, Network};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+mod npy_writer;
+use npy_writer::npy_with_header;
 
 /// Runs the binary with `args` under `ulimit -v 2000000` (kB); returns
 /// (exit code, stderr, elapsed).
@@ -286,19 +288,6 @@ fn special_files_are_bounded() {
     );
 }
 
-fn npy(header: &str, data: &[u8]) -> Vec<u8> {
-    let mut h = header.to_string();
-    while !(10 + h.len() + 1).is_multiple_of(64) {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut b = b"\x93NUMPY\x01\x00".to_vec();
-    b.extend((h.len() as u16).to_le_bytes());
-    b.extend(h.as_bytes());
-    b.extend(data);
-    b
-}
-
 #[test]
 fn npy_headers_with_impossible_shapes() {
     let d = tmp();
@@ -326,7 +315,7 @@ fn npy_headers_with_impossible_shapes() {
     ];
     for (i, (h, needle)) in cases.iter().enumerate() {
         let p: PathBuf = d.path().join(format!("x{i}.npy"));
-        std::fs::write(&p, npy(h, &[0u8; 16])).unwrap();
+        std::fs::write(&p, npy_with_header(1, h, &[0u8; 16])).unwrap();
         let src = format!("npy:{}", s(&p));
         refused(
             &[

@@ -4,6 +4,7 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+mod npy_writer;
 
 fn sim(args: &[&str]) -> assert_cmd::assert::Assert {
     Command::cargo_bin("trainability")
@@ -277,17 +278,11 @@ fn file_data_through_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("x.csv");
     std::fs::write(&csv, "x\n-1\n0.5\n2\n").unwrap();
-    let mut h = "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }".to_string();
-    while !(10 + h.len() + 1).is_multiple_of(64) {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
-    bytes.extend((h.len() as u16).to_le_bytes());
-    bytes.extend(h.as_bytes());
-    for v in [-1.0f32, 0.5, 2.0] {
-        bytes.extend(v.to_le_bytes());
-    }
+    let f32s: Vec<u8> = [-1.0f32, 0.5, 2.0]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let bytes = npy_writer::npy("<f4", false, "(3,)", &f32s);
     let npy = dir.path().join("x.npy");
     std::fs::write(&npy, bytes).unwrap();
     let run = |data: String| {

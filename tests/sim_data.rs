@@ -5,6 +5,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use relu_trainability::error::Error;
 use relu_trainability::io::data::{load_data, parse_csv, parse_npy, read_csv, read_npy};
+mod npy_writer;
+use npy_writer::{f64_bytes, npy};
 
 fn rng() -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(42)
@@ -138,38 +140,22 @@ fn csv_file_io_errors() {
     assert!(e.to_string().contains("dimension 2"), "{e}");
 }
 
-/// A minimal npy v1.0 file, written by hand (independent of the reader).
-fn npy(descr: &str, fortran: bool, shape: &str, data: &[u8]) -> Vec<u8> {
-    let mut h = format!(
-        "{{'descr': '{descr}', 'fortran_order': {}, 'shape': {shape}, }}",
-        if fortran { "True" } else { "False" }
-    );
-    while (10 + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((h.len() as u16).to_le_bytes());
-    out.extend(h.as_bytes());
-    out.extend(data);
-    out
-}
-
-fn f64s(v: &[f64]) -> Vec<u8> {
-    v.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
 #[test]
 fn npy_orders_and_dtypes() {
     let c = parse_npy(
-        &npy("<f8", false, "(3, 2)", &f64s(&[1., 2., 3., 4., 5., 6.])),
+        &npy(
+            "<f8",
+            false,
+            "(3, 2)",
+            &f64_bytes(&[1., 2., 3., 4., 5., 6.]),
+        ),
         "t",
     )
     .unwrap();
     assert_eq!(c.points()[(0, 1)], 2.0);
     assert_eq!(c.points()[(2, 0)], 5.0);
     let f = parse_npy(
-        &npy("<f8", true, "(3, 2)", &f64s(&[1., 3., 5., 2., 4., 6.])),
+        &npy("<f8", true, "(3, 2)", &f64_bytes(&[1., 3., 5., 2., 4., 6.])),
         "t",
     )
     .unwrap();
@@ -189,21 +175,26 @@ fn npy_orders_and_dtypes() {
 #[test]
 fn npy_bad_input() {
     let e = parse_npy(
-        &npy("<f8", false, "(2, 2)", &f64s(&[1., 2., f64::NAN, 4.])),
+        &npy("<f8", false, "(2, 2)", &f64_bytes(&[1., 2., f64::NAN, 4.])),
         "t",
     )
     .unwrap_err();
     assert!(e.to_string().contains("row 2, column 1"), "{e}");
     let e = parse_npy(
-        &npy("<f8", true, "(2, 2)", &f64s(&[1., 2., f64::INFINITY, 4.])),
+        &npy(
+            "<f8",
+            true,
+            "(2, 2)",
+            &f64_bytes(&[1., 2., f64::INFINITY, 4.]),
+        ),
         "t",
     )
     .unwrap_err();
     assert!(e.to_string().contains("row 1, column 2"), "{e}");
     assert!(parse_npy(&npy("<f8", false, "(0, 2)", &[]), "t").is_err());
-    assert!(parse_npy(&npy("<f8", false, "(1, 1, 1)", &f64s(&[1.])), "t").is_err());
+    assert!(parse_npy(&npy("<f8", false, "(1, 1, 1)", &f64_bytes(&[1.])), "t").is_err());
     assert!(parse_npy(&npy("<i8", false, "(1,)", &1i64.to_le_bytes()), "t").is_err());
-    assert!(parse_npy(&npy("<f8", false, "(3,)", &f64s(&[1.])), "t").is_err());
+    assert!(parse_npy(&npy("<f8", false, "(3,)", &f64_bytes(&[1.])), "t").is_err());
     assert!(parse_npy(b"not an npy file", "t").is_err());
     assert!(matches!(
         read_npy("/nonexistent.npy").unwrap_err(),

@@ -509,7 +509,7 @@ pub fn read_npy(path: impl AsRef<Path>) -> Result<Dataset> {
 /// Parses npy bytes (see [`read_npy`]); `name` labels error messages.
 pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset> {
     let fmt = |m: String| Error::format(format!("npy file {name}"), m);
-    let npy = npyz::NpyFile::new(bytes).map_err(|e| fmt(e.to_string()))?;
+    let npy = super::npy::open(bytes).map_err(fmt)?;
     let shape = npy.shape().to_vec();
     let order = npy.order();
     let (m, d) = match shape[..] {
@@ -538,13 +538,7 @@ pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset> {
             )))
         }
     };
-    // data start after the magic, version, header length and header
-    let offset = match bytes.get(6) {
-        Some(1) => 10 + u16::from_le_bytes([bytes[8], bytes[9]]) as u64,
-        _ => bytes.get(8..12).map_or(0, |b| {
-            12 + u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64
-        }),
-    };
+    let offset = super::npy::data_offset(bytes) as u64;
     let have = (bytes.len() as u64).saturating_sub(offset);
     let need = values as u64 * size;
     if need > have {

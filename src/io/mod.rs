@@ -2,6 +2,7 @@
 
 pub mod data;
 pub mod model;
+pub mod npy;
 pub mod plots;
 pub mod state_dict;
 

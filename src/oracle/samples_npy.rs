@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 /// Parses npy bytes into rows of counts checked against `widths`.
 pub fn parse_samples_npy(bytes: &[u8], widths: &[usize], name: &str) -> Result<Vec<Vec<usize>>> {
     let fmt = |m: String| Error::format(format!("samples file {name} (npy)"), m);
-    let npy = npyz::NpyFile::new(bytes).map_err(|e| fmt(e.to_string()))?;
+    let npy = crate::io::npy::open(bytes).map_err(fmt)?;
     let shape = npy.shape().to_vec();
     let (m, d) = match shape[..] {
         [m] if widths.len() == 1 => (m as usize, 1),
@@ -48,7 +48,9 @@ pub fn parse_samples_npy(bytes: &[u8], widths: &[usize], name: &str) -> Result<V
         }
     };
     // the header's claim against the data bytes present, before any allocation
-    let data = bytes.len().saturating_sub(data_offset(bytes)) as u64;
+    let data = bytes
+        .len()
+        .saturating_sub(crate::io::npy::data_offset(bytes)) as u64;
     if (m as u64) * (d as u64) * size > data {
         return Err(fmt(format!(
             "the header claims shape {shape:?} of {size}-byte values but the file has only {data} data bytes"
@@ -109,17 +111,6 @@ pub fn parse_samples_npy(bytes: &[u8], widths: &[usize], name: &str) -> Result<V
         rows.push(row);
     }
     Ok(rows)
-}
-
-/// Where the data starts: magic (6 bytes), version (2), header length
-/// (u16 in format 1, u32 in formats 2 and 3), header. Called after npyz
-/// has parsed the header, so these bytes exist.
-fn data_offset(bytes: &[u8]) -> usize {
-    if bytes[6] == 1 {
-        10 + u16::from_le_bytes([bytes[8], bytes[9]]) as usize
-    } else {
-        12 + u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize
-    }
 }
 
 #[derive(Clone, Copy)]
