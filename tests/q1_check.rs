@@ -260,3 +260,76 @@ fn cli_q1_from_data_reports_source_and_bound() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error:"));
 }
+
+/// The layer-1 total test of the interval rule on one hidden layer of width
+/// 2 and 5 networks (10 neurons, s non-PD), by hand: p-value
+/// 2 min(P(X >= s | alive prob. 1 - lo), P(X <= s | 1 - hi)),
+/// X ~ Binomial(10, .), capped at 1; and the interval's own validation.
+// spec: ALG-CHECK-Q1-INTERVAL
+#[test]
+fn layer_one_total_by_hand() {
+    let l2 = std::f64::consts::LOG10_2;
+    let run = |k: usize, lo: f64, hi: f64| {
+        let s = vec![vec![k]; 5];
+        let r = check_interval(&[2], BiasMode::Zero, lo, hi, 1e-6, &s, ALPHA).unwrap();
+        assert_eq!(r.tests.len(), 1);
+        assert_eq!((r.tests[0].test, r.tests[0].layer), ("layer-1 total", 1));
+        assert_eq!(r.overall_p_value_log10, r.tests[0].p_value_log10);
+        r.tests[0].p_value_log10.unwrap()
+    };
+    let close = |got: f64, want: f64| assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+    // every neuron alive, q1 in [1/2, 0.6]: too many alive for q1 = 1/2:
+    // 2 (1/2)^10, log10 = -9 log10 2
+    close(run(2, 0.5, 0.6), -9.0 * l2);
+    // none alive, q1 in [0.5, 0.6]: too few for q1 = 0.6 (alive 0.4): 2 (0.6)^10
+    close(run(0, 0.5, 0.6), l2 + 10.0 * 0.6f64.log10());
+    // 5 of 10 alive, q1 = 0.8 (alive 1/5): P(X >= 5) = sum_{k>=5} C(10,k) 4^(10-k) / 5^10
+    let c = [
+        1.0, 10.0, 45.0, 120.0, 210.0, 252.0, 210.0, 120.0, 45.0, 10.0, 1.0,
+    ];
+    let ge5: f64 = (5..=10)
+        .map(|k| c[k] * 4f64.powi(10 - k as i32))
+        .sum::<f64>()
+        / 5f64.powi(10);
+    close(run(1, 0.8, 0.8), (2.0 * ge5).log10());
+    // q1 known to be 0 (every neuron alive w.p. 1): 5 of 10 alive is
+    // impossible, but the alive probability is taken one f64 below 1
+    // (1 - 2^-53), conservatively: P(X <= 5) ~ C(10,5) (2^-53)^5, log10
+    // = log10(2 x 252) - 265 log10 2 (the k < 5 terms are 2^-53 smaller)
+    close(run(1, 0.0, 0.0), (504f64).log10() - 265.0 * l2);
+    // half alive at q1 = 1/2: p-value 1 (capped), not rejected even at
+    // alpha = 1 (rejection is p < alpha)
+    let s = vec![vec![1]; 5];
+    let r = check_interval(&[2], BiasMode::Zero, 0.5, 0.5, 1e-6, &s, 1.0).unwrap();
+    assert_eq!((r.overall_p_value, r.reject), (Some(1.0), false));
+    // a second layer adds the conditional transition test, labelled layer 2;
+    // the overall p-value is Bonferroni over the two tests
+    let s = vec![vec![2, 1]; 5];
+    let r = check_interval(&[2, 1], BiasMode::Zero, 0.5, 0.6, 1e-6, &s, ALPHA).unwrap();
+    let labels: Vec<_> = r.tests.iter().map(|t| (t.test, t.layer)).collect();
+    assert_eq!(
+        labels,
+        [("layer-1 total", 1), ("conditional transition", 2)]
+    );
+    close(r.tests[0].p_value_log10.unwrap(), -9.0 * l2);
+    let min = r
+        .tests
+        .iter()
+        .map(|t| t.p_value_log10.unwrap())
+        .fold(0.0, f64::min);
+    close(r.overall_p_value_log10.unwrap(), (l2 + min).min(0.0));
+    // the interval must lie in [0, 1], lo <= hi
+    for (lo, hi) in [
+        (0.5, 0.3),
+        (-0.1, 0.3),
+        (0.2, 1.5),
+        (f64::NAN, 0.3),
+        (0.2, f64::NAN),
+    ] {
+        let e = check_interval(&[2], BiasMode::Zero, lo, hi, 1e-6, &[vec![1]], ALPHA).unwrap_err();
+        assert!(
+            e.to_string().contains("is not inside [0, 1]"),
+            "{lo} {hi}: {e}"
+        );
+    }
+}
