@@ -297,6 +297,10 @@ fn layer_one_total_by_hand() {
     // (1 - 2^-53), conservatively: P(X <= 5) ~ C(10,5) (2^-53)^5, log10
     // = log10(2 x 252) - 265 log10 2 (the k < 5 terms are 2^-53 smaller)
     close(run(1, 0.0, 0.0), (504f64).log10() - 265.0 * l2);
+    // more non-PD neurons than the width holds: impossible for every q1
+    let s = vec![vec![3]; 5];
+    let r = check_interval(&[2], BiasMode::Zero, 0.5, 0.6, 1e-6, &s, ALPHA).unwrap();
+    assert_eq!((r.tests[0].p_value, r.tests[0].p_value_log10), (Some(0.0), None));
     // half alive at q1 = 1/2: p-value 1 (capped), not rejected even at
     // alpha = 1 (rejection is p < alpha)
     let s = vec![vec![1]; 5];

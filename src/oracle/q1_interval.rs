@@ -57,11 +57,12 @@ fn next_down(x: f64) -> f64 {
     }
 }
 
-/// ln P(X >= s), X ~ Binomial(n, p), with the end cases exact.
+/// ln P(X >= s), X ~ Binomial(n, p), with the end cases exact (the tail
+/// function itself is exact at p = 0 and p = 1).
 fn ln_ge(s: u64, n: u64, p: f64) -> f64 {
-    if s == 0 || p >= 1.0 {
+    if s == 0 {
         0.0
-    } else if p <= 0.0 || s > n {
+    } else if s > n {
         f64::NEG_INFINITY
     } else {
         ln_upper_tail(s, n, p).min(0.0)
@@ -70,10 +71,8 @@ fn ln_ge(s: u64, n: u64, p: f64) -> f64 {
 
 /// ln P(X <= s), X ~ Binomial(n, p), with the end cases exact.
 fn ln_le(s: u64, n: u64, p: f64) -> f64 {
-    if s >= n || p <= 0.0 {
+    if s >= n {
         0.0
-    } else if p >= 1.0 {
-        f64::NEG_INFINITY
     } else {
         ln_lower_tail(s, n, p).min(0.0)
     }
