@@ -300,7 +300,10 @@ fn layer_one_total_by_hand() {
     // more non-PD neurons than the width holds: impossible for every q1
     let s = vec![vec![3]; 5];
     let r = check_interval(&[2], BiasMode::Zero, 0.5, 0.6, 1e-6, &s, ALPHA).unwrap();
-    assert_eq!((r.tests[0].p_value, r.tests[0].p_value_log10), (Some(0.0), None));
+    assert_eq!(
+        (r.tests[0].p_value, r.tests[0].p_value_log10),
+        (Some(0.0), None)
+    );
     // half alive at q1 = 1/2: p-value 1 (capped), not rejected even at
     // alpha = 1 (rejection is p < alpha)
     let s = vec![vec![1]; 5];
