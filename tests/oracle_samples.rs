@@ -316,3 +316,56 @@ fn numpy_save_dtypes_orders_and_refusals_by_hand() {
         "{e}"
     );
 }
+
+/// The library's file entry point: the same rows from a CSV file (with a
+/// header row) and from the `np.save` file of the same counts; a missing
+/// file is an I/O error naming it.
+// spec: FMT-CHECK-CSV
+#[test]
+fn read_samples_reads_csv_and_npy_files() {
+    use relu_trainability::oracle::samples::read_samples;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("counts.csv");
+    std::fs::write(&csv, "layer1,layer2\n3,0\n1,2\n0,2\n").unwrap();
+    let want = vec![vec![3, 0], vec![1, 2], vec![0, 2]];
+    assert_eq!(read_samples(&csv, &[3, 2]).unwrap(), want);
+    let ints: Vec<u8> = [3i64, 0, 1, 2, 0, 2]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let np = dir.path().join("counts.npy");
+    std::fs::write(&np, npy("<i8", false, "(3, 2)", &ints)).unwrap();
+    assert_eq!(read_samples(&np, &[3, 2]).unwrap(), want);
+    let e = read_samples(dir.path().join("missing.csv"), &[3, 2]).unwrap_err();
+    assert!(e.to_string().contains("missing.csv"), "{e}");
+}
+
+/// The two limits of the text reader at their boundaries: exactly
+/// MAX_SAMPLE_ROWS rows are read, one more is refused; a file of exactly
+/// MAX_SAMPLES_BYTES bytes (one data row, the rest a comment) is read, one
+/// byte more is refused before parsing.
+// spec: FMT-CHECK-CSV, ALG-LIMITS
+#[test]
+fn text_limits_at_their_boundaries() {
+    use relu_trainability::oracle::samples::{read_samples, MAX_SAMPLES_BYTES, MAX_SAMPLE_ROWS};
+    assert_eq!(MAX_SAMPLE_ROWS, 4_000_000);
+    let rows = "1\n".repeat(MAX_SAMPLE_ROWS);
+    assert_eq!(
+        parse_samples(&rows, &[1], "t").unwrap().len(),
+        MAX_SAMPLE_ROWS
+    );
+    let e = parse_samples(&format!("{rows}0\n"), &[1], "t").unwrap_err();
+    assert!(e.to_string().contains("more than 4000000 rows"), "{e}");
+    assert_eq!(MAX_SAMPLES_BYTES, 128 << 20);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.csv");
+    let mut text = b"1\n#".to_vec();
+    text.resize(MAX_SAMPLES_BYTES as usize - 1, b'x');
+    text.push(b'\n');
+    std::fs::write(&p, &text).unwrap();
+    assert_eq!(read_samples(&p, &[1]).unwrap(), vec![vec![1]]);
+    text.insert(3, b'x');
+    std::fs::write(&p, &text).unwrap();
+    let e = read_samples(&p, &[1]).unwrap_err();
+    assert!(e.to_string().contains("larger than 128 MiB"), "{e}");
+}
