@@ -267,35 +267,46 @@ fn exact_side_budgets_are_the_global_flags() {
 #[test]
 fn exact_output_cap_is_256_mib_of_predicted_digits() {
     use relu_trainability::exact::{cost, report, BiasMode, ChainSpec};
-    use std::f64::consts::LOG10_2;
-    let half = BigRational::new(1.into(), 2.into());
-    let spec = |w: Vec<usize>| ChainSpec::new(w, BiasMode::Symmetric, half.clone()).unwrap();
-    // The cap compares 2 log10(2) (8 bytes_all_layers) decimal digits (a
-    // numerator and a denominator per entry) with 2^28. Measured on a case
-    // that prints: the digits of every "p/q" string are at most that
+    let q = |d: i32| BigRational::new(1.into(), d.into());
+    let spec = |w: Vec<usize>| ChainSpec::new(w, BiasMode::Symmetric, q(2)).unwrap();
+    // The cap compares the predicted digits (a numerator and a denominator
+    // of log10(2) bits_l digits per entry) with 2^28. Measured on cases
+    // that print: the digits of every "p/q" string are at most that
     // prediction and more than 90 % of it (3.85e6 of 3.94e6 at
-    // [128, 128, 128]), and the prediction is above
-    // 1 MiB, so the case is printed, not refused.
-    let s = spec(vec![128, 128, 128]);
-    let predicted = cost::estimate(&s).bytes_all_layers * 8.0 * LOG10_2 * 2.0;
-    let v = report::exact_json(&s, None).unwrap();
-    let digits: usize = v["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|l| l["distribution"].as_array().unwrap())
-        .map(|x| x.as_str().unwrap().len() - 1)
-        .sum();
-    assert!(predicted > 1.1 * 1024.0 * 1024.0, "{predicted}");
-    assert!((digits as f64) <= predicted, "{digits} vs {predicted}");
-    assert!((digits as f64) > 0.9 * predicted, "{digits} vs {predicted}");
+    // [128, 128, 128]); each prediction is above 1 MiB, so each case is
+    // printed, not refused.
+    for (w, q1) in [
+        (vec![128, 128, 128], 2),
+        (vec![100; 4], 2),
+        (vec![200, 200], 3),
+    ] {
+        let s = ChainSpec::new(w.clone(), BiasMode::Symmetric, q(q1)).unwrap();
+        let predicted = report::predicted_digits(&s);
+        let v = report::exact_json(&s, None).unwrap();
+        let digits: usize = v["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|l| l["distribution"].as_array().unwrap())
+            .map(|x| x.as_str().unwrap().len() - 1)
+            .sum();
+        assert!(predicted > 1.1 * 1024.0 * 1024.0, "{w:?}: {predicted}");
+        assert!(
+            (digits as f64) <= predicted,
+            "{w:?}: {digits} vs {predicted}"
+        );
+        assert!(
+            (digits as f64) > 0.9 * predicted,
+            "{w:?}: {digits} vs {predicted}"
+        );
+    }
     // [800, 800]: within the default time and memory budgets (about 19 s and
     // 65 MB estimated), but about 2.3e8 x 1.35 digits: above 2^28 bytes, refused
     // before computing; [700, 700] (about 2.1e8 digits) is below the cap.
     for (w, refused) in [(800, true), (700, false)] {
         let s = spec(vec![w, w]);
         let c = cost::estimate(&s);
-        let predicted = c.bytes_all_layers * 8.0 * LOG10_2 * 2.0;
+        let predicted = report::predicted_digits(&s);
         assert!(c.seconds < 60.0 && c.bytes_all_layers < 1e9, "{c:?}");
         assert_eq!(predicted > 268_435_456.0, refused, "{w}: {predicted}");
         if refused {

@@ -17,6 +17,13 @@ pub const MAX_APPROX_ENTRIES: f64 = 2e6;
 /// Largest JSON document the exact command will write (bytes).
 pub const MAX_OUTPUT_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
 
+/// Predicted number of decimal digits in the exact report's distributions
+/// (the size [`MAX_OUTPUT_BYTES`] caps): per entry a numerator and a
+/// denominator of about log10(2) bits_l digits each (spec ALG-COST).
+pub fn predicted_digits(spec: &ChainSpec) -> f64 {
+    cost::estimate(spec).bytes_all_layers * 8.0 * std::f64::consts::LOG10_2 * 2.0
+}
+
 /// The exact report: `widths`, `bias`, `q1`, `layers[].distribution` (reduced
 /// "p/q"), `layers[].distribution_f64`, `born_dead`, `born_dead_f64`, and with
 /// `min_widths`: `min_widths`, `trainability`, `trainability_f64`.
@@ -33,9 +40,7 @@ pub fn exact_json_with_logs(spec: &ChainSpec, min_widths: Option<&[usize]>) -> R
 
 fn exact_json_logs(spec: &ChainSpec, min_widths: Option<&[usize]>, logs: bool) -> Result<Value> {
     cost::check_exact(spec)?;
-    let est = cost::estimate(spec);
-    // two decimal strings of ~0.30103 digits per bit per entry
-    if est.bytes_all_layers * 8.0 * std::f64::consts::LOG10_2 * 2.0 > MAX_OUTPUT_BYTES {
+    if predicted_digits(spec) > MAX_OUTPUT_BYTES {
         return Err(Error::TooCostly(format!(
             "the exact distributions of widths {:?} would print as more than 256 MiB of digits; \
              use `--summary` (exact P(born dead) and trainability only), `trainability approx` \
