@@ -3,7 +3,7 @@
 // spec: ALG-POWER
 
 use relu_trainability::stats::noncentral::{chi2_critical, noncentral_chi2_sf};
-use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 #[test]
 fn one_dof_closed_form() {
@@ -30,6 +30,15 @@ fn critical_values() {
     // chi2_1 at 0.05 is 1.959963984540054^2
     assert!((chi2_critical(1, 0.05).unwrap() - 1.959963984540054f64.powi(2)).abs() < 1e-8);
     assert!(chi2_critical(0, 0.05).is_err());
+    // to the last bit: the smallest f64 whose tail is at most alpha
+    let tail = |dof: usize, x: f64| ChiSquared::new(dof as f64).unwrap().sf(x);
+    for dof in [1, 2, 7, 40, 1000] {
+        for a in [0.5, 0.05, 1e-6, 1e-30, 1e-250] {
+            let c = chi2_critical(dof, a).unwrap();
+            assert!(tail(dof, c) <= a, "{dof} {a}: {c}");
+            assert!(tail(dof, c.next_down()) > a, "{dof} {a}: {c}");
+        }
+    }
     assert!(noncentral_chi2_sf(2, -1.0, 1.0).is_err());
 }
 

@@ -30,23 +30,22 @@ pub fn noncentral_chi2_sf(dof: usize, lambda: f64, x: f64) -> Result<f64> {
     let hi = (mu + 12.0 * sd + 40.0).ceil() as u64;
     let mut s = 0.0;
     for j in lo..=hi {
-        let w = pois.pmf(j);
-        if w > 0.0 {
-            let c = central(dof as f64 + 2.0 * j as f64)?;
-            if c >= 1.0 - 1e-16 {
-                // the central tail is non-decreasing in the dof: every later
-                // term is w_j * (1 - O(1e-16)), so the rest is the Poisson
-                // mass P(J >= j) (error < 1e-16; keeps large lambda cheap)
-                s += if j == 0 { 1.0 } else { pois.sf(j - 1) };
-                break;
-            }
-            s += w * c;
+        let c = central(dof as f64 + 2.0 * j as f64)?;
+        if c >= 1.0 - 1e-16 {
+            // the central tail is non-decreasing in the dof: every later
+            // term is w_j * (1 - O(1e-16)), so the rest is the Poisson
+            // mass P(J >= j) (error < 1e-16; keeps large lambda cheap)
+            s += if j == 0 { 1.0 } else { pois.sf(j - 1) };
+            break;
         }
+        s += pois.pmf(j) * c;
     }
     Ok(s.clamp(0.0, 1.0))
 }
 
-/// The critical value c with P(chi2_dof > c) = alpha.
+/// The critical value: the smallest f64 c with P(chi2_dof > c) <= alpha as
+/// statrs computes the tail (bisection down to adjacent f64s, so the f64
+/// just below c has a tail above alpha).
 pub fn chi2_critical(dof: usize, alpha: f64) -> Result<f64> {
     if dof == 0 || !(alpha > 0.0 && alpha < 1.0) {
         return Err(Error::input(format!(
@@ -54,21 +53,22 @@ pub fn chi2_critical(dof: usize, alpha: f64) -> Result<f64> {
         )));
     }
     let c = ChiSquared::new(dof as f64).map_err(|e| Error::Numerical(e.to_string()))?;
-    // inverse_cdf(1 - alpha) loses accuracy for tiny alpha; bisect on sf instead
+    // inverse_cdf(1 - alpha) loses accuracy for tiny alpha; bisect on sf
+    // instead, keeping sf(lo) > alpha >= sf(hi) (sf(0) = 1 > alpha)
     let (mut lo, mut hi) = (0.0f64, dof as f64 + 10.0);
     while c.sf(hi) > alpha {
+        lo = hi;
         hi *= 2.0;
     }
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
+    loop {
+        let mid = lo + (hi - lo) / 2.0;
+        if mid <= lo || mid >= hi {
+            return Ok(hi); // lo and hi are adjacent f64s
+        }
         if c.sf(mid) > alpha {
             lo = mid;
         } else {
             hi = mid;
         }
-        if hi - lo <= 1e-12 * hi {
-            break;
-        }
     }
-    Ok(0.5 * (lo + hi))
 }
