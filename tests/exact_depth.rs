@@ -240,3 +240,64 @@ proptest! {
         prop_assert!((iv.hi.to_rational() - iv.lo.to_rational()) * BigRational::from_integer(BigInt::one() << 126u32) <= q);
     }
 }
+
+/// The width search's cheap lower bound, against the same inequality in
+/// exact rationals: the smallest n with max(q1^n, [a later layer has
+/// n*_l >= 1 and depth >= 2] (1 - q1)^n 2^-((n + beta) n)) <= 2 eps, or 1
+/// when no n*_l >= 1 (the f64
+/// rule keeps a margin of one bit); and it is a valid bound: the exact
+/// T(n*) at one width below it is < 1 - eps. Cases where each term decides.
+// spec: ALG-SEARCH, THM-MONOTONE
+#[test]
+fn width_lower_bound_against_exact_rationals() {
+    use relu_trainability::exact::search::width_lower_bound;
+    use relu_trainability::exact::trainability;
+    let pow2 = |k: usize| BigRational::from_integer(BigInt::from(1) << k);
+    let cases: Vec<(usize, bool, BigRational, Vec<usize>, BigRational, usize)> = vec![
+        // q1^n alone (one layer): 2^-n <= 2e-3 from n = 9
+        (1, false, r(1, 2), vec![1], r(1, 1000), 9),
+        // three layers, symmetric: 2^-n <= 2e-6 from n = 19
+        (3, true, r(1, 2), vec![1, 1, 1], r(1, 1_000_000), 19),
+        // q1 = 0: only the all-die-at-once term, 2^-(n^2) <= 2e-9 from n = 6
+        (2, false, r(0, 1), vec![1, 1], r(1, 1_000_000_000), 6),
+        // q1 = 1/8, eps = 0.03: at n = 2, (7/8)^2 2^-4 = 0.048 <= 0.06 decides
+        // (q1^2 = 0.016); with (9/8)^2 it would be 0.079
+        (2, false, r(1, 8), vec![1, 1], r(3, 100), 2),
+        // no later layer with n*_l >= 1: only q1^n, 3^-n <= 0.02 from n = 4
+        (2, true, r(1, 3), vec![1, 0], r(1, 100), 4),
+        // nothing required: 1
+        (2, true, r(1, 3), vec![0, 0], r(1, 100), 1),
+        // q1 = 0 and one layer: no term, 1
+        (1, false, r(0, 1), vec![1], r(1, 100), 1),
+    ];
+    for (depth, beta, q1, mw, eps, want) in cases {
+        let later = mw.iter().skip(1).any(|&w| w >= 1) && depth >= 2;
+        let b = if beta { 1 } else { 0 };
+        let exceeds = |n: usize| {
+            let a = num_traits::pow(q1.clone(), n);
+            let t = if later {
+                num_traits::pow(BigRational::one() - &q1, n) / pow2((n + b) * n)
+            } else {
+                BigRational::zero()
+            };
+            a.max(t) > &eps * BigRational::from_integer(2.into())
+        };
+        // with no n*_l >= 1 every network is trainable: no bound
+        let first = if mw.iter().all(|&w| w == 0) {
+            1
+        } else {
+            (1..).find(|&n| !exceeds(n)).unwrap()
+        };
+        assert_eq!(first, want, "{depth} {beta} {q1} {mw:?} {eps}: exact rule");
+        let got = width_lower_bound(depth, bias(beta), &q1, &mw, &eps);
+        assert_eq!(got, want, "{depth} {beta} {q1} {mw:?} {eps}");
+        if got > 1 {
+            let spec = ChainSpec::new(vec![got - 1; depth], bias(beta), q1.clone()).unwrap();
+            let t = trainability(&spec, &mw).unwrap();
+            assert!(
+                t < BigRational::one() - &eps,
+                "{depth} {q1} {mw:?}: T = {t}"
+            );
+        }
+    }
+}

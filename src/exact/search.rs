@@ -18,7 +18,7 @@ pub const SEARCH_SHARE: f64 = 1.0 / 3.0;
 /// l the last layer with n*_l >= 1 (K_1 = N, then all die at once). Decided
 /// in f64 logs with a margin of one bit plus 1e-9 relative: a width is
 /// skipped only when the bound exceeds eps beyond doubt.
-fn width_lower_bound(
+pub fn width_lower_bound(
     depth: usize,
     bias: BiasMode,
     q1: &BigRational,
