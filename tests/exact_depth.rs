@@ -265,6 +265,11 @@ fn width_lower_bound_against_exact_rationals() {
         (2, false, r(1, 8), vec![1, 1], r(3, 100), 2),
         // no later layer with n*_l >= 1: only q1^n, 3^-n <= 0.02 from n = 4
         (2, true, r(1, 3), vec![1, 0], r(1, 100), 4),
+        // only layer 1 required: the all-die term must not count, q1 = 1/64
+        // <= 0.06 at n = 1 although (63/64) 2^-1 is not
+        (2, false, r(1, 64), vec![1, 0], r(3, 100), 1),
+        // a tie: 2^-n = 2 eps at n = 9 exactly (the f64 logs keep it)
+        (1, false, r(1, 2), vec![1], r(1, 1024), 9),
         // nothing required: 1
         (2, true, r(1, 3), vec![0, 0], r(1, 100), 1),
         // q1 = 0 and one layer: no term, 1
