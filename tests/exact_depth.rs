@@ -268,6 +268,16 @@ fn width_lower_bound_against_exact_rationals() {
         // only layer 1 required: the all-die term must not count, q1 = 1/64
         // <= 0.06 at n = 1 although (63/64) 2^-1 is not
         (2, false, r(1, 64), vec![1, 0], r(3, 100), 1),
+        // beyond 128 the scan steps by n / 64 and steps back: 2^-n <= 2e-60
+        // from n = 199 (2^-198 = 2.5e-60)
+        (
+            1,
+            false,
+            r(1, 2),
+            vec![1],
+            BigRational::new(1.into(), BigInt::from(10).pow(60)),
+            199,
+        ),
         // a tie: 2^-n = 2 eps at n = 9 exactly (the f64 logs keep it)
         (1, false, r(1, 2), vec![1], r(1, 1024), 9),
         // nothing required: 1
@@ -305,4 +315,34 @@ fn width_lower_bound_against_exact_rationals() {
             );
         }
     }
+    // the search's own refusals: eps outside (0, 1), q1 = 1, depth 0 or
+    // beyond MAX_SEARCH_DEPTH
+    use relu_trainability::exact::search::{min_uniform_width, MAX_SEARCH_DEPTH};
+    let w = |depth: usize, q1: BigRational, eps: BigRational| {
+        min_uniform_width(depth, BiasMode::Zero, &q1, &vec![1; depth.min(3)], &eps)
+    };
+    for eps in [r(0, 1), r(1, 1), r(-1, 2), r(3, 2)] {
+        let e = w(2, r(1, 2), eps.clone()).unwrap_err().to_string();
+        assert!(
+            e.contains("eps must be strictly between 0 and 1"),
+            "{eps}: {e}"
+        );
+    }
+    assert!(w(2, r(1, 1), r(1, 10))
+        .unwrap_err()
+        .to_string()
+        .contains("q1 = 1"));
+    assert!(w(0, r(1, 2), r(1, 10)).is_err());
+    let e = w(MAX_SEARCH_DEPTH + 1, r(1, 2), r(1, 10))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("at most 100000 hidden layers"), "{e}");
+    assert_eq!(w(2, r(1, 2), r(1, 10)).unwrap().width, {
+        // independent: the first N with exact T(1, 1) >= 9/10 by a scan
+        let t = |n: usize| {
+            let spec = ChainSpec::new(vec![n; 2], BiasMode::Zero, r(1, 2)).unwrap();
+            relu_trainability::exact::trainability(&spec, &[1, 1]).unwrap()
+        };
+        (1..).find(|&n| t(n) >= r(9, 10)).unwrap()
+    });
 }
