@@ -345,4 +345,12 @@ fn width_lower_bound_against_exact_rationals() {
         };
         (1..).find(|&n| t(n) >= r(9, 10)).unwrap()
     });
+    // a tie at the search's first width: q1 = 0, depth 2, zero bias,
+    // n* = (1, 1): T(N) = 1 - 2^-(N^2) exactly (K_1 = N, all of layer 2 PD
+    // w.p. (2^-N)^N); eps = 2^-9 makes T(3) = 1 - eps, and the lower bound
+    // (2^-(n^2) <= 2 eps from n = 3) starts there: the answer is 3, with
+    // no width below it examined
+    let a = min_uniform_width(2, BiasMode::Zero, &r(0, 1), &[1, 1], &r(1, 512)).unwrap();
+    assert_eq!((a.width, a.trainability.clone()), (3, r(511, 512)));
+    assert!(a.trainability_below.is_none());
 }
