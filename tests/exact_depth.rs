@@ -354,3 +354,44 @@ fn width_lower_bound_against_exact_rationals() {
     assert_eq!((a.width, a.trainability.clone()), (3, r(511, 512)));
     assert!(a.trainability_below.is_none());
 }
+
+/// The width search's budget: it refuses at the first evaluation whose
+/// estimated cost, three times over, plus the estimates already spent,
+/// exceeds a third of --max-seconds (spec ALG-SEARCH). One layer, q1 = 1/2,
+/// n* = (1), eps = 2^-5: the search evaluates widths 4 (the lower bound),
+/// 8, 6, 5 and 4 (answer 5, T(5) = 1 - 2^-5). With a budget between
+/// 3 c(8) and c(4) + 3 c(8) (c = the cost estimate) it must stop at width
+/// 8, because c(4) was spent; with 9 c(4) (budget 3 c(4)) the first width
+/// passes and with 8 c(4) it does not.
+// spec: ALG-SEARCH, ALG-LIMITS
+#[test]
+fn width_search_budget_counts_what_it_spent() {
+    use relu_trainability::exact::cost::estimate;
+    use relu_trainability::exact::search::min_uniform_width;
+    use relu_trainability::limits::{self, DEFAULT};
+    let c = |n: usize| estimate(&ChainSpec::new(vec![n], BiasMode::Zero, r(1, 2)).unwrap()).seconds;
+    let run = |max_seconds: f64| {
+        limits::set(limits::Limits {
+            max_seconds,
+            ..DEFAULT
+        });
+        let a = min_uniform_width(1, BiasMode::Zero, &r(1, 2), &[1], &r(1, 32));
+        limits::set(DEFAULT);
+        a
+    };
+    assert!(c(8) > c(4) && c(4) > 0.0);
+    let a = run(60.0).unwrap();
+    assert_eq!((a.width, a.trainability), (5, r(31, 32)));
+    // refused at width 8: c(4) spent + 3 c(8) > budget >= 3 c(8)
+    let e = run(3.0 * (0.5 * c(4) + 3.0 * c(8)))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("would reach width 8"), "{e}");
+    // the first width alone: 3 c(4) against a third of the budget
+    let e = run(8.0 * c(4)).unwrap_err().to_string();
+    assert!(e.contains("would reach width 4"), "{e}");
+    assert!(run(9.5 * c(4))
+        .unwrap_err()
+        .to_string()
+        .contains("would reach width 8"));
+}
