@@ -265,6 +265,9 @@ fn width_lower_bound_against_exact_rationals() {
         (2, false, r(1, 8), vec![1, 1], r(3, 100), 2),
         // no later layer with n*_l >= 1: only q1^n, 3^-n <= 0.02 from n = 4
         (2, true, r(1, 3), vec![1, 0], r(1, 100), 4),
+        // symmetric biases, q1 = 1/8, eps = 0.12: (7/8) 2^-((1 + 1) 1) = 0.219
+        // <= 0.24 at n = 1 (with 2^-((1 - 1) 1) it would be 0.875)
+        (2, true, r(1, 8), vec![1, 1], r(12, 100), 1),
         // only layer 1 required: the all-die term must not count, q1 = 1/64
         // <= 0.06 at n = 1 although (63/64) 2^-1 is not
         (2, false, r(1, 64), vec![1, 0], r(3, 100), 1),
