@@ -340,6 +340,15 @@ fn width_lower_bound_against_exact_rationals() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("at most 100000 hidden layers"), "{e}");
+    // exactly at the cap the depth is accepted (and this search then stops
+    // on its time budget, before computing anything)
+    let mw = vec![1; MAX_SEARCH_DEPTH];
+    let t = std::time::Instant::now();
+    let at_cap = min_uniform_width(MAX_SEARCH_DEPTH, BiasMode::Zero, &r(1, 2), &mw, &r(1, 10));
+    if let Err(e) = at_cap {
+        assert!(!e.to_string().contains("at most 100000"), "{e}");
+    }
+    assert!(t.elapsed().as_secs_f64() < 5.0);
     assert_eq!(w(2, r(1, 2), r(1, 10)).unwrap().width, {
         // independent: the first N with exact T(1, 1) >= 9/10 by a scan
         let t = |n: usize| {
