@@ -21,16 +21,7 @@ pub fn open(bytes: &[u8]) -> Result<npyz::NpyFile<&[u8]>, String> {
 /// The dimensions of the header's `'shape': (...)` entry when they read as
 /// u64 integers; None otherwise (npyz then reports the fault).
 fn header_shape(bytes: &[u8]) -> Option<Vec<u64>> {
-    let (start, len): (usize, usize) = match bytes.get(6)? {
-        1 => (
-            10,
-            u16::from_le_bytes([*bytes.get(8)?, *bytes.get(9)?]) as usize,
-        ),
-        _ => {
-            let b = bytes.get(8..12)?;
-            (12, u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-        }
-    };
+    let (start, len) = header_span(bytes)?;
     let header = bytes.get(start..start.saturating_add(len).min(bytes.len()))?;
     let text = std::str::from_utf8(header).ok()?;
     let key = text.find("'shape'").or_else(|| text.find("\"shape\""))?;
@@ -45,13 +36,24 @@ fn header_shape(bytes: &[u8]) -> Option<Vec<u64>> {
         .collect()
 }
 
-/// Where the data starts: magic (6 bytes), version (2), header length
-/// (u16 in format 1, u32 in formats 2 and 3), header. Called after npyz
-/// has parsed the header, so these bytes exist.
-pub fn data_offset(bytes: &[u8]) -> usize {
-    if bytes[6] == 1 {
-        10 + u16::from_le_bytes([bytes[8], bytes[9]]) as usize
-    } else {
-        12 + u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize
+/// Where the header starts and its claimed length: after the magic (6
+/// bytes), the version (2) and the length (u16 in format 1, u32 in formats
+/// 2 and 3); None when the file is too short to say.
+fn header_span(bytes: &[u8]) -> Option<(usize, usize)> {
+    match bytes.get(6)? {
+        1 => Some((
+            10,
+            u16::from_le_bytes([*bytes.get(8)?, *bytes.get(9)?]) as usize,
+        )),
+        _ => {
+            let b = bytes.get(8..12)?;
+            Some((12, u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize))
+        }
     }
+}
+
+/// Where the data starts (after the header). Called after npyz has parsed
+/// the header, so the span exists; a file too short to say has no data.
+pub fn data_offset(bytes: &[u8]) -> usize {
+    header_span(bytes).map_or(bytes.len(), |(start, len)| start + len)
 }
