@@ -7,7 +7,7 @@ mod oracle_support;
 use assert_cmd::Command;
 use oracle_support::{sample_many, to_csv, write};
 mod npy_writer;
-use npy_writer::npy;
+use npy_writer::{i64_bytes, npy};
 use relu_trainability::exact::{BiasMode, ChainSpec};
 use relu_trainability::oracle::power::{sample_size, Deviation};
 
@@ -426,11 +426,8 @@ fn numpy_savetxt_files_give_the_same_verdict() {
         outs.push(out.stdout.clone());
     }
     // np.save(counts) of the int64 array (format 1.0, header padded to 64 bytes)
-    let ints: Vec<u8> = rows
-        .iter()
-        .flatten()
-        .flat_map(|&k| (k as i64).to_le_bytes())
-        .collect();
+    let counts: Vec<i64> = rows.iter().flatten().map(|&k| k as i64).collect();
+    let ints = i64_bytes(&counts);
     let npy = npy("<i8", false, &format!("({}, 2)", rows.len()), &ints);
     let p = dir.path().join("counts.npy");
     std::fs::write(&p, npy).unwrap();

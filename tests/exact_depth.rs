@@ -318,9 +318,17 @@ fn width_lower_bound_against_exact_rationals() {
             );
         }
     }
-    // the search's own refusals: eps outside (0, 1), q1 = 1, depth 0 or
-    // beyond MAX_SEARCH_DEPTH
+}
+
+/// The width search's own refusals (eps outside (0, 1), q1 = 1, depth 0 or
+/// beyond MAX_SEARCH_DEPTH), its acceptance of exactly MAX_SEARCH_DEPTH
+/// layers, one answer against a brute-force exact scan, and a tie at the
+/// first width it examines.
+// spec: ALG-SEARCH, THM-MONOTONE
+#[test]
+fn width_search_refusals_cap_and_ties() {
     use relu_trainability::exact::search::{min_uniform_width, MAX_SEARCH_DEPTH};
+    use relu_trainability::exact::trainability;
     let w = |depth: usize, q1: BigRational, eps: BigRational| {
         min_uniform_width(depth, BiasMode::Zero, &q1, &vec![1; depth.min(3)], &eps)
     };
@@ -353,7 +361,7 @@ fn width_lower_bound_against_exact_rationals() {
         // independent: the first N with exact T(1, 1) >= 9/10 by a scan
         let t = |n: usize| {
             let spec = ChainSpec::new(vec![n; 2], BiasMode::Zero, r(1, 2)).unwrap();
-            relu_trainability::exact::trainability(&spec, &[1, 1]).unwrap()
+            trainability(&spec, &[1, 1]).unwrap()
         };
         (1..).find(|&n| t(n) >= r(9, 10)).unwrap()
     });

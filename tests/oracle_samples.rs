@@ -4,7 +4,7 @@
 use relu_trainability::error::Error;
 use relu_trainability::oracle::samples::parse_samples;
 mod npy_writer;
-use npy_writer::{npy, npy_file};
+use npy_writer::{f64_bytes, i64_bytes, npy, npy_file};
 
 fn err(text: &str) -> String {
     match parse_samples(text, &[3, 2], "t.csv") {
@@ -149,14 +149,8 @@ fn non_whole_numpy_values_are_refused() {
 fn numpy_save_counts_are_read() {
     use relu_trainability::oracle::samples_npy::parse_samples_npy;
     let want = vec![vec![3, 0], vec![1, 2], vec![0, 2]];
-    let ints: Vec<u8> = [3i64, 0, 1, 2, 0, 2]
-        .iter()
-        .flat_map(|v| v.to_le_bytes())
-        .collect();
-    let floats: Vec<u8> = [3.0f64, 0.0, 1.0, 2.0, 0.0, 2.0]
-        .iter()
-        .flat_map(|v| v.to_le_bytes())
-        .collect();
+    let ints = i64_bytes(&[3, 0, 1, 2, 0, 2]);
+    let floats = f64_bytes(&[3.0, 0.0, 1.0, 2.0, 0.0, 2.0]);
     for (descr, data) in [("<i8", &ints), ("<f8", &floats)] {
         let b = npy(descr, false, "(3, 2)", data);
         assert_eq!((b.len() - data.len()) % 64, 0); // header aligned as NumPy does
@@ -166,7 +160,7 @@ fn numpy_save_counts_are_read() {
             "{descr}"
         );
     }
-    let half: Vec<u8> = [3.0f64, 4.5].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let half = f64_bytes(&[3.0, 4.5]);
     let e = parse_samples_npy(&npy("<f8", false, "(1, 2)", &half), &[3, 5], "t")
         .unwrap_err()
         .to_string();
@@ -174,7 +168,7 @@ fn numpy_save_counts_are_read() {
         e.contains("row 1, column 2") && e.contains("not a whole number"),
         "{e}"
     );
-    let neg: Vec<u8> = [3i64, -1].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let neg = i64_bytes(&[3, -1]);
     let e = parse_samples_npy(&npy("<i8", false, "(1, 2)", &neg), &[3, 5], "t")
         .unwrap_err()
         .to_string();
@@ -183,7 +177,7 @@ fn numpy_save_counts_are_read() {
         "{e}"
     );
     // one hidden layer: a 1-D array
-    let one: Vec<u8> = [2i64, 0].iter().flat_map(|v| v.to_le_bytes()).collect();
+    let one = i64_bytes(&[2, 0]);
     assert_eq!(
         parse_samples_npy(&npy("<i8", false, "(2,)", &one), &[2], "t").unwrap(),
         vec![vec![2], vec![0]]
@@ -261,9 +255,8 @@ fn numpy_save_dtypes_orders_and_refusals_by_hand() {
             .unwrap_err()
             .to_string()
     };
-    let f8 = |v: &[f64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
     // a 1-D array is one hidden layer only
-    let e = err("<f8", "(2,)", f8(&[1.0, 2.0]), &[3, 2]);
+    let e = err("<f8", "(2,)", f64_bytes(&[1.0, 2.0]), &[3, 2]);
     assert!(
         e.contains("expected an array of shape (samples, 2), got shape [2]"),
         "{e}"
@@ -281,16 +274,15 @@ fn numpy_save_dtypes_orders_and_refusals_by_hand() {
         ),
         (-1e300, "is outside 0..=5"),
     ] {
-        let e = err("<f8", "(1, 2)", f8(&[0.0, x]), &[3, 5]);
+        let e = err("<f8", "(1, 2)", f64_bytes(&[0.0, x]), &[3, 5]);
         assert!(e.contains("row 1, column 2") && e.contains(why), "{x}: {e}");
     }
-    let ends = npy("<f8", false, "(2, 2)", &f8(&[0.0, 5.0, -0.0, 0.0]));
+    let ends = npy("<f8", false, "(2, 2)", &f64_bytes(&[0.0, 5.0, -0.0, 0.0]));
     assert_eq!(
         parse_samples_npy(&ends, &[3, 5], "t").unwrap(),
         vec![vec![0, 5], vec![0, 0]]
     );
-    let i8 = |v: &[i64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-    let e = err("<i8", "(1, 2)", i8(&[0, 6]), &[3, 5]);
+    let e = err("<i8", "(1, 2)", i64_bytes(&[0, 6]), &[3, 5]);
     assert!(
         e.contains("row 1, column 2: count 6 is outside 0..=5"),
         "{e}"
@@ -329,10 +321,7 @@ fn read_samples_reads_csv_and_npy_files() {
     std::fs::write(&csv, "layer1,layer2\n3,0\n1,2\n0,2\n").unwrap();
     let want = vec![vec![3, 0], vec![1, 2], vec![0, 2]];
     assert_eq!(read_samples(&csv, &[3, 2]).unwrap(), want);
-    let ints: Vec<u8> = [3i64, 0, 1, 2, 0, 2]
-        .iter()
-        .flat_map(|v| v.to_le_bytes())
-        .collect();
+    let ints = i64_bytes(&[3, 0, 1, 2, 0, 2]);
     let np = dir.path().join("counts.npy");
     std::fs::write(&np, npy("<i8", false, "(3, 2)", &ints)).unwrap();
     assert_eq!(read_samples(&np, &[3, 2]).unwrap(), want);
