@@ -123,3 +123,80 @@ fn dominance_underflowed_tail_is_bounded_not_zero() {
     );
     assert!((masked.p_value_log10 - (2f64.log10() + bound)).abs() < 1e-9);
 }
+
+/// log10 P(chi2_{2k+1} >= x) for large x, independently of statrs: Q(k + 1/2,
+/// z) = erfc(sqrt z) + e^-z sum_{j<k} z^(j+1/2) / Gamma(j + 3/2) (z = x/2),
+/// with erfc(sqrt z) = e^-z / sqrt(pi z) sum_m (-1)^m (2m-1)!! / (2z)^m
+/// (asymptotic; 30 terms are exact to f64 for z >= 500) and Gamma(j + 3/2)
+/// by its recurrence from Gamma(3/2) = sqrt(pi) / 2.
+fn odd_dof_log10(k: usize, x: f64) -> f64 {
+    let z = x / 2.0;
+    let (mut series, mut term) = (0.0f64, 1.0f64);
+    for m in 0..30 {
+        series += term;
+        term *= -((2 * m + 1) as f64) / (2.0 * z);
+    }
+    let ln_pi = std::f64::consts::PI.ln();
+    let mut logs = vec![series.ln() - 0.5 * (ln_pi + z.ln())];
+    let mut ln_gamma = 0.5 * ln_pi - 2f64.ln(); // Gamma(3/2)
+    for j in 0..k {
+        logs.push((j as f64 + 0.5) * z.ln() - ln_gamma);
+        ln_gamma += (j as f64 + 1.5).ln(); // Gamma(j + 5/2)
+    }
+    let m = logs.iter().copied().fold(f64::MIN, f64::max);
+    let s: f64 = logs.iter().map(|t| (t - m).exp()).sum();
+    (-z + m + s.ln()) / std::f64::consts::LN_10
+}
+
+#[test]
+fn chi2_log_tail_with_odd_dof_matches_the_erfc_expansion() {
+    // each dof swept from tails above 1e-280 (statrs) to far below (the
+    // continued fraction), both sides of the switch
+    for k in [0usize, 1, 5, 25] {
+        for x in [
+            1000.0, 1200.0, 1300.0, 1400.0, 1600.0, 2000.0, 5000.0, 1e4, 1e5, 1e7,
+        ] {
+            let want = odd_dof_log10(k, x);
+            let got = chi2_sf_log10(2 * k + 1, x);
+            assert!(
+                (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+                "dof {} x {x}: {got} vs {want}",
+                2 * k + 1
+            );
+        }
+    }
+    // a tail exactly 1 stays 0 (log10 of min(sf, 1)); no dof is 0
+    assert_eq!(chi2_sf_log10(5, 1e-300), 0.0);
+    assert_eq!(chi2_sf_log10(0, 5.0), 0.0);
+    assert_eq!(chi2_sf_log10(4, -1.0), 0.0);
+}
+
+#[test]
+fn binomial_log_tail_ends_and_bonferroni() {
+    use relu_trainability::stats::pvalue::bonferroni_log10;
+    // above n: impossible; c = n: s^n exactly
+    assert_eq!(binom_upper_log10(11, 10, 0.3), f64::NEG_INFINITY);
+    let want = 40.0 * 0.3f64.log10();
+    assert!((binom_upper_log10(40, 40, 0.3) - want).abs() < 1e-12);
+    // a tail starting below the mode, s = 0.9: P(X >= 1) = 1 - 0.1^n
+    let got = binom_upper_log10(1, 30, 0.9);
+    assert!((got - (1.0 - 0.1f64.powi(30)).log10()).abs() < 1e-15);
+    // min(1, m p): m = 0 counts as 1, and the cap at 1
+    assert_eq!(bonferroni_log10(0, -5.0), -5.0);
+    assert!((bonferroni_log10(3, -5.0) - (3f64.log10() - 5.0)).abs() < 1e-15);
+    assert_eq!(bonferroni_log10(100, -1.0), 0.0);
+    assert_eq!(bonferroni_log10(1, f64::NEG_INFINITY), f64::NEG_INFINITY);
+}
+
+#[test]
+fn printed_forms_switch_at_the_smallest_normal_f64() {
+    let edge = f64::MIN_POSITIVE.log10(); // -307.65...
+    assert_eq!(
+        printed_forms(edge + 1e-9).0.map(|p| p >= f64::MIN_POSITIVE),
+        Some(true)
+    );
+    assert_eq!(printed_forms(edge - 1e-9), (None, Some(edge - 1e-9)));
+    // rounding above 1 is capped in both forms
+    assert_eq!(printed_forms(1e-17), (Some(1.0), Some(0.0)));
+    assert_eq!(printed_forms(0.0), (Some(1.0), Some(0.0)));
+}
