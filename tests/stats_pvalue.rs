@@ -75,7 +75,7 @@ fn binomial_log_tail_matches_exact_integers() {
         let want = exact_quarter_tail_log10(c, n);
         let got = binom_upper_log10(c, n, 0.25);
         assert!(
-            (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+            (got - want).abs() <= 1e-12 * want.abs().max(1.0),
             "c {c} n {n}: {got} vs {want}"
         );
     }
