@@ -200,3 +200,25 @@ fn printed_forms_switch_at_the_smallest_normal_f64() {
     assert_eq!(printed_forms(1e-17), (Some(1.0), Some(0.0)));
     assert_eq!(printed_forms(0.0), (Some(1.0), Some(0.0)));
 }
+
+/// The tail sum stops once past the mode the terms fall below 1e-17 of the
+/// sum: with n = 10^10 trials (mean 1) it must answer at once, not walk
+/// 10^10 terms, and agree with the Poisson(1) tail P(X >= 10) (binomial and
+/// Poisson differ by O(k^2 / n) relatively; ln_gamma(n) ~ 2e11 leaves
+/// about 1e-5 of absolute error in the log terms).
+#[test]
+fn binomial_log_tail_stops_past_the_mode_for_huge_n() {
+    let n = 10_000_000_000u64;
+    let t = std::time::Instant::now();
+    let got = binom_upper_log10(10, n, 1.0 / n as f64);
+    assert!(t.elapsed().as_secs_f64() < 5.0);
+    let (mut term, mut tail) = (1.0f64, 0.0f64); // 1 / k!
+    for k in 1..40 {
+        term /= k as f64;
+        if k >= 10 {
+            tail += term;
+        }
+    }
+    let want = (tail * (-1.0f64).exp()).log10(); // log10 P(Poisson(1) >= 10)
+    assert!((got - want).abs() < 1e-4, "{got} vs {want}");
+}
