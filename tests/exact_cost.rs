@@ -252,3 +252,29 @@ fn width_descriptions_abbreviate_past_eight_layers() {
     assert_eq!(describe_widths(&w), "[64, 5, ..., 7] (9 layers)");
     assert_eq!(describe_widths(&[3]), "[3]");
 }
+
+/// The first layer is built with small multiplications (measured about 2x
+/// the estimate for q1 = 5/16 at width 8000; products of two huge numbers
+/// took 26x) and reduced to lowest terms without a gcd against o^{N_1}
+/// (q1 = 1/3 at width 8000: 0.14 s, was 6.8 s; the estimate does not count
+/// the reduction, spec ALG-COST). Limits: 10x the estimate for the layer,
+/// 1.5 s for the reduction (both 5x to 10x above the measurements).
+// spec: ALG-COST, ALG-DYADIC
+#[test]
+fn first_layer_and_reduction_stay_near_the_estimate() {
+    let spec = ChainSpec::new(vec![8000], BiasMode::Zero, r(5, 16)).unwrap();
+    let c = estimate(&spec).seconds;
+    let t = Instant::now();
+    let law = dyadic_chain::scaled_law(&spec, None);
+    let s = t.elapsed().as_secs_f64();
+    assert!(s <= 10.0 * c, "first layer: {s} s, estimated {c} s");
+    assert!(dyadic_chain::sums_to_one(&law[0]));
+    let spec = ChainSpec::new(vec![8000], BiasMode::Zero, r(1, 3)).unwrap();
+    let law = dyadic_chain::scaled_law(&spec, None);
+    let t = Instant::now();
+    let rats = law[0].to_rationals();
+    let s = t.elapsed().as_secs_f64();
+    assert!(s <= 1.5, "reduction: {s} s");
+    // P(K_1 = 0) = 3^-8000 in lowest terms
+    assert_eq!(rats[0].denom(), &num_traits::pow(BigInt::from(3), 8000));
+}

@@ -183,6 +183,7 @@ fn sums_to_one_rejects_a_wrong_total() {
             BigUint::from(5u32),
         ],
         odd: BigUint::from(1u32),
+        base: BigUint::from(1u32),
         shift: 3,
     };
     assert!(dyadic_chain::sums_to_one(&d));
@@ -267,4 +268,35 @@ fn min_widths_of_the_wrong_length_are_refused() {
         );
     }
     assert!(trainability(&spec, &[1, 1]).is_ok());
+}
+
+/// The dyadic path reduces each entry by dividing out the factors of q1's
+/// odd denominator o in rounds (no gcd with o^{N_1}): every entry must be
+/// in lowest terms (numerator and denominator coprime, checked by a full
+/// gcd here) and equal to the rational reference, for o prime, a prime
+/// power and composite, with numerators sharing factors with o through
+/// C(N, k) (Kummer: 3 | C(9, k) for most k) and across later layers.
+// spec: ALG-DYADIC
+#[test]
+fn dyadic_entries_are_in_lowest_terms() {
+    use num_integer::Integer;
+    for (q1n, q1d) in [(1, 3), (2, 9), (5, 12), (7, 15), (1, 45), (44, 45)] {
+        for widths in [vec![9], vec![27, 4], vec![6, 10, 3]] {
+            for beta in [0usize, 1] {
+                let q1 = BigRational::new(q1n.into(), q1d.into());
+                let spec = ChainSpec::new(widths.clone(), bias(beta), q1).unwrap();
+                let want = rational_chain::law(&spec, None);
+                for (l, d) in dyadic_chain::scaled_law(&spec, None).iter().enumerate() {
+                    for (k, r) in d.to_rationals().iter().enumerate() {
+                        assert!(
+                            r.numer().gcd(r.denom()) == BigInt::one() || r.numer().is_zero(),
+                            "{q1n}/{q1d} {widths:?} layer {l} k {k}: {r} not reduced"
+                        );
+                        assert_eq!(r.numer(), want.layers[l][k].numer());
+                        assert_eq!(r.denom(), want.layers[l][k].denom());
+                    }
+                }
+            }
+        }
+    }
 }

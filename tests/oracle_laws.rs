@@ -203,3 +203,41 @@ fn cost_refusals_sit_at_their_boundaries() {
     assert!(e.contains("[2000, 2000, 2000, 2000, 2000, 2000]..."), "{e}");
     let _ = BigRational::zero().to_f64();
 }
+
+/// `marginals` rounds the exact law when the exact first layer is cheap
+/// (3 N_1^2 log2(den q1) / 64 ns <= 0.05 s) and renders the scaled-f64 law
+/// otherwise. Width 100 (5e-6 s) must be the exact law rounded once, width
+/// 30000 with q1 = 1/3 (0.084 s; the exact engine's own estimate, 0.13 s,
+/// would still accept it) the f64 law (the exact path there differs from it
+/// in the last bits: checked by moving the threshold, spec/mutants.md).
+// spec: ALG-CHECK
+#[test]
+fn marginals_choose_the_exact_path_only_when_layer_one_is_cheap() {
+    use relu_trainability::exact::{cost, float_chain, MARGINALS_EXACT_SECONDS};
+    use relu_trainability::oracle::laws::marginals;
+    let third = BigRational::new(1.into(), 3.into());
+    let f64_path = |s: &ChainSpec| -> Vec<Vec<f64>> {
+        float_chain::law(s, None)
+            .iter()
+            .map(|d| d.probs.iter().map(|x| x.to_f64()).collect())
+            .collect()
+    };
+    let small = ChainSpec::new(vec![100, 7], BiasMode::Symmetric, third.clone()).unwrap();
+    let exact: Vec<Vec<f64>> = exact_law(&small)
+        .unwrap()
+        .layers
+        .iter()
+        .map(|d| d.iter().map(to_f64).collect())
+        .collect();
+    assert_ne!(
+        exact,
+        f64_path(&small),
+        "the paths must differ for the test to tell"
+    );
+    assert_eq!(marginals(&small).unwrap(), exact);
+
+    let large = ChainSpec::new(vec![30000], BiasMode::Zero, third).unwrap();
+    assert!(cost::estimate(&large).seconds <= MARGINALS_EXACT_SECONDS);
+    let got = marginals(&large).unwrap();
+    assert_eq!(got, f64_path(&large));
+}
