@@ -33,7 +33,7 @@ impl ScaledDist {
 
     /// P(K = k) as a reduced rational. The power-of-two part of the gcd is
     /// a trailing-zero count; the odd part is divided out in rounds of
-    /// g = gcd(n mod o, o) (o small), each cut to a factor of what is left of
+    /// g = gcd(n mod o, o) (o is short beside o^{N_1}), each cut to a factor of what is left of
     /// `odd`, until g = 1: no gcd of two huge numbers is ever run (the
     /// former gcd with `odd` took 7 s of `exact --widths 8000 --q1 1/3`).
     /// The result is reduced: a prime common to n and the remaining odd part
@@ -100,7 +100,8 @@ fn first_layer(spec: &ChainSpec, floor: usize) -> ScaledDist {
     // y_k = C(n,k) alive^k u^(n-k) by the exact recurrence
     // y_{k+1} = y_k (n - k) alive / ((k + 1) u): one multiplication and one
     // exact division by small numbers per k (ALG-COST's layer-1 count; the
-    // former products of two huge numbers cost N_1^2-fold more for q1 = 5/16).
+    // former products of two huge numbers took 26 times the estimate for
+    // q1 = 5/16 at N_1 = 8000).
     // u > 0 here, so only alive^k can vanish (q1 = 1, k >= 1).
     let mut numer = Vec::with_capacity(n + 1);
     let mut y = num_traits::pow(u.clone(), n);
