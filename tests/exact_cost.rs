@@ -18,6 +18,9 @@ fn r(n: i64, d: i64) -> BigRational {
     BigRational::new(BigInt::from(n), BigInt::from(d))
 }
 
+/// The timing tests run one at a time (the harness runs tests in parallel).
+static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn specs() -> Vec<ChainSpec> {
     let widths: [&[usize]; 9] = [
         &[1],
@@ -126,6 +129,7 @@ fn time_model(spec: &ChainSpec, bits: &[f64]) -> f64 {
 // spec: ALG-COST
 #[test]
 fn estimated_time_is_the_stated_model_and_not_understated() {
+    let _serial = TIMING.lock().unwrap_or_else(|e| e.into_inner());
     for spec in specs() {
         let m = measured(&spec);
         let lo: Vec<f64> = m.iter().map(|&(den, _)| den).collect();
@@ -254,27 +258,31 @@ fn width_descriptions_abbreviate_past_eight_layers() {
 }
 
 /// The first layer is built with small multiplications (measured about 2x
-/// the estimate for q1 = 5/16 at width 8000; products of two huge numbers
-/// took 26x) and reduced to lowest terms without a gcd against o^{N_1}
-/// (q1 = 1/3 at width 8000: 0.14 s, was 6.8 s; the estimate does not count
-/// the reduction, spec ALG-COST). Limits: 10x the estimate for the layer,
-/// 1.5 s for the reduction (both 5x to 10x above the measurements).
+/// the estimate for q1 = 5/16 on an idle machine, 10x under heavy load;
+/// products of two huge numbers took 26x at width 8000 and grow with the
+/// width, about 50x at 16000) and reduced to lowest terms without a gcd
+/// against o^{N_1} (q1 = 1/3 at width 8000: 0.14 s idle, was 6.8 s; the
+/// estimate does not count the reduction, spec ALG-COST). Limits: 25x the
+/// estimate for the layer at width 16000, 3 s for the reduction.
 // spec: ALG-COST, ALG-DYADIC
 #[test]
 fn first_layer_and_reduction_stay_near_the_estimate() {
-    let spec = ChainSpec::new(vec![8000], BiasMode::Zero, r(5, 16)).unwrap();
+    let _serial = TIMING.lock().unwrap_or_else(|e| e.into_inner());
+    let spec = ChainSpec::new(vec![16000], BiasMode::Zero, r(5, 16)).unwrap();
     let c = estimate(&spec).seconds;
     let t = Instant::now();
     let law = dyadic_chain::scaled_law(&spec, None);
     let s = t.elapsed().as_secs_f64();
-    assert!(s <= 10.0 * c, "first layer: {s} s, estimated {c} s");
+    eprintln!("first layer: {s} s, estimated {c} s");
+    assert!(s <= 25.0 * c, "first layer: {s} s, estimated {c} s");
     assert!(dyadic_chain::sums_to_one(&law[0]));
     let spec = ChainSpec::new(vec![8000], BiasMode::Zero, r(1, 3)).unwrap();
     let law = dyadic_chain::scaled_law(&spec, None);
     let t = Instant::now();
     let rats = law[0].to_rationals();
     let s = t.elapsed().as_secs_f64();
-    assert!(s <= 1.5, "reduction: {s} s");
+    eprintln!("reduction: {s} s");
+    assert!(s <= 3.0, "reduction: {s} s");
     // P(K_1 = 0) = 3^-8000 in lowest terms
     assert_eq!(rats[0].denom(), &num_traits::pow(BigInt::from(3), 8000));
 }
