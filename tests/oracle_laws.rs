@@ -195,10 +195,25 @@ fn cost_refusals_sit_at_their_boundaries() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("power table") && e.contains("narrower"), "{e}");
+    // non-PD power, two layers [1, b]: deviations 3 + 2, cells
+    // c = 2 + (b + 1) + 2 (b + 1), marginal operations M = 4 + (b + 1)
+    let nonpd2 = |b: u64| {
+        let c = 2 + 3 * (b + 1);
+        let m = 4 + (b + 1);
+        10 * (2 * m * 50 + 192 * c * 50 + c * c)
+    };
+    let b = (1..).find(|&b| nonpd2(b) > 4_000_000_000 * 50).unwrap();
+    assert!(power_cost(&[1, (b - 1) as usize], false).is_ok());
+    assert!(power_cost(&[1, b as usize], false).is_err());
     // and the pair-cell limit applies first
     let e = power_cost(&[3999, 5000], false).unwrap_err().to_string();
     assert!(e.contains("joint laws"), "{e}");
-    // long width lists are cut in messages
+    // long width lists are cut in messages (past six widths)
+    let e = power_cost(&[2000; 6], true).unwrap_err().to_string();
+    assert!(
+        e.contains("[2000, 2000, 2000, 2000, 2000, 2000] needs"),
+        "{e}"
+    );
     let e = power_cost(&[2000; 9], true).unwrap_err().to_string();
     assert!(e.contains("[2000, 2000, 2000, 2000, 2000, 2000]..."), "{e}");
     let _ = BigRational::zero().to_f64();
