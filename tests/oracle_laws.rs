@@ -161,6 +161,11 @@ fn cost_refusals_sit_at_their_boundaries() {
     let b = (0..).find(|&b| ops(9, b) > 400_000_000).unwrap();
     assert!(check_samples_cost(&[9, (b - 1) as usize], false).is_ok());
     assert!(check_samples_cost(&[9, b as usize], false).is_err());
+    // an exact tie: [7, b] costs 6 x 8 + 11 (b + 1), which is 4e8 at
+    // b + 1 = 36,363,632: accepted (the limit is inclusive), one more refused
+    assert_eq!(ops(7, 36_363_631), 400_000_000);
+    assert!(check_samples_cost(&[7, 36_363_631], false).is_ok());
+    assert!(check_samples_cost(&[7, 36_363_632], false).is_err());
     // with pairs the cell limit comes first (4 x 2e7 cells + the marginals'
     // operations stay below 4e8): 10 x 2e6 cells pass, one column more fails
     assert!(check_samples_cost(&[9, 1_999_999], true).is_ok());
