@@ -184,6 +184,9 @@ fn cost_refusals_sit_at_their_boundaries() {
     // active power, one layer: (3 + 1) (N + 1)^2 <= 5e6 -> N + 1 <= 1118
     assert!(power_cost(&[1117], true).is_ok());
     assert!(power_cost(&[1118], true).is_err());
+    // an exact tie: (3 + 2)(600^2 + 800^2) = 5e6 is accepted, one more refused
+    assert!(power_cost(&[599, 799], true).is_ok());
+    assert!(power_cost(&[599, 800], true).is_err());
     // three layers: (3 + 3) sum (N_l + 1)^2
     let act = |n: u64| 6 * 3 * (n + 1) * (n + 1);
     let n = (0..).find(|&n| act(n) > 5_000_000).unwrap();
