@@ -7,8 +7,8 @@
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{One, ToPrimitive, Zero};
-use relu_trainability::exact::{exact_law, BiasMode, ChainSpec};
+use num_traits::{One, Zero};
+use relu_trainability::exact::{exact_law, rational_chain, BiasMode, ChainSpec};
 use relu_trainability::oracle::laws::{
     check_pair_cost, check_samples_cost, marginals_ops, pair_law, power_cost, renormalize,
     transition_pmf, MAX_PAIR_CELLS,
@@ -18,21 +18,11 @@ fn to_f64(r: &BigRational) -> f64 {
     relu_trainability::rational::to_f64(r)
 }
 
-/// Binomial(n, 1 - 2^-e) pmf in exact rationals.
+/// Binomial(n, 1 - 2^-e) pmf in exact rationals (the reference path,
+/// `rational_chain::binomial_law`).
 fn exact_transition(n: usize, e: usize) -> Vec<BigRational> {
-    let d = BigRational::new(BigInt::one(), BigInt::one() << e);
-    let a = BigRational::one() - &d;
-    let mut c = BigInt::one();
-    let mut out = vec![];
-    for k in 0..=n {
-        out.push(
-            BigRational::from_integer(c.clone())
-                * num_traits::pow(a.clone(), k)
-                * num_traits::pow(d.clone(), n - k),
-        );
-        c = c * BigInt::from(n - k) / BigInt::from(k + 1);
-    }
-    out
+    let alive = BigRational::one() - BigRational::new(BigInt::one(), BigInt::one() << e);
+    rational_chain::binomial_law(n, &alive)
 }
 
 // spec: THM-CHAIN
@@ -224,7 +214,6 @@ fn cost_refusals_sit_at_their_boundaries() {
     );
     let e = power_cost(&[2000; 9], true).unwrap_err().to_string();
     assert!(e.contains("[2000, 2000, 2000, 2000, 2000, 2000]..."), "{e}");
-    let _ = BigRational::zero().to_f64();
 }
 
 /// `marginals` rounds the exact law when the exact first layer is cheap
