@@ -109,15 +109,20 @@ fn cells(widths: &[usize], pairs: bool) -> f64 {
     }
 }
 
-fn refuse(what: &str, est: f64, limit: f64, widths: &[usize], advice: &str) -> Error {
+/// The one budget rule of ALG-CHECK: an estimate at the limit is accepted,
+/// one above it is refused with the advice.
+fn within_budget(what: &str, est: f64, limit: f64, widths: &[usize], advice: &str) -> Result<()> {
+    if est <= limit {
+        return Ok(());
+    }
     let w = if widths.len() > 6 {
         format!("{:?}...", &widths[..6])
     } else {
         format!("{widths:?}")
     };
-    Error::TooCostly(format!(
+    Err(Error::TooCostly(format!(
         "{what} for widths {w} needs about {est:.2e} operations (limit {limit:.0e}); {advice}"
-    ))
+    )))
 }
 
 /// Estimates the cost of `check` (samples) before anything is allocated
@@ -127,17 +132,14 @@ pub fn check_samples_cost(widths: &[usize], pairs: bool) -> Result<()> {
         check_pair_cost(widths)?;
     }
     let ops = marginals_ops(widths) + 4.0 * cells(widths, pairs);
-    if ops > MAX_CHECK_OPS {
-        return Err(refuse(
-            "the exact law of the counts",
-            ops,
-            MAX_CHECK_OPS,
-            widths,
-            "check narrower layers (the law of wide layers is concentrated: test a sub-network, \
-             or the first layers only)",
-        ));
-    }
-    Ok(())
+    within_budget(
+        "the exact law of the counts",
+        ops,
+        MAX_CHECK_OPS,
+        widths,
+        "check narrower layers (the law of wide layers is concentrated: test a sub-network, \
+         or the first layers only)",
+    )
 }
 
 /// Estimates the cost of `check --power` before anything is allocated:
@@ -153,30 +155,24 @@ pub fn power_cost(widths: &[usize], active: bool) -> Result<()> {
                 .iter()
                 .map(|&n| (n as f64 + 1.0).powi(2))
                 .sum::<f64>();
-        if work > MAX_ACTIVE_POWER_WORK {
-            return Err(refuse(
-                "the active power table",
-                work,
-                MAX_ACTIVE_POWER_WORK,
-                widths,
-                "ask for narrower layers (width about 1000 or less), or use --kind nonpd",
-            ));
-        }
-        return Ok(());
+        return within_budget(
+            "the active power table",
+            work,
+            MAX_ACTIVE_POWER_WORK,
+            widths,
+            "ask for narrower layers (width about 1000 or less), or use --kind nonpd",
+        );
     }
     check_pair_cost(widths)?;
     let c = cells(widths, true);
     // the safe-threshold search walks the partition breakpoints (about one
     // per cell, each recomputing every partition): ~ c^2 per search
     let ops = devs * 2.0 * (2.0 * marginals_ops(widths) + 64.0 * 3.0 * c + c * c / 50.0);
-    if ops > MAX_POWER_OPS {
-        return Err(refuse(
-            "the power table",
-            ops,
-            MAX_POWER_OPS,
-            widths,
-            "ask for narrower layers (two layers of width about 1000 or less)",
-        ));
-    }
-    Ok(())
+    within_budget(
+        "the power table",
+        ops,
+        MAX_POWER_OPS,
+        widths,
+        "ask for narrower layers (two layers of width about 1000 or less)",
+    )
 }
