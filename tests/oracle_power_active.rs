@@ -1,0 +1,247 @@
+//! The power of `check --kind active` (spec ALG-POWER) against brute force:
+//! every histogram of n counts is enumerated, weighted by its multinomial
+//! probability under the exact (rational) law of the deviating network, and
+//! judged by `check_samples` itself. The exact program of `active_power`
+//! must give the per-layer rejection probability to 1e-12 at depth 2, its
+//! maximum must stay below the whole check's power (the stated lower bound),
+//! and the switch to the single-threshold bound sits at MAX_DP_WORK.
+
+use num_rational::BigRational;
+use num_traits::{One, ToPrimitive};
+use relu_trainability::exact::rational_chain::law;
+use relu_trainability::exact::{BiasMode, ChainSpec};
+use relu_trainability::oracle::check::{check_samples, Kind};
+use relu_trainability::oracle::power_active::{
+    active_power, active_power_threshold_bound, active_sample_size, MAX_DP_WORK,
+};
+use statrs::function::factorial::ln_factorial;
+
+fn spec(w: &[usize], b: BiasMode, q1: &str) -> ChainSpec {
+    ChainSpec::parse(w.to_vec(), b, q1).unwrap()
+}
+
+fn f(x: &BigRational) -> f64 {
+    x.to_f64().unwrap()
+}
+
+/// Every histogram (h_0..h_{cells-1}) with sum n.
+fn histograms(cells: usize, n: usize) -> Vec<Vec<usize>> {
+    if cells == 1 {
+        return vec![vec![n]];
+    }
+    let mut out = Vec::new();
+    for first in 0..=n {
+        for mut rest in histograms(cells - 1, n - first) {
+            rest.insert(0, first);
+            out.push(rest);
+        }
+    }
+    out
+}
+
+/// ln of the multinomial probability of histogram `h` under `p`
+/// (-inf when a cell of probability 0 is used).
+fn ln_multinomial(h: &[usize], p: &[f64]) -> f64 {
+    let n: usize = h.iter().sum();
+    let mut lp = ln_factorial(n as u64);
+    for (&x, &q) in h.iter().zip(p) {
+        if x > 0 {
+            lp += x as f64 * q.ln() - ln_factorial(x as u64);
+        }
+    }
+    lp
+}
+
+/// P(the check rejects) when layer `layer`'s counts follow `p` and every
+/// other layer's count is 0 (a count of 0 never rejects a one-sided test).
+fn brute_layer_power(h0: &ChainSpec, layer: usize, p: &[f64], n: usize, alpha: f64) -> f64 {
+    let mut total = 0.0;
+    for h in histograms(p.len(), n) {
+        let lp = ln_multinomial(&h, p);
+        if lp == f64::NEG_INFINITY {
+            continue;
+        }
+        let rows: Vec<Vec<usize>> = h
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &c)| {
+                let mut row = vec![0; h0.depth()];
+                row[layer] = k;
+                std::iter::repeat_n(row, c)
+            })
+            .collect();
+        if check_samples(h0, &rows, Kind::Active, alpha)
+            .unwrap()
+            .reject
+        {
+            total += lp.exp();
+        }
+    }
+    total
+}
+
+/// The exact program gives each layer's rejection probability, and the
+/// reported power is their maximum: depth 2, widths [3, 2], claimed
+/// q1 = 1/2 with zero biases, against the counts of q1 = 1/4 and of the
+/// symmetric bias mode (the second raises layer 2 only), n = 14 and 9,
+/// alpha 0.05 and 1e-3. The per-layer level alpha / (L m_l) is the one
+/// `check_samples` applies; the law is rational_chain's exact marginal.
+// spec: ALG-POWER
+#[test]
+fn active_power_equals_the_largest_brute_force_layer_power() {
+    let h0 = spec(&[3, 2], BiasMode::Zero, "1/2");
+    for alt in [
+        spec(&[3, 2], BiasMode::Zero, "1/4"),
+        spec(&[3, 2], BiasMode::Symmetric, "1/2"),
+    ] {
+        let marg: Vec<Vec<f64>> = law(&alt, None)
+            .layers
+            .iter()
+            .map(|d| d.iter().map(f).collect())
+            .collect();
+        for (n, alpha) in [(14usize, 0.05), (14, 1e-3), (9, 0.05)] {
+            let per_layer: Vec<f64> = (0..2)
+                .map(|l| brute_layer_power(&h0, l, &marg[l], n, alpha))
+                .collect();
+            let want = per_layer.iter().cloned().fold(0.0, f64::max);
+            let got = active_power(&h0, &alt, n as u64, alpha).unwrap();
+            eprintln!(
+                "{:?} n {n} alpha {alpha}: layers {per_layer:?}, program {got}",
+                alt.bias
+            );
+            assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+            assert!(want > 1e-3, "a case with almost no power tells nothing");
+            let bound = active_power_threshold_bound(&h0, &alt, n as u64, alpha).unwrap();
+            assert!(bound <= got + 1e-12, "{bound} > {got}");
+        }
+    }
+}
+
+/// The reported power is a lower bound on the whole check's power: all
+/// 12 870 histograms of n = 8 pairs (K_1, K_2) of widths [2, 2], weighted by
+/// THM-CHAIN's exact joint law of q1 = 1/4 (P(K_2 = b | K_1 = a) binomial
+/// with alive probability 1 - 2^-a), judged by `check_samples` (claimed
+/// q1 = 1/2).
+// spec: ALG-POWER
+#[test]
+fn active_power_bounds_the_whole_checks_power_from_below() {
+    let h0 = spec(&[2, 2], BiasMode::Zero, "1/2");
+    let alt = spec(&[2, 2], BiasMode::Zero, "1/4");
+    let l1 = law(&alt, None).layers[0].clone();
+    let mut joint = vec![0.0; 9];
+    for a in 0..=2usize {
+        for b in 0..=2usize {
+            let pb = if a == 0 {
+                if b == 0 {
+                    BigRational::one()
+                } else {
+                    BigRational::from_integer(0.into())
+                }
+            } else {
+                let dead = BigRational::new(1.into(), (1u64 << a).into());
+                relu_trainability::exact::rational_chain::binomial_law(
+                    2,
+                    &(BigRational::one() - dead),
+                )[b]
+                    .clone()
+            };
+            joint[a * 3 + b] = f(&(&l1[a] * pb));
+        }
+    }
+    assert!((joint.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+    let n = 8;
+    for alpha in [0.05, 1e-3] {
+        let mut whole = 0.0;
+        for h in histograms(9, n) {
+            let lp = ln_multinomial(&h, &joint);
+            if lp == f64::NEG_INFINITY {
+                continue;
+            }
+            let rows: Vec<Vec<usize>> = h
+                .iter()
+                .enumerate()
+                .flat_map(|(cell, &c)| std::iter::repeat_n(vec![cell / 3, cell % 3], c))
+                .collect();
+            if check_samples(&h0, &rows, Kind::Active, alpha)
+                .unwrap()
+                .reject
+            {
+                whole += lp.exp();
+            }
+        }
+        let reported = active_power(&h0, &alt, n as u64, alpha).unwrap();
+        eprintln!("alpha {alpha}: whole check {whole}, reported {reported}");
+        assert!(reported > 0.01 && reported <= whole + 1e-12);
+    }
+}
+
+/// A claimed law with no mass above 0 (q1 = 1: layer 1 born dead) makes a
+/// single positive count reject: power 1 - P_alt(K = 0)^n, here
+/// 1 - (1/8)^n for width 3 and q1 = 1/2 (n = 1: 7/8, so power 0.9 needs
+/// n = 2), by both the exact program and the single-threshold bound.
+// spec: ALG-POWER
+#[test]
+fn a_point_mass_at_zero_is_rejected_by_one_positive_count() {
+    let h0 = spec(&[3], BiasMode::Zero, "1");
+    let alt = spec(&[3], BiasMode::Zero, "1/2");
+    for n in [1u64, 2, 3, 10] {
+        let want = 1.0 - 0.125f64.powi(n as i32);
+        for got in [
+            active_power(&h0, &alt, n, 1e-3).unwrap(),
+            active_power_threshold_bound(&h0, &alt, n, 1e-3).unwrap(),
+        ] {
+            assert!((got - want).abs() < 1e-15, "n {n}: {got} vs {want}");
+        }
+    }
+    assert_eq!(active_sample_size(&h0, &alt, 1e-3, 0.9).unwrap(), Some(2));
+    assert_eq!(active_sample_size(&h0, &alt, 1e-3, 0.99).unwrap(), Some(3));
+}
+
+/// The exact program runs while sum_l N_l n^2 <= MAX_DP_WORK (width 8:
+/// n = 5000 sits exactly on the budget) and the single-threshold bound
+/// beyond (n = 5001). For a deviation small enough that several thresholds
+/// share the evidence (q1 = 1/2 against 1/2 - 1/64), the program's power is
+/// strictly above the bound at the tie, and equal to it one sample later.
+// spec: ALG-POWER
+#[test]
+fn the_exact_program_stops_at_its_work_budget() {
+    assert_eq!(8.0 * 5000f64.powi(2), MAX_DP_WORK);
+    let h0 = spec(&[8], BiasMode::Zero, "1/2");
+    let alt = spec(&[8], BiasMode::Zero, "31/64");
+    let (at, past) = (5000u64, 5001u64);
+    let exact = active_power(&h0, &alt, at, 1e-3).unwrap();
+    let bound = active_power_threshold_bound(&h0, &alt, at, 1e-3).unwrap();
+    eprintln!("n = {at}: program {exact}, bound {bound}");
+    assert!(exact > bound + 1e-6, "{exact} vs {bound}");
+    let beyond = active_power(&h0, &alt, past, 1e-3).unwrap();
+    let beyond_bound = active_power_threshold_bound(&h0, &alt, past, 1e-3).unwrap();
+    assert_eq!(beyond, beyond_bound);
+}
+
+/// Bad arguments are input errors, not panics: alpha outside (0, 1), n = 0,
+/// an alternative deeper or wider than the claimed network.
+// spec: ALG-POWER
+#[test]
+fn bad_power_arguments_are_refused() {
+    let h0 = spec(&[3, 3], BiasMode::Zero, "1/2");
+    let alt = spec(&[3, 3], BiasMode::Zero, "1/4");
+    for (n, alpha) in [(10u64, 0.0), (10, 1.0), (10, f64::NAN), (0, 0.05)] {
+        assert!(active_power(&h0, &alt, n, alpha).is_err(), "{n} {alpha}");
+    }
+    for bad in [
+        spec(&[3], BiasMode::Zero, "1/4"),
+        spec(&[3, 3, 3], BiasMode::Zero, "1/4"),
+        spec(&[4, 3], BiasMode::Zero, "1/4"),
+        spec(&[3, 4], BiasMode::Zero, "1/4"),
+    ] {
+        assert!(
+            active_power(&h0, &bad, 10, 0.05).is_err(),
+            "{:?}",
+            bad.widths
+        );
+        assert!(active_sample_size(&h0, &bad, 0.05, 0.9).is_err());
+    }
+    // a narrower alternative is allowed (and only lowers the counts)
+    let narrow = spec(&[3, 2], BiasMode::Zero, "1/2");
+    assert_eq!(active_sample_size(&h0, &narrow, 0.05, 0.9).unwrap(), None);
+}
