@@ -247,6 +247,13 @@ fn marginals_choose_the_exact_path_only_when_layer_one_is_cheap() {
         "the paths must differ for the test to tell"
     );
     assert_eq!(marginals(&small).unwrap(), exact);
+    // width 1000 is cheap by the estimate (3 N^2 2 / 64 ns = 9.4e-5 s) but
+    // would not be if the limb count were 3 N^2 bits x 64 instead of / 64
+    // (0.38 s, above the 0.05 s line): still the exact path
+    let mid = ChainSpec::new(vec![1000], BiasMode::Zero, third.clone()).unwrap();
+    let mid_exact = relu_trainability::exact::marginals_f64(&mid).unwrap();
+    assert_ne!(mid_exact, f64_path(&mid), "the paths must differ here too");
+    assert_eq!(marginals(&mid).unwrap(), mid_exact);
 
     let large = ChainSpec::new(vec![30000], BiasMode::Zero, third).unwrap();
     assert!(cost::estimate(&large).seconds <= MARGINALS_EXACT_SECONDS);
