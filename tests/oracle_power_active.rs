@@ -245,3 +245,64 @@ fn bad_power_arguments_are_refused() {
     let narrow = spec(&[3, 2], BiasMode::Zero, "1/2");
     assert_eq!(active_sample_size(&h0, &narrow, 0.05, 0.9).unwrap(), None);
 }
+
+/// The Bonferroni factor is the check's own: every threshold t whose tail
+/// is possible counts, also when the f64 tail underflowed to 0 (width 1100,
+/// q1 = 1/2: P(K_1 >= t) = 2^-1100 sum_{k >= t} C(1100, k) is below 2^-1074
+/// for t >= 1098, so three tails are 0.0 in f64). With one sample the
+/// check's p-value is m s0_k, and it rejects iff K >= k*, found here by
+/// bisection on `check_samples` itself; alpha is put 1.5 s0_t0 below the
+/// check's m s0_t0, so that a factor short of the three underflowed tails
+/// would reject at t0 already, and 0.5 s0_t0 above it, so that a factor
+/// one too large would not. The power must be P_alt(K >= k*) under the
+/// exact law (q1 = 2/5).
+// spec: ALG-POWER, ALG-DOMINANCE
+#[test]
+fn underflowed_tails_count_in_the_bonferroni_factor() {
+    let n1 = 1100;
+    let h0 = spec(&[n1], BiasMode::Zero, "1/2");
+    let alt = spec(&[n1], BiasMode::Zero, "2/5");
+    let p0: Vec<f64> = law(&h0, None).layers[0].iter().map(f).collect();
+    let underflowed = (1..=n1)
+        .filter(|&t| p0[t..].iter().all(|&p| p == 0.0))
+        .count();
+    assert_eq!(underflowed, 3);
+    let t0 = 660;
+    let s0_t0: f64 = p0[t0..].iter().sum();
+    let p_at = |k: usize, alpha: f64| {
+        check_samples(&h0, &[vec![k]], Kind::Active, alpha)
+            .unwrap()
+            .overall_p_value
+            .unwrap()
+    };
+    let m_check = (p_at(t0, 0.05) / s0_t0).round();
+    let exact = law(&alt, None).layers[0].clone();
+    // alpha just below m s0_t0 (a smaller factor would reject at t0), and
+    // just above it (a larger factor would not)
+    for (alpha, first) in [
+        (s0_t0 * (m_check - 1.5), t0 + 1),
+        (s0_t0 * (m_check + 0.5), t0),
+    ] {
+        let rejects = |k: usize| {
+            check_samples(&h0, &[vec![k]], Kind::Active, alpha)
+                .unwrap()
+                .reject
+        };
+        let (mut lo, mut hi) = (0usize, n1); // !rejects(lo), rejects(hi)
+        assert!(!rejects(lo) && rejects(hi));
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if rejects(mid) {
+                hi = mid
+            } else {
+                lo = mid
+            }
+        }
+        assert_eq!(hi, first, "alpha sits next to the check's level at t0");
+        assert!(rejects(n1 - 1) && !rejects(t0 - 40));
+        let want: f64 = f(&exact[hi..].iter().sum::<BigRational>());
+        let got = active_power(&h0, &alt, 1, alpha).unwrap();
+        eprintln!("check's m {m_check}, k* {hi}: power {got}, want {want}");
+        assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+    }
+}

@@ -3,19 +3,23 @@
 //! binomial tails and a dynamic program over the sampled histogram, with no
 //! approximation.
 
-use super::laws::marginals;
+use super::laws::{marginals, renormalize};
 use super::power::{search_sample_size, PowerRow};
+use super::support::marginal_support;
 use crate::error::{Error, Result};
 use crate::exact::ChainSpec;
 use crate::stats::binomial::binomial_upper_tail;
+use crate::stats::dominance::{bonferroni_count, tested_thresholds};
 
 /// Largest sum over layers of N_l * n^2 for which the exact per-layer
 /// program runs; beyond it the per-threshold lower bound is used.
 pub const MAX_DP_WORK: f64 = 2e8;
 
 /// One layer's one-sided test: the alternative law and, per tested
-/// threshold t, (t, s0_t = P_h0(K >= t), s1_t = P_alt(K >= t)); every
-/// threshold is tested at level alpha / factor, factor = L * m_l.
+/// threshold t (the check's own list, `stats::dominance::tested_thresholds`
+/// on the renormalized law), (t, s0_t = P_h0(K >= t), s1_t = P_alt(K >= t));
+/// every threshold is tested at level alpha / factor, factor = L * m_l with
+/// the check's Bonferroni count m_l.
 struct LayerTest {
     p1: Vec<f64>,
     thresholds: Vec<(usize, f64, f64)>,
@@ -29,26 +33,31 @@ fn layer_tests(h0: &ChainSpec, alt: &ChainSpec) -> Result<Vec<LayerTest>> {
             alt.widths, h0.widths
         )));
     }
-    let (m0, m1) = (marginals(h0)?, marginals(alt)?);
+    let (mut m0, m1) = (marginals(h0)?, marginals(alt)?);
     let depth = h0.depth() as f64;
     let mut out = Vec::new();
-    for (p0, p1) in m0.iter().zip(&m1) {
+    for (l, (p0, p1)) in m0.iter_mut().zip(&m1).enumerate() {
+        // the check's own law and thresholds (renormalized, exact support)
+        renormalize(p0);
+        let tested = tested_thresholds(p0, &marginal_support(h0, l));
         let mut p1 = p1.clone();
         p1.resize(p0.len(), 0.0);
-        let mut thresholds = Vec::new();
-        let (mut s0, mut s1) = (0.0f64, 0.0f64);
-        for t in (1..p0.len()).rev() {
-            s0 += p0[t];
-            s1 += p1[t];
-            if s0 < 1.0 {
-                thresholds.push((t, s0, s1.min(1.0)));
-            }
-        }
-        let m = thresholds.iter().filter(|x| x.1 > 0.0).count().max(1) as f64;
+        let mut s1 = 0.0f64;
+        let mut next = p1.len();
+        let thresholds = tested
+            .iter()
+            .map(|th| {
+                while next > th.t {
+                    next -= 1;
+                    s1 += p1[next];
+                }
+                (th.t, th.tail, s1.min(1.0))
+            })
+            .collect();
         out.push(LayerTest {
             p1,
             thresholds,
-            factor: depth * m,
+            factor: depth * bonferroni_count(&tested) as f64,
         });
     }
     Ok(out)

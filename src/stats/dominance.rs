@@ -66,24 +66,21 @@ pub fn one_sided_dominance_masked(
     if n == 0 {
         return Err(Error::input("dominance test: no observations"));
     }
+    let tested = tested_thresholds(law, possible);
+    let m = bonferroni_count(&tested) as f64;
     let mut thresholds = Vec::new();
     let mut logs = Vec::new();
-    let mut poss = Vec::new();
-    let mut c: u64 = 0;
-    let mut s: f64 = 0.0;
-    let mut any_possible = false;
+    let (mut c, mut next): (u64, usize) = (0, law.len());
     let s_max_log10 = (law.len() as f64).log10() - 1073.0 * std::f64::consts::LOG10_2;
-    for t in (1..law.len()).rev() {
-        c += observed[t];
-        s += law[t];
-        any_possible |= possible[t];
-        let s_t = s.min(1.0);
-        if s_t >= 1.0 {
-            continue;
+    for th in &tested {
+        while next > th.t {
+            next -= 1;
+            c += observed[next];
         }
+        let s_t = th.tail;
         let (p, lp) = if c == 0 {
             (1.0, 0.0)
-        } else if !any_possible {
+        } else if !th.possible {
             (0.0, f64::NEG_INFINITY)
         } else if s_t == 0.0 {
             // underflowed tail: (n s)^c / c! with s < cells * 2^-1073
@@ -96,15 +93,11 @@ pub fn one_sided_dominance_masked(
                 binom_upper_log10(c, n, s_t),
             )
         };
-        thresholds.push((t, c, s_t, p));
+        thresholds.push((th.t, c, s_t, p));
         logs.push(lp);
-        poss.push(any_possible);
     }
     thresholds.reverse();
     logs.reverse();
-    // thresholds with an impossible tail (s_t = 0 exactly) cannot reject under
-    // H0 (c_t > 0 has probability 0), so they do not count in the Bonferroni factor
-    let m = poss.iter().filter(|&&x| x).count().max(1) as f64;
     let min_p = thresholds.iter().map(|x| x.3).fold(1.0f64, f64::min);
     let p_value = (m * min_p).min(1.0);
     let min_log = logs.iter().copied().fold(0.0f64, f64::min);
@@ -114,4 +107,46 @@ pub fn one_sided_dominance_masked(
         thresholds,
         thresholds_log10: logs,
     })
+}
+
+/// One threshold of the one-sided test: t, the tail s_t = P_law(X >= t) as
+/// the test sums it, and whether some k >= t is possible.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Threshold {
+    /// The threshold t >= 1.
+    pub t: usize,
+    /// s_t = min(1, law[len-1] + ... + law[t]), summed from the top in f64.
+    pub tail: f64,
+    /// Some k >= t has positive probability (exactly, from `possible`).
+    pub possible: bool,
+}
+
+/// The thresholds the test uses (spec ALG-DOMINANCE), from the top down:
+/// every t >= 1 with s_t < 1 (a tail of 1 cannot be exceeded). The power
+/// of the test (`oracle::power_active`) is computed on the same list.
+pub fn tested_thresholds(law: &[f64], possible: &[bool]) -> Vec<Threshold> {
+    let mut out = Vec::new();
+    let (mut s, mut any) = (0.0f64, false);
+    for t in (1..law.len()).rev() {
+        s += law[t];
+        any |= possible[t];
+        let tail = s.min(1.0);
+        if tail >= 1.0 {
+            break;
+        }
+        out.push(Threshold {
+            t,
+            tail,
+            possible: any,
+        });
+    }
+    out
+}
+
+/// The Bonferroni factor m: tested thresholds with a possible tail (at
+/// least 1). One with an impossible tail cannot reject under H0 (a count
+/// there has probability 0); one whose possible tail underflowed to 0.0 in
+/// f64 still counts.
+pub fn bonferroni_count(tested: &[Threshold]) -> usize {
+    tested.iter().filter(|th| th.possible).count().max(1)
 }
