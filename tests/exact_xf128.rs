@@ -15,26 +15,8 @@ use proptest::test_runner::RngSeed;
 use relu_trainability::exact::xf128::{Dir, Iv, Xf128};
 use std::cmp::Ordering;
 
-fn two_pow(e: i64) -> BigRational {
-    let p = BigRational::from_integer(BigInt::one() << e.unsigned_abs());
-    if e >= 0 {
-        p
-    } else {
-        p.recip()
-    }
-}
-
-/// floor(log2 r) for r > 0, by comparison with powers of two.
-fn floor_log2(r: &BigRational) -> i64 {
-    let mut e = r.numer().bits() as i64 - r.denom().bits() as i64;
-    while two_pow(e) > *r {
-        e -= 1;
-    }
-    while two_pow(e + 1) <= *r {
-        e += 1;
-    }
-    e
-}
+mod exact_support;
+use exact_support::{floor_log2, two_pow};
 
 /// r >= 0 rounded to 128 significant bits in direction `dir`, with an
 /// unbounded exponent.

@@ -5,33 +5,14 @@
 //! inputs and at exact ties. The bound's rounding count assumes each
 //! operation rounds as documented; these tests pin that assumption.
 
-use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use proptest::prelude::*;
 use relu_trainability::exact::float_chain::Xf64;
 
-fn two_pow(e: i64) -> BigRational {
-    let p = BigRational::from_integer(BigInt::one() << e.unsigned_abs());
-    if e >= 0 {
-        p
-    } else {
-        p.recip()
-    }
-}
-
-/// floor(log2 r) for r > 0, by comparison with powers of two.
-fn floor_log2(r: &BigRational) -> i64 {
-    let mut e = r.numer().bits() as i64 - r.denom().bits() as i64;
-    while two_pow(e) > *r {
-        e -= 1;
-    }
-    while two_pow(e + 1) <= *r {
-        e += 1;
-    }
-    e
-}
+mod exact_support;
+use exact_support::{floor_log2, two_pow};
 
 /// r rounded to 53 significant bits, half to even, with an unbounded
 /// exponent (no underflow, no overflow).
