@@ -83,7 +83,8 @@ fn brute_layer_power(h0: &ChainSpec, layer: usize, p: &[f64], n: usize, alpha: f
 /// The exact program gives each layer's rejection probability, and the
 /// reported power is their maximum: depth 2, widths [3, 2], claimed
 /// q1 = 1/2 with zero biases, against the counts of q1 = 1/4 and of the
-/// symmetric bias mode (the second raises layer 2 only), n = 14 and 9,
+/// symmetric bias mode (the second raises layer 2 only), and of q1 = 1/4
+/// with layer 2 one narrower (a law with no mass at the top), n = 14 and 9,
 /// alpha 0.05 and 1e-3. The per-layer level alpha / (L m_l) is the one
 /// `check_samples` applies; the law is rational_chain's exact marginal.
 // spec: ALG-POWER
@@ -93,11 +94,18 @@ fn active_power_equals_the_largest_brute_force_layer_power() {
     for alt in [
         spec(&[3, 2], BiasMode::Zero, "1/4"),
         spec(&[3, 2], BiasMode::Symmetric, "1/2"),
+        // layer 2 narrower: its law has no mass at the top count
+        spec(&[3, 1], BiasMode::Zero, "1/4"),
     ] {
         let marg: Vec<Vec<f64>> = law(&alt, None)
             .layers
             .iter()
-            .map(|d| d.iter().map(f).collect())
+            .zip(&h0.widths)
+            .map(|(d, &w)| {
+                let mut v: Vec<f64> = d.iter().map(f).collect();
+                v.resize(w + 1, 0.0);
+                v
+            })
             .collect();
         for (n, alpha) in [(14usize, 0.05), (14, 1e-3), (9, 0.05)] {
             let per_layer: Vec<f64> = (0..2)
@@ -216,6 +224,107 @@ fn the_exact_program_stops_at_its_work_budget() {
     let beyond = active_power(&h0, &alt, past, 1e-3).unwrap();
     let beyond_bound = active_power_threshold_bound(&h0, &alt, past, 1e-3).unwrap();
     assert_eq!(beyond, beyond_bound);
+}
+
+/// An alternative with all its mass at the top (q1 = 0: K = 3 always) makes
+/// every C_t = n, so the check rejects surely once 3 P(Bin(n, 1/8) >= n) =
+/// 3 / 8^n < alpha (the top threshold of the claimed q1 = 1/2, width 3,
+/// m = 3), and never before: alpha = 1e-3 needs n = 4 (3 / 512 = 5.9e-3 at
+/// n = 3). `check_samples` agrees on both sides.
+// spec: ALG-POWER
+#[test]
+fn an_alternative_at_the_top_count_is_caught_at_the_closed_form_n() {
+    let h0 = spec(&[3], BiasMode::Zero, "1/2");
+    let alt = spec(&[3], BiasMode::Zero, "0");
+    for n in 1..=6u64 {
+        let want = if 3.0 / 8f64.powi(n as i32) < 1e-3 {
+            1.0
+        } else {
+            0.0
+        };
+        let rows = vec![vec![3usize]; n as usize];
+        let rejects = check_samples(&h0, &rows, Kind::Active, 1e-3)
+            .unwrap()
+            .reject;
+        assert_eq!(rejects, want == 1.0, "n {n}");
+        for got in [
+            active_power(&h0, &alt, n, 1e-3).unwrap(),
+            active_power_threshold_bound(&h0, &alt, n, 1e-3).unwrap(),
+        ] {
+            assert!((got - want).abs() < 1e-15, "n {n}: {got}");
+        }
+    }
+    assert_eq!(active_sample_size(&h0, &alt, 1e-3, 0.9).unwrap(), Some(4));
+}
+
+/// The program through an alternative whose low counts underflow: q1 = 0
+/// at widths [40, 40] gives K_1 = 40 and K_2 ~ Bin(40, 1 - 2^-40), whose
+/// counts below about 14 are 0.0 in f64, so at the lowest nonzero count the
+/// program's step forces every remaining count there (q = 1) and below it
+/// sees no mass at all (q = 0). The claimed q1 = 1/2 has P(K_1 = 40) =
+/// 2^-40, so layer 1 alone rejects ten samples surely (2 m 2^-400 < alpha):
+/// the power is exactly 1, with no NaN from the empty steps.
+// spec: ALG-POWER
+#[test]
+fn an_alternative_with_underflowed_low_counts_is_handled() {
+    let h0 = spec(&[40, 40], BiasMode::Zero, "1/2");
+    let alt = spec(&[40, 40], BiasMode::Zero, "0");
+    let l2 = law(&alt, None).layers[1]
+        .iter()
+        .map(f)
+        .collect::<Vec<f64>>();
+    assert!(
+        l2[0] == 0.0 && l2[39] > 0.0,
+        "the bottom of the law must underflow"
+    );
+    assert_eq!(active_power(&h0, &alt, 10, 1e-3).unwrap(), 1.0);
+}
+
+/// The check rejects when m p < alpha, strictly: a p-value equal to alpha
+/// does not reject. Width 1, q1 = 1/2: one threshold, P(K >= 1) = 1/2, so
+/// with n samples all equal to 1 the p-value is 2^-n exactly; at alpha =
+/// 2^-n neither the check nor the power counts a rejection (power 0), just
+/// above it both do (power P_alt(K = 1)^n = (3/4)^n for q1 = 1/4).
+// spec: ALG-POWER, ALG-DOMINANCE
+#[test]
+fn a_p_value_equal_to_alpha_does_not_reject() {
+    let h0 = spec(&[1], BiasMode::Zero, "1/2");
+    let alt = spec(&[1], BiasMode::Zero, "1/4");
+    for n in 1..=4u64 {
+        let tie = 0.5f64.powi(n as i32);
+        let above = tie * (1.0 + 1e-9);
+        let rows = vec![vec![1usize]; n as usize];
+        for (alpha, want) in [(tie, 0.0), (above, 0.75f64.powi(n as i32))] {
+            let rejects = check_samples(&h0, &rows, Kind::Active, alpha)
+                .unwrap()
+                .reject;
+            assert_eq!(rejects, want > 0.0, "n {n} alpha {alpha}");
+            let got = active_power(&h0, &alt, n, alpha).unwrap();
+            assert!(
+                (got - want).abs() < 1e-15,
+                "n {n} alpha {alpha}: {got} vs {want}"
+            );
+        }
+    }
+}
+
+/// Deviations that only lower the counts are answered "undetectable" at
+/// once, by comparing the tails (no search over n): the whole table of
+/// such deviations for 8,8,8 takes well under a second.
+// spec: ALG-POWER
+#[test]
+fn undetectable_deviations_are_decided_without_a_search() {
+    let h0 = spec(&[8, 8, 8], BiasMode::Zero, "1/2");
+    let start = std::time::Instant::now();
+    for alt in [
+        spec(&[8, 8, 8], BiasMode::Zero, "11/20"),
+        spec(&[8, 7, 8], BiasMode::Zero, "1/2"),
+        spec(&[8, 8, 7], BiasMode::Zero, "1/2"),
+    ] {
+        assert_eq!(active_sample_size(&h0, &alt, 1e-3, 0.9).unwrap(), None);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert!(secs < 0.5, "{secs} s: a search ran");
 }
 
 /// Bad arguments are input errors, not panics: alpha outside (0, 1), n = 0,
