@@ -5,7 +5,7 @@ use super::explain::{
     direction, histogram_cells, marginal_label, pair_label, sentence, top_contributions,
     CellContribution, Deviation, HistCell,
 };
-use super::laws::{check_samples_cost, marginals, pair_law, renormalize};
+use super::laws::{check_marginals, check_samples_cost, pair_law, renormalize};
 use super::support::{marginal_support, pair_support};
 use crate::error::{Error, Result};
 use crate::exact::ChainSpec;
@@ -218,8 +218,7 @@ pub fn check_samples(
         }
     }
     check_samples_cost(&spec.widths, kind == Kind::NonPd)?;
-    let mut marg = marginals(spec)?;
-    marg.iter_mut().for_each(|m| renormalize(m));
+    let marg = check_marginals(spec)?;
     let n = samples.len() as f64;
     let hists: Vec<Vec<u64>> = (0..depth)
         .map(|l| histogram(samples.iter().map(|r| r[l]), spec.widths[l] + 1))

@@ -84,6 +84,15 @@ pub fn renormalize(law: &mut [f64]) {
     }
 }
 
+/// The marginal laws as `check` tests them: [`marginals`], each
+/// [`renormalize`]d. The power of the active check is computed on these
+/// too, so that both see the same tails.
+pub fn check_marginals(spec: &ChainSpec) -> Result<Vec<Vec<f64>>> {
+    let mut marg = marginals(spec)?;
+    marg.iter_mut().for_each(|m| renormalize(m));
+    Ok(marg)
+}
+
 /// Budget of the f64 work of one `check` (marginal laws, pair laws, tests).
 pub const MAX_CHECK_OPS: f64 = 4e8;
 /// Budget of one non-PD power table (sample-size searches over the laws).

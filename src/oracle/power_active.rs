@@ -3,7 +3,7 @@
 //! binomial tails and a dynamic program over the sampled histogram, with no
 //! approximation.
 
-use super::laws::{marginals, renormalize};
+use super::laws::{check_marginals, marginals};
 use super::power::{search_sample_size, PowerRow};
 use super::support::marginal_support;
 use crate::error::{Error, Result};
@@ -33,24 +33,20 @@ fn layer_tests(h0: &ChainSpec, alt: &ChainSpec) -> Result<Vec<LayerTest>> {
             alt.widths, h0.widths
         )));
     }
-    let (mut m0, m1) = (marginals(h0)?, marginals(alt)?);
+    let (m0, m1) = (check_marginals(h0)?, marginals(alt)?);
     let depth = h0.depth() as f64;
     let mut out = Vec::new();
-    for (l, (p0, p1)) in m0.iter_mut().zip(&m1).enumerate() {
-        // the check's own law and thresholds (renormalized, exact support)
-        renormalize(p0);
+    for (l, (p0, p1)) in m0.iter().zip(&m1).enumerate() {
+        // the check's own law and thresholds (exact support)
         let tested = tested_thresholds(p0, &marginal_support(h0, l));
         let mut p1 = p1.clone();
         p1.resize(p0.len(), 0.0);
+        // tested thresholds are consecutive from the top: one more cell each
         let mut s1 = 0.0f64;
-        let mut next = p1.len();
         let thresholds = tested
             .iter()
             .map(|th| {
-                while next > th.t {
-                    next -= 1;
-                    s1 += p1[next];
-                }
+                s1 += p1[th.t];
                 (th.t, th.tail, s1.min(1.0))
             })
             .collect();

@@ -70,13 +70,10 @@ pub fn one_sided_dominance_masked(
     let m = bonferroni_count(&tested) as f64;
     let mut thresholds = Vec::new();
     let mut logs = Vec::new();
-    let (mut c, mut next): (u64, usize) = (0, law.len());
+    let mut c: u64 = 0; // observations >= t (tested t are consecutive from the top)
     let s_max_log10 = (law.len() as f64).log10() - 1073.0 * std::f64::consts::LOG10_2;
     for th in &tested {
-        while next > th.t {
-            next -= 1;
-            c += observed[next];
-        }
+        c += observed[th.t];
         let s_t = th.tail;
         let (p, lp) = if c == 0 {
             (1.0, 0.0)
@@ -122,7 +119,8 @@ pub struct Threshold {
 }
 
 /// The thresholds the test uses (spec ALG-DOMINANCE), from the top down:
-/// every t >= 1 with s_t < 1 (a tail of 1 cannot be exceeded). The power
+/// every t >= 1 with s_t < 1 (a tail of 1 cannot be exceeded), i.e.
+/// t = len - 1, len - 2, ... consecutively (s_t only grows as t falls). The power
 /// of the test (`oracle::power_active`) is computed on the same list.
 pub fn tested_thresholds(law: &[f64], possible: &[bool]) -> Vec<Threshold> {
     let mut out = Vec::new();
