@@ -2,7 +2,7 @@
 //! (spec ALG-POWER): noncentral chi-square power of each component test of
 //! ALG-CHECK (non-PD counts), sample size by search.
 
-use super::laws::{check_pair_cost, marginals, pair_law};
+use super::laws::{check_marginals, check_pair_cost, pair_law, renormalize};
 use crate::error::{Error, Result};
 use crate::exact::{BiasMode, ChainSpec};
 use crate::rational::to_pq;
@@ -73,7 +73,9 @@ impl Deviation {
 }
 
 /// Component laws (marginals then consecutive pairs) under `h0` and `alt`
-/// on the cells of `h0` (alt widths must not exceed h0 widths).
+/// on the cells of `h0` (alt widths must not exceed h0 widths), made as
+/// `check` makes the laws it tests: renormalized marginals, and pair laws
+/// built on them and renormalized.
 pub(crate) fn component_laws(h0: &ChainSpec, alt: &ChainSpec) -> Result<Vec<(Vec<f64>, Vec<f64>)>> {
     if alt.depth() != h0.depth() || alt.widths.iter().zip(&h0.widths).any(|(a, b)| a > b) {
         return Err(Error::input(format!(
@@ -83,7 +85,7 @@ pub(crate) fn component_laws(h0: &ChainSpec, alt: &ChainSpec) -> Result<Vec<(Vec
         )));
     }
     check_pair_cost(&h0.widths)?;
-    let (m0, m1) = (marginals(h0)?, marginals(alt)?);
+    let (m0, m1) = (check_marginals(h0)?, check_marginals(alt)?);
     let mut out = Vec::new();
     for l in 0..h0.depth() {
         let mut p1 = vec![0.0; h0.widths[l] + 1];
@@ -91,8 +93,10 @@ pub(crate) fn component_laws(h0: &ChainSpec, alt: &ChainSpec) -> Result<Vec<(Vec
         out.push((m0[l].clone(), p1));
     }
     for l in 0..h0.depth().saturating_sub(1) {
-        let p0 = pair_law(h0, &m0, l);
-        let a = pair_law(alt, &m1, l);
+        let mut p0 = pair_law(h0, &m0, l);
+        let mut a = pair_law(alt, &m1, l);
+        renormalize(&mut p0);
+        renormalize(&mut a);
         let (c0, c1) = (h0.widths[l + 1] + 1, alt.widths[l + 1] + 1);
         let mut p1 = vec![0.0; p0.len()];
         for p in 0..=alt.widths[l] {
