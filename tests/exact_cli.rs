@@ -170,6 +170,19 @@ fn width_and_depth_commands_answer() {
     assert_eq!(d["decided"], true);
     assert_eq!(d["born_dead"]["exact"], "1/512");
     assert_eq!(d["born_dead_next"]["exact"], "3375/262144");
+    // a tie below the 128-bit enclosures (tests/exact_depth.rs::
+    // ties_below_the_enclosure_precision_are_an_interval): q1 = 1/2 at width
+    // 1000 and eps = 2^-1000 = B(1) exactly; D* = 1 but the search cannot
+    // decide it, so there is no "depth", only an interval that contains 1
+    let eps = format!("1/{}", num_bigint::BigInt::from(1) << 1000u32);
+    let u = json_of(&[
+        "depth", "--width", "1000", "--q1", "1/2", "--eps", &eps, "--format", "json",
+    ]);
+    assert_eq!(u["decided"], false);
+    assert_eq!(u["saturated"], false);
+    assert!(u["depth"].is_null());
+    assert!(u["depth_min"].as_u64().unwrap() <= 1);
+    assert!(u["depth_max"].is_null() || u["depth_max"].as_u64().unwrap() > 1);
 }
 
 // spec: ALG-COST

@@ -209,6 +209,22 @@ fn eps_zero_and_tiny_eps_use_the_log_form() {
     assert!(a.depth_min >= 2);
 }
 
+// spec: ALG-SEARCH, ALG-ENCLOSURE
+#[test]
+fn ties_below_the_enclosure_precision_are_an_interval() {
+    // q1 = 1/2, width 1000, eps = 2^-1000 = q1^N = B(1) exactly (closed
+    // form): D* = 1, since B(2) - B(1) >= P(K_1 = 1) 2^-N = 1000 2^-2000 > 0.
+    // That difference is 2^-990 of B(1), far below 128 bits, and the exact
+    // fallback is unaffordable: the answer must be an interval that
+    // contains 1, never a number.
+    let eps = BigRational::new(BigInt::one(), BigInt::one() << 1000u32);
+    let a = max_depth_born_dead(1000, BiasMode::Zero, &r(1, 2), &eps).unwrap();
+    assert!(!a.decided() && !a.saturated());
+    assert!(a.depth_min <= 1, "{:?}", a.depth_min);
+    assert!(a.depth_max.map_or(true, |h| h >= 1 && h > a.depth_min));
+    assert_ne!(a.method, "exact");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, rng_seed: RngSeed::Fixed(0xde97), ..ProptestConfig::default() })]
     // spec: ALG-ENCLOSURE
