@@ -127,6 +127,39 @@ fn small_answers_equal_a_brute_force_exact_scan_including_ties() {
     }
 }
 
+// spec: ALG-SEARCH, ALG-ENCLOSURE
+#[test]
+fn wide_rows_step_exactly_against_a_brute_force_scan() {
+    // Widths 129 and 130: rows from states p with p + beta = 127, 128, 129,
+    // 130, 131, where the enclosure of 1 - 2^-s changes form (exact below
+    // 128 bits, 1 - 2^-128 at 128, an interval above). q1 = 0: the chain
+    // starts at state N, B(2) = 2^-N(N + beta), and B grows by about 2^N
+    // times that per layer, so small depths are decided by stepping.
+    for n in [129usize, 130] {
+        for beta in [false, true] {
+            let z = BigRational::zero();
+            let s = ChainSpec::new(vec![n; 8], bias(beta), z.clone()).unwrap();
+            let b = dyadic_chain::born_dead_by_depth(&s);
+            let tweak = r(1, 1_000_000_007);
+            for d in [2usize, 3, 5] {
+                for eps in [
+                    b[d - 1].clone(),
+                    &b[d - 1] * (BigRational::one() - &tweak),
+                    &b[d - 1] * (BigRational::one() + &tweak),
+                ] {
+                    let want = b.iter().take_while(|p| **p <= eps).count() as u64;
+                    let a = max_depth_born_dead(n, bias(beta), &z, &eps).unwrap();
+                    assert_eq!(
+                        (a.depth_min, a.depth_max),
+                        (want, Some(want)),
+                        "n={n} beta={beta} d={d}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 // spec: THM-MONOTONE, ALG-SEARCH
 #[test]
 fn depth_is_monotone_in_width_across_every_regime() {
