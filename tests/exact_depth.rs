@@ -226,6 +226,79 @@ fn huge_answers_agree_with_the_absorption_bounds() {
 
 // spec: ALG-SEARCH
 #[test]
+fn the_absorption_bound_decides_exactly_where_it_holds() {
+    // Regime 2 answers "depth >= 2^63" from B(2^63) <= q1^N + 2^63
+    // 2^-(1+beta)N <= eps, with method "bound"; for eps a
+    // quarter below that sum the bound says nothing and the chain decides
+    // (saturated all the same at these widths, by a smaller enclosure).
+    for (n, q1) in [
+        (64usize, r(0, 1)),
+        (70, r(0, 1)),
+        (100, r(1, 3)),
+        (90, r(1, 2)),
+    ] {
+        for beta in [false, true] {
+            let crude = num_traits::pow(q1.clone(), n)
+                + BigRational::from_integer(BigInt::from(DEPTH_CAP))
+                    / BigRational::from_integer(BigInt::one() << ((1 + beta as usize) * n));
+            if crude >= BigRational::one() {
+                continue;
+            }
+            // at eps = the sum exactly, the enclosure decides it only when
+            // it is exact (dyadic q1); just above it, always
+            let dyadic = q1.denom().magnitude().count_ones() == 1;
+            for (f, by_bound) in [
+                (r(1, 1), dyadic),
+                (r(1_000_000_001, 1_000_000_000), true),
+                (r(3, 4), false),
+            ] {
+                let eps = &crude * f;
+                if eps < num_traits::pow(q1.clone(), n) {
+                    continue; // below B(1): regime 1, tested elsewhere
+                }
+                let a = max_depth_born_dead(n, bias(beta), &q1, &eps).unwrap();
+                assert!(a.saturated(), "n={n} beta={beta}");
+                assert_eq!(a.method == "bound", by_bound, "n={n} beta={beta} eps={eps}");
+                // B(2^63) lies in the reported enclosure, which is below eps
+                assert!(a.born_dead.upper.to_rational() <= eps);
+                assert!(a.born_dead.lower.to_rational() <= num_traits::pow(q1.clone(), n));
+            }
+        }
+    }
+}
+
+// spec: ALG-SEARCH
+#[test]
+fn out_of_range_sizes_and_probabilities_are_refused() {
+    use relu_trainability::exact::depth_search::MAX_WIDTH;
+    let z = BigRational::zero();
+    let half = r(1, 2);
+    // the largest width is accepted (saturated by the bound), one more is refused
+    let a = max_depth_born_dead(MAX_WIDTH, BiasMode::Zero, &half, &r(1, 1000)).unwrap();
+    assert!(a.saturated() && a.method == "bound");
+    assert!(max_depth_born_dead(MAX_WIDTH + 1, BiasMode::Zero, &half, &r(1, 1000)).is_err());
+    assert!(max_depth_born_dead(0, BiasMode::Zero, &half, &r(1, 1000)).is_err());
+    // eps in [0, 1): 0 is accepted, 1 and negative values are refused
+    assert!(max_depth_born_dead(3, BiasMode::Zero, &z, &z).is_ok());
+    for eps in [r(1, 1), r(-1, 2), r(3, 2)] {
+        let e = max_depth_born_dead(3, BiasMode::Zero, &z, &eps).unwrap_err();
+        assert!(
+            e.to_string().contains("eps must be in [0, 1)"),
+            "{eps}: {e}"
+        );
+    }
+    // q1 in [0, 1]: both ends accepted, outside refused
+    for q1 in [r(0, 1), r(1, 1)] {
+        assert!(max_depth_born_dead(3, BiasMode::Zero, &q1, &half).is_ok());
+    }
+    for q1 in [r(-1, 2), r(3, 2)] {
+        let e = max_depth_born_dead(3, BiasMode::Zero, &q1, &half).unwrap_err();
+        assert!(e.to_string().contains("outside [0, 1]"), "{q1}: {e}");
+    }
+}
+
+// spec: ALG-SEARCH
+#[test]
 fn eps_zero_and_tiny_eps_use_the_log_form() {
     let z = BigRational::zero();
     // eps = 0: B(1) = 0 when q1 = 0 and B(2) = 2^{-N(N+beta)} > 0
