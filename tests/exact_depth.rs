@@ -73,6 +73,9 @@ fn issue_reproducers_have_their_independent_values() {
             // (6 digits printed: allow 1e-5 in log10 around the enclosure)
             let b = 1.13615e-104f64.log10();
             assert!(a.born_dead.lower.log10() - 1e-5 <= b && b <= a.born_dead.upper.log10() + 1e-5);
+            // the full chain (21 states) is lifted itself: its enclosure is
+            // tight (the CLI prints 6 digits when the ends agree to 1e-6 in log10)
+            assert!(a.born_dead.upper.log10() - a.born_dead.lower.log10() < 1e-6);
         }
         assert!(a
             .born_dead
@@ -327,8 +330,33 @@ fn ties_below_the_enclosure_precision_are_an_interval() {
     let a = max_depth_born_dead(1000, BiasMode::Zero, &r(1, 2), &eps).unwrap();
     assert!(!a.decided() && !a.saturated());
     assert!(a.depth_min <= 1, "{:?}", a.depth_min);
-    assert!(a.depth_max.map_or(true, |h| h >= 1 && h > a.depth_min));
+    // every B(d), d <= 2^63, is within 2^63 1000 2^-2000 of eps = 2^-1000,
+    // so no 128-bit enclosure can show B(d) > eps: the upper end is open
+    assert!(a.depth_max.is_none() && a.born_dead_next.is_none());
     assert_ne!(a.method, "exact");
+}
+
+// spec: ALG-SEARCH, ALG-ENCLOSURE
+#[test]
+fn wide_chains_decide_small_depths_by_stepping() {
+    // q1 = 0: the chain starts at state N, so B(1) = 0 and B(2) =
+    // 2^-N(N + beta) (closed form), and B(3) >= B(2) + P(K_2 = N) 2^-N(N+beta)
+    // > B(2). At eps = B(2), D* = 2. At width 500 the exact engine is far
+    // too dear to break a tie: the unlumped steps must decide it alone.
+    for n in [300usize, 500] {
+        for beta in [false, true] {
+            let b2 = BigRational::new(BigInt::one(), BigInt::one() << (n * (n + beta as usize)));
+            let a = max_depth_born_dead(n, bias(beta), &BigRational::zero(), &b2).unwrap();
+            assert_eq!(
+                (a.depth_min, a.depth_max),
+                (2, Some(2)),
+                "n={n} beta={beta}"
+            );
+            // the enclosure of B(2) is the exact point
+            assert_eq!(a.born_dead.upper.to_rational(), b2);
+            assert_eq!(a.born_dead.lower.to_rational(), b2);
+        }
+    }
 }
 
 proptest! {
