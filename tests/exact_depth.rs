@@ -83,6 +83,15 @@ fn issue_reproducers_have_their_independent_values() {
             .cmp_value(Xf128::from_rational(&r(1, 1000), Dir::Down))
             .is_le());
     }
+    // width 40 is saturated by the lumped chain of 16 states; the same
+    // mpmath script gives B(2^63) = 2.282712088e-451 (log10 -450.641548861)
+    // there, which the reported enclosure must contain: its lower end is
+    // q1^N = 0 (the pessimistic chain's value, 10^-161.65, is no lower end)
+    let a = depth(40, false, &z, "1e-3");
+    assert!(a.saturated());
+    let b = -450.641548861f64;
+    assert!(a.born_dead.lower.is_zero() || a.born_dead.lower.log10() <= b + 1e-9);
+    assert!(b <= a.born_dead.upper.log10() + 1e-9);
     // width 64: the old code printed a NaN; 2048 took 23 s
     for n in [55, 64, 2048, 4096] {
         assert!(depth(n, false, &z, "1e-3").saturated(), "width {n}");

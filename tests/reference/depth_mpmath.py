@@ -27,3 +27,23 @@ def depth(N, beta, eps, q1=0):
 for (N,beta,eps) in [(8,1,'1e-3'),(10,0,'1e-9'),(34,0,'1e-330'),(9,0,'1e-3'),(6,1,'1e-6'),(12,0,'1e-30'),(20,1,'1e-3')]:
     d,b,bn = depth(N,beta,mp.mpf(eps))
     print(N,beta,eps,d, mp.nstr(b,8), mp.nstr(bn,8) if bn is not None else None, flush=True)
+# B(2^63) itself at width 40 (zero bias, q1 = 0): the answer there is
+# "saturated" by a lumped chain, whose reported enclosure must contain it.
+def born_dead_at(N, beta, D, q1=0):
+    S = N + 1
+    P = mp.zeros(S, S); P[0,0] = 1
+    for p in range(1, S):
+        a = 1 - mp.mpf(2)**(-(p+beta))
+        for k in range(S):
+            P[p,k] = comb(N,k) * a**k * (1-a)**(N-k)
+    v = mp.zeros(1, S)
+    for k in range(S):
+        v[0,k] = comb(N,k) * (1-mp.mpf(q1))**k * mp.mpf(q1)**(N-k)
+    steps, pw = D - 1, P
+    while steps:
+        if steps & 1: v = v * pw
+        steps >>= 1
+        if steps: pw = pw * pw
+    return v[0,0]
+b = born_dead_at(40, 0, 2**63)
+print(40, 0, 'B(2^63)', mp.nstr(b, 10), 'log10', mp.nstr(mp.log10(b), 12), flush=True)
