@@ -345,6 +345,21 @@ fn ties_below_the_enclosure_precision_are_an_interval() {
     assert_ne!(a.method, "exact");
 }
 
+// spec: ALG-SEARCH, LEM-LUMPED-BRACKET
+#[test]
+fn an_undecided_answer_brackets_the_truth_and_returns_promptly() {
+    // Width 100, q1 = 0, eps = 1e-2977: D* = 1575 (B(1575) = 9.9947e-2978,
+    // B(1576) = 1.00011e-2977; mpmath, tests/reference/depth_mpmath.py).
+    // 64 steps, then lumped chains (width >= 72) whose bracket leaves an
+    // interval; the exact engine at 100 x 1576 layers is far over budget,
+    // so the answer is that interval, at once, not hours of exact work.
+    let a = depth(100, false, &BigRational::zero(), "1e-2977");
+    let hi = a.depth_max.expect("a finite upper end");
+    assert!(a.depth_min <= 1575 && 1575 <= hi, "{}..{hi}", a.depth_min);
+    assert!(!a.decided() && a.method == "enclosure");
+    assert!(a.depth_min >= 64, "the 64 unlumped steps are certain");
+}
+
 // spec: ALG-SEARCH, ALG-ENCLOSURE
 #[test]
 fn wide_chains_decide_small_depths_by_stepping() {

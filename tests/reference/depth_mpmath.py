@@ -47,3 +47,8 @@ def born_dead_at(N, beta, D, q1=0):
     return v[0,0]
 b = born_dead_at(40, 0, 2**63)
 print(40, 0, 'B(2^63)', mp.nstr(b, 10), 'log10', mp.nstr(mp.log10(b), 12), flush=True)
+# Width 100, zero bias, q1 = 0, eps = 1e-2977 (40 digits suffice; prints depth 1575, B(1575) = 9.99474341145e-2978,
+# B(1576) = 1.00010973488e-2977).
+mp.mp.dps = 40
+d, b, bn = depth(100, 0, mp.mpf('1e-2977'))
+print(100, 0, '1e-2977', d, mp.nstr(b, 12), mp.nstr(bn, 12), flush=True)
