@@ -92,6 +92,9 @@ fn issue_reproducers_have_their_independent_values() {
     let b = -450.641548861f64;
     assert!(a.born_dead.lower.is_zero() || a.born_dead.lower.log10() <= b + 1e-9);
     assert!(b <= a.born_dead.upper.log10() + 1e-9);
+    // regression guard (own output): the upper end is the lumped chain's
+    // B(2^63) <= 10^-161.653, the first chain size that proves saturation
+    assert!((a.born_dead.upper.log10() + 161.653107).abs() < 1e-5);
     // width 64: the old code printed a NaN; 2048 took 23 s
     for n in [55, 64, 2048, 4096] {
         assert!(depth(n, false, &z, "1e-3").saturated(), "width {n}");
@@ -358,6 +361,10 @@ fn an_undecided_answer_brackets_the_truth_and_returns_promptly() {
     assert!(a.depth_min <= 1575 && 1575 <= hi, "{}..{hi}", a.depth_min);
     assert!(!a.decided() && a.method == "enclosure");
     assert!(a.depth_min >= 64, "the 64 unlumped steps are certain");
+    // regression guard (this crate's own output, not a proof): the lumped
+    // chain of 64 states brackets D* within 10; a change of strategy that
+    // widens the interval must be a deliberate one
+    assert_eq!((a.depth_min, hi), (64, 1585));
 }
 
 // spec: ALG-SEARCH, ALG-ENCLOSURE
