@@ -276,6 +276,11 @@ fn the_absorption_bound_decides_exactly_where_it_holds() {
                 assert_eq!(a.method == "bound", by_bound, "n={n} beta={beta} eps={eps}");
                 // B(2^63) lies in the reported enclosure, which is below eps
                 assert!(a.born_dead.upper.to_rational() <= eps);
+                // its lower end is B(1) = q1^N <= B(2^63), rounded down, in
+                // regime 2 and for a saturating lumped chain alike
+                // (regression guard where the bound does not decide: a
+                // tighter valid lower end, e.g. the optimistic chain's,
+                // would be a deliberate change)
                 assert!(a.born_dead.lower.to_rational() <= num_traits::pow(q1.clone(), n));
             }
         }
