@@ -128,6 +128,8 @@ pub fn run_depth(a: &DepthArgs) -> Result<i32> {
         "depth_min": ans.depth_min,
         "depth_max": ans.depth_max,
         "method": ans.method,
+        "unlumped_steps": ans.unlumped_steps,
+        "lifted_chains": ans.lifted_chains,
         "born_dead": enc(&ans.born_dead),
         "born_dead_next": ans.born_dead_next.as_ref().map(enc),
     });

@@ -87,6 +87,13 @@ pub struct DepthAnswer {
     pub born_dead_next: Option<ProbEnclosure>,
     /// How the answer was decided: "exact", "enclosure" or "bound".
     pub method: &'static str,
+    /// Steps of the unlumped chain taken (regime 3a; 0 when a bound
+    /// decided): at most floor(3e6 / (N + 1)^2), capped at 64.
+    pub unlumped_steps: u64,
+    /// States of each chain lifted in regime 3b, in order (lumped chains
+    /// of 16, 32, 64 states, then the full chain of N + 1 states when
+    /// N < 72); empty when an earlier regime decided.
+    pub lifted_chains: Vec<usize>,
 }
 
 impl DepthAnswer {
@@ -332,6 +339,8 @@ pub fn max_depth_born_dead(
             born_dead: ProbEnclosure::exact(BigRational::zero()),
             born_dead_next: Some(ProbEnclosure::from_iv(b1)),
             method: "bound",
+            unlumped_steps: 0,
+            lifted_chains: Vec::new(),
         });
     }
     // regime 2: B(2^63) <= B(1) + (2^63 - 1) 2^{-(1+beta)N}
@@ -346,6 +355,8 @@ pub fn max_depth_born_dead(
             }),
             born_dead_next: None,
             method: "bound",
+            unlumped_steps: 0,
+            lifted_chains: Vec::new(),
         });
     }
     // regime 3a: step the unlumped chain while that is cheap (small depths)
@@ -376,7 +387,11 @@ pub fn max_depth_born_dead(
                 Some(t - 1),
                 below,
                 Some(ProbEnclosure::from_iv(b)),
-            );
+            )
+            .map(|a| DepthAnswer {
+                unlumped_steps: t,
+                ..a
+            });
         }
         prev = Some(b);
     }
@@ -393,7 +408,9 @@ pub fn max_depth_born_dead(
         sizes.push(n + 1);
     }
     let mut best: Option<(u64, Option<u64>, Lifted, Option<Lifted>)> = None;
+    let mut lifted_chains = Vec::new();
     for s in sizes {
+        lifted_chains.push(s);
         let m = s - 2;
         let full = m + 1 == n;
         let pess = Lifted::new(n, beta, q1, m, m + 1);
@@ -441,7 +458,11 @@ pub fn max_depth_born_dead(
     };
     let below = enclose(lo_depth);
     let next = hi_depth.map(|h| enclose(h + 1));
-    finish(n, bias, q1, eps, lo_depth, hi_depth, below, next)
+    finish(n, bias, q1, eps, lo_depth, hi_depth, below, next).map(|a| DepthAnswer {
+        unlumped_steps: steps,
+        lifted_chains,
+        ..a
+    })
 }
 
 /// Regime 4 and the report: breaks a tie in exact rationals when that is
@@ -513,6 +534,8 @@ fn finish(
         born_dead,
         born_dead_next,
         method,
+        unlumped_steps: 0,
+        lifted_chains: Vec::new(),
     })
 }
 
