@@ -354,6 +354,62 @@ fn bad_input_gives_clear_errors() {
     assert!(matches!(e, Error::TooCostly(_)), "{e}");
 }
 
+/// Each refusal of ALG-DD-INIT's bad-input list is the one its own limit
+/// gives, at the limit: f32 storage refuses data whose largest magnitude
+/// is outside [1e-30, 1e30] (both sides) with that reason, not a later
+/// failure to place a neuron; the cost limit m * sum(fan_in * width) <=
+/// 2e10 is inclusive (1000 points of dimension 1 and one hidden layer of
+/// 10^7 neurons cost 1000 (1 * 10^7 + 10^7 * 1) = 2e10 exactly and pass
+/// it, to be refused by the f32 range check that comes next; one point more
+/// is refused as too costly).
+// spec: ALG-DD-INIT
+#[test]
+fn refusals_name_their_own_limit() {
+    let f32_opts = DdOptions {
+        storage: Storage::F32,
+        ..Default::default()
+    };
+    let base = make(Shape::Gaussian, 6, 2, 1);
+    let top = base.points().iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    for scale in [1e31, 1e-31] {
+        let data = Dataset::new(base.points() * (scale / top)).unwrap();
+        let e = initialize_with(&arch(2, &[4]), &data, &mut rng(0), &f32_opts).unwrap_err();
+        assert!(
+            matches!(e, Error::Input(_))
+                && e.to_string().contains("largest magnitude")
+                && e.to_string().contains("outside [1e-30, 1e30]")
+                && e.to_string().contains("--dtype f64"),
+            "{scale:e}: {e}"
+        );
+        // in f64 the same data work, and in f32 inside the range
+        assert!(initialize(&arch(2, &[4]), &data, &mut rng(0)).is_ok());
+        let inside = Dataset::new(base.points() * (scale.sqrt().sqrt() / top)).unwrap();
+        let net = initialize_with(&arch(2, &[4]), &inside, &mut rng(0), &f32_opts).unwrap();
+        assert!(census(&net, &inside)
+            .unwrap()
+            .layers
+            .iter()
+            .all(|l| l.dead() == 0));
+    }
+    let rows = |m: usize| {
+        let pts: Vec<Vec<f64>> = (0..m)
+            .map(|i| vec![1e31 * (1.0 + i as f64 / m as f64)])
+            .collect();
+        Dataset::from_rows(&pts).unwrap()
+    };
+    let wide = arch(1, &[10_000_000]);
+    let at_limit = initialize_with(&wide, &rows(1000), &mut rng(0), &f32_opts).unwrap_err();
+    assert!(
+        matches!(at_limit, Error::Input(_)) && at_limit.to_string().contains("largest magnitude"),
+        "{at_limit}"
+    );
+    let above = initialize_with(&wide, &rows(1001), &mut rng(0), &f32_opts).unwrap_err();
+    assert!(
+        matches!(above, Error::TooCostly(_)) && above.to_string().contains("2e10"),
+        "{above}"
+    );
+}
+
 // spec: THM-DD-ACTIVE
 #[test]
 fn f32_stored_values_keep_every_neuron_active() {
