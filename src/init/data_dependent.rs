@@ -443,6 +443,14 @@ fn he_direction(n: usize, rng: &mut ChaCha8Rng) -> DVector<f64> {
     })
 }
 
+/// Threshold of a cut neuron (step 4): lo + delta + u (hi - lo - 2 delta)
+/// for u in [0, 1), inside [lo + delta, hi - delta] up to one rounding, so
+/// at least delta from every projection's extreme (plan_cut asks for
+/// hi - lo > 4 delta).
+fn cut_threshold(lo: f64, hi: f64, delta: f64, u: f64) -> f64 {
+    (lo + delta) + u * ((hi - delta) - (lo + delta))
+}
+
 impl Ctx<'_> {
     /// Rescales (w, theta) so that RMS_x(w.a - theta) = target (THM-DD-SCALE);
     /// None if the scaled values do not fit the storage type.
@@ -481,7 +489,7 @@ impl Ctx<'_> {
             if !(hi - lo > 4.0 * delta) {
                 continue;
             }
-            let theta = (lo + delta) + u * ((hi - delta) - (lo + delta));
+            let theta = cut_threshold(lo, hi, delta, u);
             if let Some(p) = self.scale(w, &t, theta, Kind::Cut) {
                 return Some(p);
             }

@@ -218,3 +218,35 @@ fn groups_rms_and_margin_by_hand() {
     let m = c.margin(&w, [0usize, 2].into_iter());
     assert_eq!(m, 2.0 * 2f64.powi(-53) * 5.0 * 13f64.sqrt());
 }
+
+/// Step 4's cut threshold keeps its margin delta from both extremes for
+/// every u that `rng.gen::<f64>()` can give (0 to 1 - 2^-53), on ranges
+/// from tiny to huge, including ranges just above the 4 delta that
+/// plan_cut requires (hand derivation: lo + delta + u (hi - lo - 2 delta)
+/// lies in [lo + delta, hi - delta]; allow half of delta for rounding).
+#[test]
+fn cut_threshold_keeps_its_margin_at_both_ends() {
+    let u_max = 1.0 - f64::EPSILON / 2.0;
+    for (lo, hi, delta) in [
+        (-1.0, 1.0, 0.01),
+        (0.0, 4.000001e-300, 1e-300),
+        (-3e300, 5e300, 1e299),
+        (1.0, 1.0 + 4.5e-12, 1e-12),
+        (-7.5, -2.0, 1e-3),
+    ] {
+        assert!(hi - lo > 4.0 * delta);
+        for u in [0.0, 0.25, 0.5, u_max] {
+            let t = cut_threshold(lo, hi, delta, u);
+            assert!(
+                t >= lo + 0.5 * delta && t <= hi - 0.5 * delta,
+                "{lo} {hi} {delta} {u}: {t}"
+            );
+        }
+        // the carrier (u = 0) sits at lo + delta, up to one rounding
+        let t0 = cut_threshold(lo, hi, delta, 0.0);
+        assert!(
+            (t0 - (lo + delta)).abs() <= f64::EPSILON * (lo.abs() + delta),
+            "{t0}"
+        );
+    }
+}
