@@ -361,7 +361,8 @@ fn bad_input_gives_clear_errors() {
 /// 2e10 is inclusive (1000 points of dimension 1 and one hidden layer of
 /// 10^7 neurons cost 1000 (1 * 10^7 + 10^7 * 1) = 2e10 exactly and pass
 /// it, to be refused by the f32 range check that comes next; one point more
-/// is refused as too costly).
+/// is refused as too costly); f64 data whose He target overflows are
+/// refused as input, not left to fail as "could not place".
 // spec: ALG-DD-INIT
 #[test]
 fn refusals_name_their_own_limit() {
@@ -407,6 +408,14 @@ fn refusals_name_their_own_limit() {
     assert!(
         matches!(above, Error::TooCostly(_)) && above.to_string().contains("2e10"),
         "{above}"
+    );
+    // f64 data whose He target sqrt(2) RMS overflows (RMS 1.65e308 > 2^1024
+    // / sqrt 2): refused as input with advice, before any neuron is tried
+    let edge = Dataset::from_rows(&[vec![1.7e308], vec![-1.7e308], vec![1.6e308]]).unwrap();
+    let e = initialize(&arch(1, &[4]), &edge, &mut rng(0)).unwrap_err();
+    assert!(
+        matches!(e, Error::Input(_)) && e.to_string().contains("overflow f64"),
+        "{e}"
     );
 }
 
