@@ -6,7 +6,7 @@
 
 mod init_support;
 
-use init_support::{make, ALL, F32_OK};
+use init_support::{make, Shape, ALL, F32_OK};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use relu_trainability::census::census;
@@ -179,6 +179,46 @@ fn unverified_construction_without_peeling_or_carrier_still_holds() {
             check_claims(&r, &data, false)
                 .map_err(|e| format!("{shape:?} carrier {carrier}: {e}"))
                 .unwrap();
+        }
+    }
+}
+
+/// The carrier of ALG-DD-INIT is the first cut neuron of each layer: its
+/// threshold sits delta above the smallest projection (u = 0), so its
+/// smallest pre-activation is -c delta, about 1e-15 of its range; every
+/// other cut neuron draws u uniformly in [0, 1), so its smallest
+/// pre-activation is -u times its range (up to 2 delta): below 1e-6 of the
+/// range with probability about 1e-6 per neuron (72 such neurons here).
+/// With `carrier: false` the first cut neuron is an ordinary one.
+// spec: ALG-DD-INIT
+#[test]
+fn the_first_cut_neuron_of_each_layer_is_the_carrier() {
+    let data = make(Shape::Gaussian, 30, 3, 11);
+    let arch = Architecture::new(3, vec![10, 10], 1).unwrap();
+    for carrier in [true, false] {
+        for seed in 0..4u64 {
+            let opts = DdOptions {
+                carrier,
+                ..DdOptions::default()
+            };
+            let r =
+                initialize_unverified(&arch, &data, &mut ChaCha8Rng::seed_from_u64(seed), &opts)
+                    .unwrap();
+            let fwd = r.network.forward(&data).unwrap();
+            for (l, z) in fwd.pre.iter().enumerate() {
+                assert_eq!(r.layers[l].peeled, 0, "10 neurons cannot peel 30 classes");
+                for (j, col) in z.column_iter().enumerate() {
+                    let (lo, hi) = (col.min(), col.max());
+                    let depth = -lo / (hi - lo);
+                    let msg =
+                        format!("carrier {carrier} seed {seed} layer {l} neuron {j}: {depth:e}");
+                    if carrier && j == 0 {
+                        assert!(depth > 0.0 && depth <= 1e-9, "{msg}");
+                    } else {
+                        assert!(depth > 1e-6, "{msg}");
+                    }
+                }
+            }
         }
     }
 }
