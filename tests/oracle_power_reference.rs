@@ -110,4 +110,23 @@ fn deviations_build_the_alternatives_of_the_reference() {
         Deviation::WrongBias.apply(&spec(&[6], 0, "0")).unwrap(),
         spec(&[6], 1, "0")
     );
+    // shifts may reach 0 and 1 but not leave [0, 1]; a layer can be
+    // narrowed when it exists and has at least two neurons
+    assert_eq!(q("1/2"), spec(&[8, 8, 8], 1, "1"));
+    assert_eq!(q("-1/2"), spec(&[8, 8, 8], 1, "0"));
+    assert!(Deviation::Q1Shift(parse_rational("51/100").unwrap())
+        .apply(&h0)
+        .is_err());
+    assert!(Deviation::Q1Shift(parse_rational("-51/100").unwrap())
+        .apply(&h0)
+        .is_err());
+    for l in [0, 4] {
+        assert!(Deviation::NarrowerLayer(l).apply(&h0).is_err(), "layer {l}");
+    }
+    let thin = spec(&[8, 1, 8], 1, "1/2");
+    assert!(Deviation::NarrowerLayer(2).apply(&thin).is_err());
+    assert_eq!(
+        Deviation::NarrowerLayer(3).apply(&thin).unwrap(),
+        spec(&[8, 1, 7], 1, "1/2")
+    );
 }
