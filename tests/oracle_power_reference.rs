@@ -129,4 +129,18 @@ fn deviations_build_the_alternatives_of_the_reference() {
         Deviation::NarrowerLayer(3).apply(&thin).unwrap(),
         spec(&[8, 1, 7], 1, "1/2")
     );
+    // the alternative must have H0's depth and no wider layer (both
+    // refused as input, each on its own)
+    for alt in [
+        spec(&[8, 8], 1, "1/2"),
+        spec(&[8, 8, 8, 8], 1, "1/2"),
+        spec(&[9, 8, 8], 1, "1/2"),
+    ] {
+        let e = power(&h0, &alt, 100, 1e-3).unwrap_err();
+        assert!(
+            e.to_string().contains("must have the depth"),
+            "{:?}: {e}",
+            alt.widths
+        );
+    }
 }
