@@ -10,7 +10,7 @@
 // spec: ALG-POWER
 
 use relu_trainability::exact::{BiasMode, ChainSpec};
-use relu_trainability::oracle::power::{power, Deviation};
+use relu_trainability::oracle::power::{power, sample_size, Deviation};
 use relu_trainability::rational::parse_rational;
 
 type Case = (
@@ -141,6 +141,44 @@ fn deviations_build_the_alternatives_of_the_reference() {
             e.to_string().contains("must have the depth"),
             "{:?}: {e}",
             alt.widths
+        );
+    }
+}
+
+/// Bad levels, sample counts and targets are refused at their boundaries
+/// (alpha and the target in the open interval (0, 1), n >= 1); laws equal
+/// to within 1e-12 in total variation are undetectable whatever the
+/// target, even a target below alpha, which a test of equal laws reaches
+/// by its false alarms alone.
+// spec: ALG-POWER
+#[test]
+fn refusals_and_undetectable_alternatives() {
+    let (h0, alt) = (spec(&[8, 8, 8], 1, "1/2"), spec(&[8, 8, 8], 0, "1/2"));
+    for alpha in [0.0, 1.0, -0.5, 1.5, f64::NAN] {
+        assert!(power(&h0, &alt, 10, alpha).is_err(), "alpha {alpha}");
+        assert!(sample_size(&h0, &alt, alpha, 0.9).is_err(), "alpha {alpha}");
+    }
+    assert!(power(&h0, &alt, 0, 1e-3).is_err());
+    assert!(power(&h0, &alt, 1, 1e-300).unwrap() >= 0.0);
+    for target in [0.0, 1.0, -0.5, 1.5, f64::NAN] {
+        assert!(
+            sample_size(&h0, &alt, 1e-3, target).is_err(),
+            "target {target}"
+        );
+    }
+    // one hidden layer: the law of K_1 does not depend on the bias mode
+    let one = spec(&[6], 0, "1/2");
+    for target in [1e-4, 0.5, 0.9] {
+        assert_eq!(
+            sample_size(&one, &spec(&[6], 1, "1/2"), 1e-3, target).unwrap(),
+            None
+        );
+        // q1 shifted by 1e-15: total variation about 1e-13
+        let near = spec(&[6], 0, "500000000000001/1000000000000000");
+        assert_eq!(
+            sample_size(&one, &near, 1e-3, target).unwrap(),
+            None,
+            "{target}"
         );
     }
 }
