@@ -211,7 +211,15 @@ pub const MAX_BREAKPOINTS: usize = 200_000;
 /// partitions themselves (candidate - 1, candidate, candidate + 1, or
 /// bisection), so f64 rounding of the partial sums cannot hide a change.
 pub fn partition_breakpoints(p0s: &[&[f64]], max: u64) -> Result<Vec<u64>> {
+    counted_breakpoints(p0s, max).map(|(b, _)| b)
+}
+
+/// [`partition_breakpoints`] and the number of partitions it computed
+/// (its cost: a few per breakpoint, src/oracle/power_tests.rs).
+fn counted_breakpoints(p0s: &[&[f64]], max: u64) -> Result<(Vec<u64>, usize)> {
+    let evals = std::cell::Cell::new(0usize);
     let parts = |n: u64| -> Vec<Vec<std::ops::Range<usize>>> {
+        evals.set(evals.get() + 1);
         p0s.iter().map(|p| pooled_partition(p, n)).collect()
     };
     let mut out = vec![1u64];
@@ -246,7 +254,7 @@ pub fn partition_breakpoints(p0s: &[&[f64]], max: u64) -> Result<Vec<u64>> {
         }
         let cand = cand.max(n + 1);
         if cand > max {
-            return Ok(out);
+            return Ok((out, evals.get()));
         }
         // locate the first n' > n with a different partition near the candidate
         let lo_check = cand.saturating_sub(1).max(n + 1);
@@ -274,7 +282,7 @@ pub fn partition_breakpoints(p0s: &[&[f64]], max: u64) -> Result<Vec<u64>> {
             out.push(n);
         }
         if n >= max {
-            return Ok(out);
+            return Ok((out, evals.get()));
         }
         if out.len() > MAX_BREAKPOINTS {
             return Err(Error::TooCostly(format!(
@@ -450,3 +458,7 @@ pub fn render_markdown(rows: &[PowerRow]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+#[path = "power_tests.rs"]
+mod tests;
