@@ -226,57 +226,17 @@ fn counted_breakpoints(p0s: &[&[f64]], max: u64) -> Result<(Vec<u64>, usize)> {
     let mut n = 1u64;
     let mut cur = parts(n);
     loop {
-        let mut cand = u64::MAX;
-        for (p, runs) in p0s.iter().zip(&cur) {
-            for (i, r) in runs.iter().enumerate() {
-                // closing index in the current partition: first k with n S >= 5
-                let mut acc = 0.0f64;
-                let mut before = 0.0f64; // partial sum just before the closing cell
-                let mut close = r.end - 1;
-                for k in r.clone() {
-                    if n as f64 * (acc + p[k]) >= MAX_EXPECTED_CLOSE {
-                        close = k;
-                        break;
-                    }
-                    acc += p[k];
-                    before = acc;
-                }
-                if before > 0.0 {
-                    cand = cand.min((MAX_EXPECTED_CLOSE / before).ceil().max(1.0) as u64);
-                }
-                if i + 1 == runs.len() && close + 1 < r.end {
-                    let rem: f64 = p[close + 1..r.end].iter().sum();
-                    if rem > 0.0 {
-                        cand = cand.min((MAX_EXPECTED_CLOSE / rem).ceil().max(1.0) as u64);
-                    }
-                }
-            }
-        }
-        let cand = cand.max(n + 1);
+        let cand = p0s
+            .iter()
+            .zip(&cur)
+            .map(|(p, runs)| predicted_change(p, runs, n))
+            .min()
+            .unwrap_or(u64::MAX)
+            .max(n + 1);
         if cand > max {
             return Ok((out, evals.get()));
         }
-        // locate the first n' > n with a different partition near the candidate
-        let lo_check = cand.saturating_sub(1).max(n + 1);
-        let next = if parts(lo_check) != cur {
-            // earlier than predicted (rounding): bisect in (n, lo_check]
-            let (mut lo, mut hi) = (n, lo_check);
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2;
-                if parts(mid) != cur {
-                    hi = mid;
-                } else {
-                    lo = mid;
-                }
-            }
-            Some(hi)
-        } else if parts(cand) != cur {
-            Some(cand)
-        } else if cand < max && parts(cand + 1) != cur {
-            Some(cand + 1)
-        } else {
-            None // no change at the candidate (rounding): continue from it
-        };
+        let next = locate_change(n, cand, max, |m| parts(m) != cur);
         n = next.unwrap_or(cand + 1).min(max);
         if next.is_some() {
             out.push(n);
@@ -291,6 +251,72 @@ fn counted_breakpoints(p0s: &[&[f64]], max: u64) -> Result<(Vec<u64>, usize)> {
             )));
         }
         cur = parts(n);
+    }
+}
+
+/// The next n at which one component's partition changes, for real
+/// arithmetic, given its partition `runs` at n (ALG-POWER): a run closes
+/// one cell earlier once n S >= 5 for its partial sum S before the closing
+/// cell, and a remainder merged into the last run closes on its own once
+/// n S_rem >= 5; the candidate is the least ceil(5 / S) (`u64::MAX` when
+/// no sum is positive). The caller takes it as at least n + 1.
+fn predicted_change(p: &[f64], runs: &[std::ops::Range<usize>], n: u64) -> u64 {
+    let mut cand = u64::MAX;
+    for (i, r) in runs.iter().enumerate() {
+        // closing index in the current partition: first k with n S >= 5
+        let mut acc = 0.0f64;
+        let mut before = 0.0f64; // partial sum just before the closing cell
+        let mut close = r.end - 1;
+        for k in r.clone() {
+            if n as f64 * (acc + p[k]) >= MAX_EXPECTED_CLOSE {
+                close = k;
+                break;
+            }
+            acc += p[k];
+            before = acc;
+        }
+        if before > 0.0 {
+            cand = cand.min((MAX_EXPECTED_CLOSE / before).ceil().max(1.0) as u64);
+        }
+        if i + 1 == runs.len() && close + 1 < r.end {
+            let rem: f64 = p[close + 1..r.end].iter().sum();
+            if rem > 0.0 {
+                cand = cand.min((MAX_EXPECTED_CLOSE / rem).ceil().max(1.0) as u64);
+            }
+        }
+    }
+    cand
+}
+
+/// ALG-POWER's location step, for n < cand <= max: the first n' > n at
+/// which `changed(n')` (the partition differs from that at n), looked for
+/// at cand - 1, cand and cand + 1 (not beyond max) and, when it holds
+/// already at cand - 1 (f64 rounding made the change earlier than
+/// predicted), by bisection in (n, cand - 1]. `None` when it holds at none
+/// of the three (rounding delayed it): the caller goes on from cand + 1.
+/// `changed` is assumed false up to the first change and true from it to
+/// cand + 1 (a partition that changes back within the step would be
+/// missed; tests/oracle_power_breakpoints.rs compares with every n).
+fn locate_change(n: u64, cand: u64, max: u64, mut changed: impl FnMut(u64) -> bool) -> Option<u64> {
+    let lo_check = cand.saturating_sub(1).max(n + 1);
+    if changed(lo_check) {
+        // earlier than predicted (rounding): bisect in (n, lo_check]
+        let (mut lo, mut hi) = (n, lo_check);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if changed(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        Some(hi)
+    } else if changed(cand) {
+        Some(cand)
+    } else if cand < max && changed(cand + 1) {
+        Some(cand + 1)
+    } else {
+        None
     }
 }
 
@@ -327,19 +353,23 @@ pub fn safe_threshold(
     Ok(good_from.or(Some(1)))
 }
 
-/// First n with `power(n) >= target`, by doubling then bisection (`None`
-/// beyond [`MAX_SAMPLES`]). Only the first crossing: used where the power
-/// is not known to be monotone between breakpoints (the active check).
+/// First n with `power(n) >= target`, by doubling (capped at
+/// [`MAX_SAMPLES`]; `None` when the power there is below the target) then
+/// bisection between the last failing and the first passing point. Only
+/// the first crossing when the power is non-decreasing; otherwise some n
+/// with power(n - 1) < target <= power(n): used where the power is not
+/// known to be monotone between breakpoints (the active check).
 pub fn search_sample_size(power: impl Fn(u64) -> Result<f64>, target: f64) -> Result<Option<u64>> {
-    let mut hi = 1u64;
+    let (mut lo, mut hi) = (0u64, 1u64);
     while power(hi)? < target {
         if hi >= MAX_SAMPLES {
             return Ok(None);
         }
-        hi *= 2;
+        lo = hi;
+        hi = (2 * hi).min(MAX_SAMPLES);
     }
-    // power(hi / 2) < target (or hi / 2 = 0)
-    first_reaching(&power, target, hi / 2, hi).map(Some)
+    // power(lo) < target (or lo = 0)
+    first_reaching(&power, target, lo, hi).map(Some)
 }
 
 /// Bisection: given power(lo) < target <= power(hi) (lo = 0 allowed), an n
