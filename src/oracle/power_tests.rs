@@ -4,6 +4,8 @@
 //! three partitions per breakpoint (the candidate, one on each side),
 //! where a wrong prediction costs a bisection (about 30) or a scan.
 
+#![allow(clippy::single_range_in_vec_init)] // runs of a partition
+
 use super::*;
 use crate::exact::{BiasMode, ChainSpec};
 use num_rational::BigRational;
