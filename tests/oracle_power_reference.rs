@@ -114,12 +114,15 @@ fn deviations_build_the_alternatives_of_the_reference() {
     // narrowed when it exists and has at least two neurons
     assert_eq!(q("1/2"), spec(&[8, 8, 8], 1, "1"));
     assert_eq!(q("-1/2"), spec(&[8, 8, 8], 1, "0"));
-    assert!(Deviation::Q1Shift(parse_rational("51/100").unwrap())
-        .apply(&h0)
-        .is_err());
-    assert!(Deviation::Q1Shift(parse_rational("-51/100").unwrap())
-        .apply(&h0)
-        .is_err());
+    // refused by the deviation itself, naming the shift (the law's own
+    // check of q1 would refuse too, without saying why q1 left [0, 1])
+    for d in ["51/100", "-51/100"] {
+        let e = Deviation::Q1Shift(parse_rational(d).unwrap())
+            .apply(&h0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&format!("shifted by {d}")), "{e}");
+    }
     for l in [0, 4] {
         assert!(Deviation::NarrowerLayer(l).apply(&h0).is_err(), "layer {l}");
     }
