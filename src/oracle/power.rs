@@ -211,12 +211,13 @@ pub const MAX_BREAKPOINTS: usize = 200_000;
 /// partitions themselves (candidate - 1, candidate, candidate + 1, or
 /// bisection), so f64 rounding of the partial sums cannot hide a change.
 pub fn partition_breakpoints(p0s: &[&[f64]], max: u64) -> Result<Vec<u64>> {
-    counted_breakpoints(p0s, max).map(|(b, _)| b)
+    counted_breakpoints(p0s, max, MAX_BREAKPOINTS).map(|(b, _)| b)
 }
 
-/// [`partition_breakpoints`] and the number of partitions it computed
-/// (its cost: a few per breakpoint, src/oracle/power_tests.rs).
-fn counted_breakpoints(p0s: &[&[f64]], max: u64) -> Result<(Vec<u64>, usize)> {
+/// [`partition_breakpoints`] with at most `limit` breakpoints, and the
+/// number of partitions it computed (its cost: a few per breakpoint,
+/// src/oracle/power_tests.rs).
+fn counted_breakpoints(p0s: &[&[f64]], max: u64, limit: usize) -> Result<(Vec<u64>, usize)> {
     let evals = std::cell::Cell::new(0usize);
     let parts = |n: u64| -> Vec<Vec<std::ops::Range<usize>>> {
         evals.set(evals.get() + 1);
@@ -244,9 +245,9 @@ fn counted_breakpoints(p0s: &[&[f64]], max: u64) -> Result<(Vec<u64>, usize)> {
         if n >= max {
             return Ok((out, evals.get()));
         }
-        if out.len() > MAX_BREAKPOINTS {
+        if out.len() > limit {
             return Err(Error::TooCostly(format!(
-                "the pooling partition changes more than {MAX_BREAKPOINTS} times below {max} samples; \
+                "the pooling partition changes more than {limit} times below {max} samples; \
                  ask for narrower layers"
             )));
         }

@@ -22,10 +22,13 @@ fn breakpoints_cost_about_three_partitions_each_up_to_1e9() {
         let h0 = ChainSpec::new(w.clone(), b, BigRational::new(1.into(), 2.into())).unwrap();
         let laws = component_laws(&h0, &h0).unwrap();
         let p0s: Vec<&[f64]> = laws.iter().map(|(a, _)| a.as_slice()).collect();
-        let (breaks, evals) = counted_breakpoints(&p0s, MAX_SAMPLES).unwrap();
+        let (breaks, evals) = counted_breakpoints(&p0s, MAX_SAMPLES, MAX_BREAKPOINTS).unwrap();
         // measured when the bound was set: 534 for 177, 264 for 90, 115
         // for 39, 743 for 233
         assert!(breaks.len() >= 30, "{w:?}");
+        // each breakpoint after the first is a partition computed and
+        // found different
+        assert!(evals >= breaks.len(), "{w:?}: {evals} partitions");
         assert!(
             evals <= 7 * breaks.len() / 2,
             "{w:?}: {evals} partitions for {} breakpoints",
@@ -284,4 +287,53 @@ fn search_sample_size_finds_the_first_crossing_at_the_stated_cost() {
     let curve = Curve::new(|n| if n % 10 >= 5 { 0.5 } else { 0.25 });
     let n = search_sample_size(curve.power(), 0.5).unwrap().unwrap();
     assert!(n % 10 == 5, "{n}");
+}
+
+/// Every breakpoint of `p` in [1, max], by computing every partition.
+fn breakpoints_brute(p: &[f64], max: u64) -> Vec<u64> {
+    let mut out = vec![1];
+    let mut n = 1;
+    while let Some(m) = next_change_brute(p, n, max) {
+        out.push(m);
+        n = m;
+    }
+    out
+}
+
+// spec: ALG-POWER
+#[test]
+fn breakpoints_end_at_the_limit_and_respect_the_count_limit() {
+    // the components of a table network; their breakpoints are the union
+    // of each one's
+    let h0 = ChainSpec::new(
+        vec![8, 8, 8],
+        BiasMode::Symmetric,
+        BigRational::new(1.into(), 2.into()),
+    )
+    .unwrap();
+    let laws = component_laws(&h0, &h0).unwrap();
+    let p0s: Vec<&[f64]> = laws.iter().map(|(a, _)| a.as_slice()).collect();
+    let union = |max: u64| {
+        let mut v: Vec<u64> = p0s.iter().flat_map(|p| breakpoints_brute(p, max)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let all = union(600);
+    assert!(all.len() >= 20, "{all:?}");
+    // a breakpoint at the search limit itself is listed
+    for &b in &all[1..] {
+        let got = counted_breakpoints(&p0s, b, MAX_BREAKPOINTS).unwrap().0;
+        assert_eq!(got, union(b), "max = {b}");
+        assert_eq!(got.last(), Some(&b));
+    }
+    // exactly as many breakpoints as allowed: accepted; one fewer allowed:
+    // refused
+    let max = all[all.len() - 1] + 1;
+    let k = all.len();
+    assert_eq!(counted_breakpoints(&p0s, max, k).unwrap().0, all);
+    match counted_breakpoints(&p0s, max, k - 1) {
+        Err(Error::TooCostly(m)) => assert!(m.contains(&format!("more than {}", k - 1)), "{m}"),
+        other => panic!("{other:?}"),
+    }
 }
