@@ -94,6 +94,8 @@ fn predicted_change_is_the_next_change_by_brute_force() {
         vec![0.03125, 0.03125, 0.0625, 0.125, 0.25, 0.5],
         vec![0.5, 0.25, 0.125, 0.0625, 0.03125, 0.03125],
         vec![0.0078125, 0.9921875],
+        // one run closing at its first cell with the rest merged into it
+        vec![0.875, 0.0625, 0.0625],
     ];
     let h0 = ChainSpec::new(
         vec![5, 2, 4],
