@@ -37,6 +37,13 @@ fn tail_evaluations_per_interval_stay_within_the_stated_cost() {
     assert!(max <= 120 && mean <= 64.0, "max {max}, mean {mean}");
     // the closed-form ends need no tail at all
     assert_eq!(counted_clopper_pearson(0, 0, 0.95).unwrap().1, 0);
+    // and an end strictly inside costs at least the two ends of its
+    // bracket
+    for (x, n, c) in grid() {
+        let k = counted_clopper_pearson(x, n, c).unwrap().1;
+        let inner = usize::from(x > 0) + usize::from(x < n);
+        assert!(k >= 2 * inner, "{x} {n} {c}: {k}");
+    }
 }
 
 /// Each end is a sign change of its equation between adjacent floats: the
@@ -136,4 +143,21 @@ fn normal_guesses_bracket_most_ends_and_are_ordered_and_narrow() {
     }
     assert_eq!(pairs, 464);
     assert!(bracketing >= 320, "{bracketing} of {pairs}");
+}
+
+/// Confidence levels outside the open interval (0, 1), NaN included, are
+/// refused, at both boundaries; successes above trials too.
+// spec: ALG-BINOMIAL
+#[test]
+fn refuses_levels_outside_the_open_unit_interval() {
+    for c in [0.0, 1.0, -0.5, 1.5, f64::NAN] {
+        let e = checked_clopper_pearson(1, 2, c).unwrap_err().to_string();
+        assert!(e.contains("is not in (0, 1)"), "{c}: {e}");
+    }
+    for c in [f64::MIN_POSITIVE, 0.5, 1.0 - f64::EPSILON] {
+        assert!(checked_clopper_pearson(1, 2, c).is_ok(), "{c}");
+    }
+    let e = checked_clopper_pearson(3, 2, 0.95).unwrap_err().to_string();
+    assert!(e.contains("3 successes in only 2 trials"), "{e}");
+    assert!(checked_clopper_pearson(2, 2, 0.95).is_ok());
 }
