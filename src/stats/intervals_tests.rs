@@ -6,11 +6,26 @@
 use super::*;
 
 /// The grid: n from 1 to 1e12; x at 0, 1, n/3, n/2, n - 1, n; confidence
-/// from 0.5 to 1 - 1e-12.
+/// from 0.5 to 1 - 1e-12. At n = 1e12 only the ends (x = 0, 1, n - 1, n):
+/// a tail near the middle sums about 1e6 terms there, and these tests run
+/// under every mutant of the file (tests/robust_binomial.rs covers the
+/// middle at 1e12).
 fn grid() -> Vec<(u64, u64, f64)> {
     let mut out = Vec::new();
-    for n in [1u64, 2, 10, 100, 1000, 1_000_000, 1_000_000_000_000] {
+    for n in [
+        1u64,
+        2,
+        10,
+        100,
+        1000,
+        1_000_000,
+        1_000_000_000,
+        1_000_000_000_000,
+    ] {
         for x in [0, 1, n / 3, n / 2, n - 1, n] {
+            if n == 1_000_000_000_000 && (x == n / 3 || x == n / 2) {
+                continue;
+            }
             for c in [0.5, 0.9, 0.95, 0.999999, 1.0 - 1e-12] {
                 out.push((x.min(n), n, c));
             }
@@ -20,30 +35,28 @@ fn grid() -> Vec<(u64, u64, f64)> {
 }
 
 /// ALG-BINOMIAL's cost: at most 120 tail evaluations per interval and 64
-/// on average over the grid (measured when the bound was set: 114 and
-/// 62.2; a solver reduced to bisection on the bits needs more than 64 per
+/// on average over the grid (measured when the bound was set: 117, at
+/// n = 1e9, and 62.1; a solver reduced to bisection on the bits needs more than 64 per
 /// end). The ends themselves do not depend on the path: for an increasing
 /// g the adjacent floats with g(lo) < 0 <= g(hi) are unique (next test), so
 /// this bound is what a change of the solver's strategy can break.
 // spec: ALG-BINOMIAL
 #[test]
 fn tail_evaluations_per_interval_stay_within_the_stated_cost() {
-    let counts: Vec<usize> = grid()
-        .into_iter()
-        .map(|(x, n, c)| counted_clopper_pearson(x, n, c).unwrap().1)
-        .collect();
+    let mut counts = Vec::new();
+    for (x, n, c) in grid() {
+        let k = counted_clopper_pearson(x, n, c).unwrap().1;
+        // an end strictly inside costs at least the two ends of its
+        // bracket
+        let inner = usize::from(x > 0) + usize::from(x < n);
+        assert!(k >= 2 * inner, "{x} {n} {c}: {k}");
+        counts.push(k);
+    }
     let max = *counts.iter().max().unwrap();
     let mean = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
     assert!(max <= 120 && mean <= 64.0, "max {max}, mean {mean}");
     // the closed-form ends need no tail at all
     assert_eq!(counted_clopper_pearson(0, 0, 0.95).unwrap().1, 0);
-    // and an end strictly inside costs at least the two ends of its
-    // bracket
-    for (x, n, c) in grid() {
-        let k = counted_clopper_pearson(x, n, c).unwrap().1;
-        let inner = usize::from(x > 0) + usize::from(x < n);
-        assert!(k >= 2 * inner, "{x} {n} {c}: {k}");
-    }
 }
 
 /// Each end is a sign change of its equation between adjacent floats: the
@@ -100,7 +113,7 @@ fn quantile_guess_is_near_the_normal_quantile() {
 /// ln P(X <= x | h0) > ln(a/2) >= ln P(X <= x | h1) for the upper end (an
 /// outer guess may leave [0, 1]: the solver then ignores it). The normal
 /// approximation misses where the binomial is skewed (30 successes of 300
-/// at 99.9 %, 30 of 1e12 at 99.9 %), so the claim is a count over the
+/// at 99.9 %, 30 of 1e9 at 99.9 %), so the claim is a count over the
 /// grid: at least 320 of its 464 pairs (measured when the bound was set:
 /// 333). The pairs are
 /// always ordered and narrow: g0 < g1 < x / n < h0 < h1, the inner ones in
@@ -109,7 +122,7 @@ fn quantile_guess_is_near_the_normal_quantile() {
 #[test]
 fn normal_guesses_bracket_most_ends_and_are_ordered_and_narrow() {
     let (mut pairs, mut bracketing) = (0, 0);
-    for n in [30u64, 100, 300, 1000, 1_000_000, 1_000_000_000_000] {
+    for n in [30u64, 100, 300, 1000, 1_000_000, 1_000_000_000] {
         for x in [
             5,
             10,
