@@ -255,12 +255,16 @@ fn counted_breakpoints(p0s: &[&[f64]], max: u64, limit: usize) -> Result<(Vec<u6
     }
 }
 
-/// The next n at which one component's partition changes, for real
-/// arithmetic, given its partition `runs` at n (ALG-POWER): a run closes
-/// one cell earlier once n S >= 5 for its partial sum S before the closing
+/// The candidate for the next n at which one component's partition
+/// changes, given its partition `runs` at n (ALG-POWER): a run closes one
+/// cell earlier once n S >= 5 for its partial sum S before the closing
 /// cell, and a remainder merged into the last run closes on its own once
 /// n S_rem >= 5; the candidate is the least ceil(5 / S) (`u64::MAX` when
-/// no sum is positive). The caller takes it as at least n + 1.
+/// no sum is positive). In real arithmetic no change comes before it; it
+/// is the change itself except where such a closing leaves the partition
+/// as it was (a run reaching 5 at its last cell), measured against brute
+/// force in src/oracle/power_tests.rs. The caller takes it as at least
+/// n + 1.
 fn predicted_change(p: &[f64], runs: &[std::ops::Range<usize>], n: u64) -> u64 {
     let mut cand = u64::MAX;
     for (i, r) in runs.iter().enumerate() {
