@@ -36,10 +36,11 @@ fn grid() -> Vec<(u64, u64, f64)> {
 
 /// ALG-BINOMIAL's cost: at most 120 tail evaluations per interval and 64
 /// on average over the grid (measured when the bound was set: 117, at
-/// n = 1e9, and 62.1; a solver reduced to bisection on the bits needs more than 64 per
-/// end). The ends themselves do not depend on the path: for an increasing
-/// g the adjacent floats with g(lo) < 0 <= g(hi) are unique (next test), so
-/// this bound is what a change of the solver's strategy can break.
+/// n = 1e9, and 62.1; a solver reduced to bisection on the bits needs
+/// more than 64 per end). The ends themselves do not depend on the path:
+/// for an increasing g the adjacent floats with g(lo) < 0 <= g(hi) are
+/// unique (next test), so this bound is what a change of the solver's
+/// strategy can break.
 // spec: ALG-BINOMIAL
 #[test]
 fn tail_evaluations_per_interval_stay_within_the_stated_cost() {
@@ -115,9 +116,9 @@ fn quantile_guess_is_near_the_normal_quantile() {
 /// approximation misses where the binomial is skewed (30 successes of 300
 /// at 99.9 %, 30 of 1e9 at 99.9 %), so the claim is a count over the
 /// grid: at least 320 of its 464 pairs (measured when the bound was set:
-/// 333). The pairs are
-/// always ordered and narrow: g0 < g1 < x / n < h0 < h1, the inner ones in
-/// (0, 1), each pair at most 2 sd + 2 / n wide.
+/// 333). The pairs are always ordered and narrow: g0 < g1 < x / n < h0 <
+/// h1, each pair at most 2 sd + 2 / n wide (for small n even an inner
+/// guess can leave [0, 1]: g1 < 0 at 5 of 30).
 // spec: ALG-BINOMIAL
 #[test]
 fn normal_guesses_bracket_most_ends_and_are_ordered_and_narrow() {
