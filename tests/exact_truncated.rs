@@ -279,6 +279,39 @@ fn degenerate_q1_gives_exact_zeros_and_ones() {
     }
 }
 
+// spec: BOUND-F64-TRUNC (the default threshold)
+#[test]
+fn default_threshold_follows_its_formula_and_clamps() {
+    // N_1 log2 q1 - 128 - log2 D + (1 + beta) N_min, floored, clamped to
+    // [-200000, -20000]; q1 = 2^-30 makes N_1 log2 q1 exact, and depth 3
+    // (log2 3 = 1.58496...) keeps the sum away from an integer. Widths
+    // [1000, 300, 100]: N_min = 100 (the narrowest after the first).
+    //   beta 0: -30000 - 128 - 1.585 + 100 = -30029.585 -> -30030
+    //   beta 1: -30000 - 128 - 1.585 + 200 = -29929.585 -> -29930
+    let q = |s: &str| parse_probability(s, "q1").unwrap();
+    let two30 = "1/1073741824";
+    let cases: [(Vec<usize>, usize, &str, i64); 7] = [
+        (vec![1000, 300, 100], 0, two30, -30030),
+        (vec![1000, 300, 100], 1, two30, -29930),
+        // The first layer is not in N_min: -24000 - 129.585 + 900.
+        (vec![800, 900, 1000], 0, two30, -23230),
+        // Clamps: the formula gives -129.6 (q1 = 1/2) and -3000128.6.
+        (vec![10, 10, 10], 0, "1/2", DEFAULT_DROP_LOG2),
+        (vec![100_000, 1, 1], 0, two30, -200_000),
+        // Depth 2: log2 D = 1: -30000 - 128 - 1 + 100 = -30029 exactly.
+        (vec![1000, 100], 0, two30, -30029),
+        (vec![5, 5], 1, "0", DEFAULT_DROP_LOG2),
+    ];
+    for (widths, beta, q1, want) in cases {
+        let spec = ChainSpec::new(widths.clone(), bias(beta), q(q1)).unwrap();
+        assert_eq!(
+            tc::auto_drop_log2(&spec),
+            want,
+            "{widths:?} beta {beta} q1 {q1}"
+        );
+    }
+}
+
 fn approx(args: &[&str]) -> (i32, serde_json::Value, String) {
     let out = assert_cmd::Command::cargo_bin("trainability")
         .unwrap()
