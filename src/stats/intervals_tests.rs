@@ -330,3 +330,43 @@ fn ln_one_minus_matches_mpmath_on_both_branches() {
     }
     assert_eq!(ln_one_minus(-800.0), 0.0);
 }
+
+/// ln s, s = sum_{k >= x} pmf(k) / pmf(x) (or k <= x), the sum the tail
+/// functions add term by term, printed by tests/reference/tail_sum_mpmath.py
+/// from exact ratios at 50 digits: (x, n, p, upwards, ln s).
+#[rustfmt::skip]
+const TAIL_SUMS: &[(u64, u64, f64, bool, f64)] = &[
+    // At the mean, p = 1/2 (about 12 sd of terms: 6e6 at n = 1e12).
+    (50_000_000, 100_000_000, 0.5, true, 8.743064331833916134720805),
+    (5_000_000_000, 10_000_000_000, 0.5, true, 11.04557761589378755291682),
+    (500_000_000_000, 1_000_000_000_000, 0.5, true, 13.34815552793354872000283),
+    (500_000_000_000, 1_000_000_000_000, 0.5, false, 13.34815552793354872000283),
+    // Ratios near 5e-4 that fall fast: the terms are 5e-4, 1.7e-7,
+    // 4.2e-11, 8.3e-15, 1.4e-18 of the first.
+    (1, 1_000_000, 1e-9, true, 5.000411669163608507619209e-4),
+    (999_999, 1_000_000, 1.0 - 1.0 / 1_073_741_824.0, false, 4.656969619354807523071804e-4),
+];
+
+/// The tail sums stop only when the rest cannot change the sum: at the
+/// mean of Binomial(n, 1/2) within 1e-12 relative (3.2e-13 measured at
+/// n = 1e12, the rounding of 6e6 additions), and with fast-falling ratios
+/// within 2e-15 absolute in ln s (the rounding of ln pmf(x) + ln s: 4.4e-16).
+/// Stopping one term early there (when t r^2 < 1e-17 s instead of
+/// t r / (1 - r)) drops the term 8.3e-15.
+// spec: ALG-BINOMIAL
+#[test]
+fn tail_sums_match_an_exact_summation() {
+    for &(x, n, p, up, want) in TAIL_SUMS {
+        let l0 = ln_pmf(x, n, p);
+        let got = if up {
+            ln_sum_up(x, n, p)
+        } else {
+            ln_sum_down(x, n, p)
+        } - l0;
+        let tol = if p == 0.5 { 1e-12 * want } else { 2e-15 };
+        assert!(
+            (got - want).abs() <= tol,
+            "x {x} n {n} p {p} up {up}: ln s {got} vs {want}"
+        );
+    }
+}
