@@ -1,10 +1,12 @@
 //! Unit tests of the construction's private steps on hand-made inputs: the
 //! exact re-check of step 7 (`Ctx::holds`) must refuse every wrong neuron,
 //! the stored threshold of step 6 (`Ctx::threshold`) and the helpers
-//! (`groups`, `rms`, `Storage`) against hand-derived values. The integration
-//! tests cannot see these: a correct construction never hands the re-check
-//! a wrong neuron (tests/init_dd_construction.rs checks the construction
-//! with the re-check off).
+//! (`groups`, `rms`, `Storage`) against hand-derived values, and the redraws
+//! of `place` and `build_layer` on inputs where the re-check does refuse
+//! (points 64 u apart, overflowing pre-activations). On ordinary data the
+//! construction never hands the re-check a wrong neuron
+//! (tests/init_dd_construction.rs checks the construction with the
+//! re-check off), so the integration tests cannot see these.
 
 use super::*;
 
@@ -249,4 +251,93 @@ fn cut_threshold_keeps_its_margin_at_both_ends() {
             "{t0}"
         );
     }
+}
+
+/// Two points 64 u apart (u = 2^-53) in the plane: a neuron's scale
+/// c ~ 1 / (64 u) makes its pre-activations differences of numbers near
+/// 1e14, and THM-DD-SCALE's check (step 7) refuses about a third of the
+/// first plans; a cut in one attempt is possible only when the direction is
+/// within 60 degrees of the points' difference.
+fn near_pair() -> DMatrix<f64> {
+    let d = 64.0 * (f64::EPSILON / 2.0);
+    DMatrix::from_row_slice(2, 2, &[1.0, 0.0, 1.0 + d, d])
+}
+
+/// Outcomes of `build_layer` over seeds 0..200: (errors, layers, layers
+/// reported as a peel fallback).
+fn outcomes(a: &DMatrix<f64>, width: usize, l: usize, opts: &DdOptions) -> (usize, usize, usize) {
+    use rand::SeedableRng;
+    let (mut err, mut ok, mut fallback) = (0, 0, 0);
+    for seed in 0..200u64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        match build_layer(a, width, l, &mut rng, opts, true) {
+            Ok((_, info)) => {
+                ok += 1;
+                fallback += usize::from(info.peel_fallback);
+            }
+            Err(e) => {
+                assert!(e.to_string().contains("could not place"), "{e}");
+                err += 1;
+            }
+        }
+    }
+    (err, ok, fallback)
+}
+
+/// A peel plan refused by the exact check fails the same way in every
+/// round, so the layer must plan its peels again (spec ALG-DD-INIT step 7).
+/// With one attempt 70 of 200 seeds fail (the regime is reached: a bound
+/// of 20 to 120 is asserted); with the default 64 attempts every seed
+/// gives a verified layer, at widths 1 (the peel neuron alone) and 2 (one
+/// cut beside it). Keeping the refused plan fails 70 of them at width 1.
+// spec: ALG-DD-INIT
+#[test]
+fn a_refused_peel_plan_is_planned_again() {
+    let a = near_pair();
+    let one = DdOptions {
+        max_attempts: 1,
+        ..DdOptions::default()
+    };
+    let (err, _, _) = outcomes(&a, 1, 1, &one);
+    assert!(
+        (20..=120).contains(&err),
+        "{err} of 200 first plans refused"
+    );
+    for width in [1, 2] {
+        let (err, ok, fallback) = outcomes(&a, width, 1, &DdOptions::default());
+        assert_eq!((err, ok, fallback), (0, 200, 0), "width {width}");
+    }
+}
+
+/// Without peeling (peeled = 0) a deep layer that cannot be built is an
+/// error, never a "peel fallback" (THM-DD-RANK-DEEP point 2 concerns peel
+/// neurons only): with one attempt the near pair fails for 156 of 200
+/// seeds and builds for 44, none reported as a fallback.
+// spec: THM-DD-RANK-DEEP
+#[test]
+fn without_peeling_a_failed_layer_is_an_error_not_a_fallback() {
+    let opts = DdOptions {
+        peel: false,
+        max_attempts: 1,
+        ..DdOptions::default()
+    };
+    let (err, ok, fallback) = outcomes(&near_pair(), 1, 2, &opts);
+    assert!(err >= 20 && ok >= 20, "{err} errors, {ok} layers");
+    assert_eq!(fallback, 0);
+}
+
+/// Rows 1e308 and 5e307 (one feature): the cut neuron's scaled weight is
+/// sqrt(2) sqrt(1 + 1/4) / (1/2) = 3.16 (sign of the direction), whose
+/// stored threshold passes step 6 but whose pre-activation 3.16e308
+/// overflows; step 7 (verify) must refuse every such layer, however the
+/// thresholds went (every one of 200 seeds is an error).
+// spec: ALG-DD-INIT
+#[test]
+fn a_layer_whose_pre_activations_overflow_is_refused() {
+    let opts = DdOptions {
+        peel: false,
+        ..DdOptions::default()
+    };
+    let (err, ok, _) = outcomes(&col(&[1e308, 5e307]), 1, 1, &opts);
+    assert_eq!((err, ok), (200, 0));
 }
