@@ -312,6 +312,58 @@ fn default_threshold_follows_its_formula_and_clamps() {
     }
 }
 
+// spec: BOUND-F64-TRUNC (reporting: a value is printed only when
+// slack (1 + gamma) <= gamma x, and then |x - p| <= 2 gamma p)
+#[test]
+fn certification_decision_and_its_bound_by_hand() {
+    let encl = |x: f64, rel: f64, abs: f64| Encl {
+        x: Xf64::from_f64(x),
+        rel,
+        abs: Xf64::from_f64(abs),
+    };
+    for rel in [1e-3, 0.01, 2f64.powi(-40)] {
+        assert_eq!(encl(1.0, rel, 0.0).certified_rel(), 2.0 * rel);
+    }
+    // No slack: always certified, exactly x.
+    assert_eq!(
+        encl(0.25, 1e-3, 0.0).certified(),
+        Some(Xf64::from_f64(0.25))
+    );
+    // The limit abs* = rel x / (1 + rel), with a margin of 1e-12 |log10|
+    // in log10 (a factor 1 + 2.3e-10 at x = 1e-100): 1e-6 on either side
+    // at x = 1 decides; at x = 1e-100, 1e-10 below the limit is inside
+    // the margin (refused) and 1e-8 below is outside it (certified).
+    for (x, below, certified) in [
+        (1.0, 1e-6, true),
+        (1.0, -1e-6, false),
+        (1e-100, 1e-8, true),
+        (1e-100, 1e-10, false),
+    ] {
+        let rel = 1e-3;
+        let abs = rel * x / (1.0 + rel) * (1.0 - below);
+        let got = encl(x, rel, abs).certified();
+        assert_eq!(got.is_some(), certified, "x {x} abs {abs:e}");
+        if let Some(v) = got {
+            assert_eq!(v, Xf64::from_f64(x));
+        }
+    }
+    // The bound 2 rel holds at both ends of the enclosure, and is nearly
+    // reached at its top (truth x / (1 - rel) + abs with abs just below the
+    // limit): |x - p| / p = 2 rel / (1 + 2 rel - rel^2) there.
+    for rel in [1e-3, 0.01, 0.1] {
+        let (x, abs) = (1.0, 0.999_999 * rel / (1.0 + rel));
+        let e = encl(x, rel, abs);
+        assert!(e.certified().is_some());
+        let bound = e.certified_rel();
+        let top = x / (1.0 - rel) + abs;
+        let bottom = x * (1.0 - rel);
+        for p in [top, bottom] {
+            assert!((x - p).abs() / p <= bound, "rel {rel} p {p}");
+        }
+        assert!((top - x) / top > 0.8 * bound, "rel {rel}");
+    }
+}
+
 fn approx(args: &[&str]) -> (i32, serde_json::Value, String) {
     let out = assert_cmd::Command::cargo_bin("trainability")
         .unwrap()
