@@ -364,6 +364,52 @@ fn certification_decision_and_its_bound_by_hand() {
     }
 }
 
+// spec: BOUND-F64-TRUNC, ALG-COST (the truncated path's operation count:
+// N_1 + 1 for layer 1's table, N_l + 1 for each new width's table, per row
+// 1 scan step when its mode is dropped, 3 when all of [1, N_l] is kept, else
+// b - a + 3, and b - a + 1 + 64 per kept row; refused when it exceeds
+// 2e7 per second of --max-seconds)
+#[test]
+fn operation_budget_refuses_exactly_past_the_counted_work() {
+    use relu_trainability::limits::{self, Limits, DEFAULT};
+    // [4, 2], beta 0, q1 = 1/3: layer 1 keeps states 1..4, each row keeps
+    // all of [1, 2]: 5 + 3 + 4 x 3 + 4 x (2 + 64) = 284.
+    // [2, 2, 2], beta 1, q1 = 1/2: one table (3), then twice 2 rows:
+    // 3 + 2 x (2 x 3 + 2 x 66) = 279.
+    for (widths, beta, q1, want) in [
+        (vec![4usize, 2], 0usize, "1/3", 284.0),
+        (vec![2, 2, 2], 1, "1/2", 279.0),
+    ] {
+        let spec = ChainSpec::new(
+            widths.clone(),
+            bias(beta),
+            parse_probability(q1, "q1").unwrap(),
+        )
+        .unwrap();
+        for (ops, ok) in [(want, true), (want - 1.0, false)] {
+            let secs = ops / tc::OPS_PER_SECOND;
+            assert_eq!(
+                secs * tc::OPS_PER_SECOND,
+                ops,
+                "the budget is exactly {ops}"
+            );
+            limits::set(Limits {
+                max_seconds: secs,
+                ..DEFAULT
+            });
+            let r = tc::run(&spec, None, DEFAULT_DROP_LOG2, false);
+            limits::set(DEFAULT);
+            match r {
+                Ok(_) => assert!(ok, "{widths:?}: {ops} operations accepted"),
+                Err(e) => {
+                    assert!(!ok, "{widths:?}: {ops} refused: {e}");
+                    assert!(e.to_string().contains("budget"), "{e}");
+                }
+            }
+        }
+    }
+}
+
 fn approx(args: &[&str]) -> (i32, serde_json::Value, String) {
     let out = assert_cmd::Command::cargo_bin("trainability")
         .unwrap()
