@@ -551,3 +551,7 @@ pub fn trainability(
     let last = run(spec, Some(min_widths), drop_log2, false)?;
     Ok((last[0].total(), last[0].floored_total()))
 }
+
+#[cfg(test)]
+#[path = "truncated_chain_tests.rs"]
+mod tests;
