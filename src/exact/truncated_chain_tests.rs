@@ -5,7 +5,7 @@
 
 use super::*;
 use num_bigint::BigUint;
-use num_traits::{ToPrimitive, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 
 /// ln of a positive big integer: its top 64 bits in f64, plus the shift.
 fn ln_big(x: &BigUint) -> f64 {
@@ -98,4 +98,78 @@ fn row_window_matches_a_brute_force_scan() {
         shapes[0] >= 50 && shapes[1] >= 50 && shapes[2] >= 20 && shapes[4] >= 10,
         "{shapes:?}"
     );
+}
+
+/// The bound on a row's mass outside its window [a, b] (states >= 1) is
+/// the two geometric tails f(b + 1) / (1 - rho) and f(a - 1) / (1 - sigma),
+/// rho and sigma the ratios of consecutive terms at b + 1 and a - 1 (1 when
+/// a ratio is >= 0.999): recomputed here in exact rationals, it lies above
+/// the exact mass outside, and the f64 bound agrees with it within 1e-12
+/// (the f64 value itself may round below the mass: the caller doubles it).
+// spec: BOUND-F64-TRUNC
+#[test]
+fn row_tails_bound_the_exact_mass_outside_the_window() {
+    use num_bigint::BigInt;
+    use num_rational::BigRational;
+    let rat = |x: &BigUint| BigRational::from_integer(BigInt::from(x.clone()));
+    let mut checked = [0usize; 2]; // geometric sides, sides bounded by 1
+    for n in [1usize, 2, 3, 7, 20, 60] {
+        for s in [1usize, 2, 5, 12] {
+            let den = rat(&(BigUint::from(1u32) << (s * n)));
+            let f = |k: usize| rat(&exact_pmf(n, s, k).0) / &den;
+            let odds = rat(&((BigUint::from(1u32) << s) - 1u32));
+            let limit = BigRational::new(999.into(), 1000.into());
+            let one = BigRational::one();
+            let binom = binomials(n);
+            // every window for n <= 20; for n = 60 windows from a few ends
+            let ends: Vec<usize> = if n <= 20 {
+                (1..=n).collect()
+            } else {
+                vec![1, 2, 30, 45, 55, 59, 60]
+            };
+            for &a in &ends {
+                for b in ends.iter().copied().filter(|&b| b >= a) {
+                    let outside: BigRational = (1..a).chain(b + 1..=n).map(f).sum();
+                    let mut want = BigRational::zero();
+                    let mut side = |k: usize, ratio: BigRational| {
+                        if ratio < limit {
+                            want += f(k) / (&one - ratio);
+                            checked[0] += 1;
+                        } else {
+                            want += &one;
+                            checked[1] += 1;
+                        }
+                    };
+                    if b < n {
+                        let k = b + 1;
+                        let rho = BigRational::new((n - k).into(), (k + 1).into()) * &odds;
+                        side(k, rho);
+                    }
+                    if a > 1 {
+                        let k = a - 1;
+                        let sigma = BigRational::new(k.into(), (n - k + 1).into()) / &odds;
+                        side(k, sigma);
+                    }
+                    let got = row_tails(&binom, n, s, a, b).to_rational();
+                    let ctx = format!("n {n} s {s} [{a}, {b}]");
+                    // the geometric tails bound the mass exactly; the f64 value
+                    // is within rounding of them, and the caller's factor 2
+                    // (MAX_GAMMA) covers that rounding
+                    assert!(outside <= want, "{ctx}: the tails are below the mass");
+                    assert!(
+                        outside <= &got * BigRational::from_integer(2.into()),
+                        "{ctx}"
+                    );
+                    let tol = BigRational::new(1.into(), 1_000_000_000_000i64.into());
+                    let err = if want.is_zero() {
+                        got.clone()
+                    } else {
+                        ((&got - &want) / &want).abs()
+                    };
+                    assert!(err <= tol, "{ctx}: {got} vs {want}");
+                }
+            }
+        }
+    }
+    assert!(checked[0] >= 500 && checked[1] >= 50, "{checked:?}");
 }
