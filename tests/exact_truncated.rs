@@ -668,6 +668,36 @@ fn kept_states_are_where_some_row_reaches_the_threshold() {
     assert!(compared >= 10 && proper >= 6, "{compared} {proper}");
 }
 
+// spec: ALG-COST, BOUND-F64-TRUNC (widths up to 2^28; a layer's memory
+// 80 (N + 1) bytes within --max-memory-mb)
+#[test]
+fn width_and_memory_limits_hold_at_their_boundaries() {
+    use relu_trainability::limits::{self, Limits, DEFAULT};
+    let spec = |n: usize| ChainSpec::new(vec![n, 3], BiasMode::Zero, BigRational::zero()).unwrap();
+    let check = |n: usize, max_bytes: f64| {
+        limits::set(Limits {
+            max_bytes,
+            ..DEFAULT
+        });
+        let r = tc::check(&spec(n));
+        limits::set(DEFAULT);
+        r.map_err(|e| e.to_string())
+    };
+    // the width limit, with memory to spare (check allocates nothing)
+    let top = tc::MAX_TRUNC_WIDTH;
+    assert_eq!(top, 1 << 28);
+    assert!(check(top, 1e12).is_ok());
+    let e = check(top + 1, 1e12).unwrap_err();
+    assert!(e.contains("widths up to 2^28"), "{e}");
+    // the memory limit: exactly 80 (N + 1) bytes is enough, one byte less is not
+    for n in [1000usize, 123_457] {
+        let bytes = 80.0 * (n as f64 + 1.0);
+        assert!(check(n, bytes).is_ok(), "{n}");
+        let e = check(n, bytes - 1.0).unwrap_err();
+        assert!(e.contains("--max-memory-mb"), "{e}");
+    }
+}
+
 // spec: ALG-COST, BOUND-F64-TRUNC
 #[test]
 fn truncated_sizes_are_refused_before_allocating() {

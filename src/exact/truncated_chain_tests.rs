@@ -173,3 +173,60 @@ fn row_tails_bound_the_exact_mass_outside_the_window() {
     }
     assert!(checked[0] >= 500 && checked[1] >= 50, "{checked:?}");
 }
+
+/// One step from a hand-made layer 1 (width 2, all its mass at state 1,
+/// nothing dropped) to width 2: the step adds 3 N + 2 + 2 (S + 1) = 12
+/// roundings (S = 1 source). With r* the largest count whose gamma(r*) is
+/// at most MAX_GAMMA, a layer reaching r* is accepted and one reaching
+/// r* + 1 is refused (the refusal no reachable size meets: about 9e13
+/// roundings, e.g. 3e8 layers of width 1e5).
+// spec: BOUND-F64-TRUNC
+#[test]
+fn step_refuses_exactly_past_the_largest_gamma() {
+    use crate::exact::float_chain::gamma;
+    let (mut lo, mut hi) = (1u64, 1u64 << 60);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if gamma(mid) <= MAX_GAMMA {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let r_star = lo;
+    // strictly below: no count has gamma exactly MAX_GAMMA (gamma is
+    // monotone in r), so refusing at > or at >= is the same rule
+    assert!(gamma(r_star) < MAX_GAMMA && gamma(r_star + 1) > MAX_GAMMA);
+    assert!((8.9e13..9.0e13).contains(&(r_star as f64)), "{r_star}");
+    for (prev_roundings, ok) in [(r_star - 12, true), (r_star - 11, false)] {
+        let prev = TruncLayer {
+            width: 2,
+            zero: Xf64::ZERO,
+            start: 1,
+            kept: vec![Xf64::ONE, Xf64::ZERO],
+            roundings: prev_roundings,
+            dropped: Xf64::ZERO,
+            zero_extra: Xf64::ZERO,
+            floored: Xf64::ZERO,
+            floored_roundings: 0,
+        };
+        let mut ctx = Ctx {
+            beta: 0,
+            drop_ln: DEFAULT_DROP_LOG2 as f64 * std::f64::consts::LN_2,
+            ops: 0.0,
+            max_ops: 1e9,
+            binom_n: 0,
+            binom: Vec::new(),
+        };
+        match step(&mut ctx, &prev, 2, 0) {
+            Ok(layer) => {
+                assert!(ok, "{prev_roundings} accepted");
+                assert_eq!(layer.roundings, r_star);
+            }
+            Err(e) => {
+                assert!(!ok, "{prev_roundings} refused: {e}");
+                assert!(e.to_string().contains("rounding bound exceeds"), "{e}");
+            }
+        }
+    }
+}
