@@ -230,3 +230,18 @@ fn step_refuses_exactly_past_the_largest_gamma() {
         }
     }
 }
+
+/// The rule "1 when the ratio is >= 0.999" at its boundary: Binomial(1998,
+/// 1/2) (s = 1) has ratio exactly 999 / 1000 = 0.999 in f64 at k = 999 on
+/// both sides (rho for the window [1, 998], sigma for [1000, 1998]), so
+/// each side's bound is the row's whole mass 1 (the geometric tail would be
+/// 1000 f(999) = 17.8).
+// spec: BOUND-F64-TRUNC
+#[test]
+fn row_tails_at_the_ratio_limit_are_the_whole_mass() {
+    let n = 1998;
+    assert_eq!((n - 999) as f64 / 1000.0, 0.999);
+    let binom = binomials(n);
+    assert_eq!(row_tails(&binom, n, 1, 1, 998), Xf64::ONE);
+    assert_eq!(row_tails(&binom, n, 1, 1000, n), Xf64::ONE);
+}
