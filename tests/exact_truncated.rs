@@ -19,6 +19,16 @@ fn bias(beta: usize) -> BiasMode {
     }
 }
 
+/// The chain of `widths` with bias mode beta and q1 given as text.
+fn chain(widths: &[usize], beta: usize, q1: &str) -> ChainSpec {
+    ChainSpec::new(
+        widths.to_vec(),
+        bias(beta),
+        parse_probability(q1, "q1").unwrap(),
+    )
+    .unwrap()
+}
+
 fn q1s() -> Vec<BigRational> {
     ["0", "1/3", "0.999999999", "1/2", "1"]
         .iter()
@@ -175,12 +185,7 @@ fn agrees_with_the_dense_path_within_both_bounds() {
     ];
     for (widths, q) in cases {
         for beta in [0, 1] {
-            let spec = ChainSpec::new(
-                widths.clone(),
-                bias(beta),
-                parse_probability(q, "q1").unwrap(),
-            )
-            .unwrap();
+            let spec = chain(&widths, beta, q);
             let dense = float_chain::law(&spec, None);
             for drop in [-60i64, -1100, DEFAULT_DROP_LOG2] {
                 let law = tc::run(&spec, None, drop, true).unwrap();
@@ -199,12 +204,7 @@ fn narrow_chains_to_depth_a_million_match_the_dense_path() {
         (4, "0.999999999", 0, 200_000),
         (2, "1/3", 1, 200_000),
     ] {
-        let spec = ChainSpec::new(
-            vec![w; depth],
-            bias(beta),
-            parse_probability(q, "q1").unwrap(),
-        )
-        .unwrap();
+        let spec = chain(&vec![w; depth], beta, q);
         let (d, g) = float_chain::born_dead(&spec);
         let e = tc::born_dead(&spec, DEFAULT_DROP_LOG2).unwrap();
         let v = e.certified().expect("born dead certified");
@@ -380,12 +380,7 @@ fn operation_budget_refuses_exactly_past_the_counted_work() {
         (vec![4usize, 2], 0usize, "1/3", 284.0),
         (vec![2, 2, 2], 1, "1/2", 279.0),
     ] {
-        let spec = ChainSpec::new(
-            widths.clone(),
-            bias(beta),
-            parse_probability(q1, "q1").unwrap(),
-        )
-        .unwrap();
+        let spec = chain(&widths, beta, q1);
         for (ops, ok) in [(want, true), (want - 1.0, false)] {
             let secs = ops / tc::OPS_PER_SECOND;
             assert_eq!(
@@ -530,12 +525,7 @@ fn rounding_count_is_pinned_to_its_derivation() {
     // understated count (a mutation of the formula) fails here.
     for beta in [0, 1] {
         let widths = vec![5usize, 7, 3, 9];
-        let spec = ChainSpec::new(
-            widths.clone(),
-            bias(beta),
-            parse_probability("1/3", "q1").unwrap(),
-        )
-        .unwrap();
+        let spec = chain(&widths, beta, "1/3");
         let law = tc::run(&spec, None, DEFAULT_DROP_LOG2, true).unwrap();
         let mut r = 4 * widths[0] as u64 + 2;
         for (l, layer) in law.iter().enumerate() {
@@ -566,12 +556,7 @@ fn floored_rounding_count_is_pinned_to_its_derivation() {
     //   fr = 22 + 2 * 2 = 26, max(26, 55) + 2 * 3 = 61, max(61, 78) + 2 = 80,
     //        max(80, 115) + 2 * 4 = 123
     for beta in [0, 1] {
-        let spec = ChainSpec::new(
-            vec![5, 7, 3, 9],
-            bias(beta),
-            parse_probability("1/3", "q1").unwrap(),
-        )
-        .unwrap();
+        let spec = chain(&[5, 7, 3, 9], beta, "1/3");
         let law = tc::run(&spec, Some(&[2, 3, 1, 4]), DEFAULT_DROP_LOG2, true).unwrap();
         let got: Vec<(u64, u64)> = law
             .iter()
@@ -607,12 +592,7 @@ fn kept_states_are_where_some_row_reaches_the_threshold() {
     ] {
         for beta in [0usize, 1] {
             for q in ["1/3", "0.999999999"] {
-                let spec = ChainSpec::new(
-                    widths.clone(),
-                    bias(beta),
-                    parse_probability(q, "q1").unwrap(),
-                )
-                .unwrap();
+                let spec = chain(&widths, beta, q);
                 let exact = dyadic_chain::law(&spec, None);
                 let n = widths[1];
                 let thr = drop as f64 * std::f64::consts::LN_2;
