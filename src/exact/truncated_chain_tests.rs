@@ -4,31 +4,33 @@
 //! bound of what a window leaves out (`row_tails`).
 
 use super::*;
-use num_bigint::BigUint;
-use num_traits::{Signed, ToPrimitive, Zero};
+use crate::exact::dyadic_chain;
+use crate::exact::report::rational_log10;
+use num_bigint::{BigInt, BigUint};
+use num_traits::{Signed, Zero};
 
-/// ln of a positive big integer: its top 64 bits in f64, plus the shift.
-fn ln_big(x: &BigUint) -> f64 {
-    let bits = x.bits();
-    let shift = bits.saturating_sub(64);
-    (x >> shift).to_f64().unwrap().ln() + shift as f64 * std::f64::consts::LN_2
+/// f(k) = C(n, k) (2^s - 1)^k / 2^{s n}, k = 0..=n, in exact rationals.
+fn exact_pmfs(n: usize, s: usize) -> Vec<BigRational> {
+    let alive = BigInt::from((BigUint::one() << s) - 1u32);
+    let den = BigInt::one() << (s * n);
+    let mut pow = BigInt::one();
+    dyadic_chain::binomials(n)
+        .into_iter()
+        .map(|c| {
+            let f = BigRational::new(BigInt::from(c) * &pow, den.clone());
+            pow *= &alive;
+            f
+        })
+        .collect()
 }
 
-fn binomial(n: usize, k: usize) -> BigUint {
-    (0..k).fold(BigUint::from(1u32), |c, i| c * (n - i) / (i + 1))
-}
-
-/// f(k) = C(n, k) (2^s - 1)^k / 2^{s n} as (numerator, ln of the
-/// denominator), exactly.
-fn exact_pmf(n: usize, s: usize, k: usize) -> (BigUint, f64) {
-    let alive = (BigUint::from(1u32) << s) - 1u32;
-    let num = binomial(n, k) * alive.pow(k as u32);
-    (num, (s * n) as f64 * std::f64::consts::LN_2)
-}
-
-fn exact_ln_pmf(n: usize, s: usize, k: usize) -> f64 {
-    let (num, ln_den) = exact_pmf(n, s, k);
-    ln_big(&num) - ln_den
+/// ln f(k), k = 0..=n, from the exact values (logs within about 1e-15
+/// relative).
+fn exact_ln_pmfs(n: usize, s: usize) -> Vec<f64> {
+    exact_pmfs(n, s)
+        .iter()
+        .map(|f| rational_log10(f).as_f64().unwrap() * std::f64::consts::LN_10)
+        .collect()
 }
 
 // spec: BOUND-F64-TRUNC
@@ -36,8 +38,7 @@ fn exact_ln_pmf(n: usize, s: usize, k: usize) -> f64 {
 fn ln_pmf_matches_exact_rationals() {
     for n in (1..=12).chain([40, 200]) {
         for s in [1, 2, 3, 10, 60] {
-            for k in 0..=n {
-                let want = exact_ln_pmf(n, s, k);
+            for (k, &want) in exact_ln_pmfs(n, s).iter().enumerate() {
                 let got = ln_pmf(n, s, k);
                 assert!(
                     (got - want).abs() <= 1e-12 * want.abs().max(1.0),
@@ -60,9 +61,10 @@ fn row_window_matches_a_brute_force_scan() {
     let mut shapes = [0usize; 5];
     for n in [1usize, 2, 5, 30, 200] {
         for s in [1usize, 2, 4, 8, 20] {
+            let ln_f = exact_ln_pmfs(n, s);
             for ln_m in [0.0, -5.0, -50.0] {
                 for drop_ln in [-1.0, -10.0, -19.0, -100.0, -1000.0] {
-                    let v: Vec<f64> = (1..=n).map(|k| ln_m + exact_ln_pmf(n, s, k)).collect();
+                    let v: Vec<f64> = (1..=n).map(|k| ln_m + ln_f[k]).collect();
                     if v.iter().any(|x| (x - drop_ln).abs() < 1e-9) {
                         continue;
                     }
@@ -109,15 +111,11 @@ fn row_window_matches_a_brute_force_scan() {
 // spec: BOUND-F64-TRUNC
 #[test]
 fn row_tails_bound_the_exact_mass_outside_the_window() {
-    use num_bigint::BigInt;
-    use num_rational::BigRational;
-    let rat = |x: &BigUint| BigRational::from_integer(BigInt::from(x.clone()));
     let mut checked = [0usize; 2]; // geometric sides, sides bounded by 1
     for n in [1usize, 2, 3, 7, 20, 60] {
         for s in [1usize, 2, 5, 12] {
-            let den = rat(&(BigUint::from(1u32) << (s * n)));
-            let f = |k: usize| rat(&exact_pmf(n, s, k).0) / &den;
-            let odds = rat(&((BigUint::from(1u32) << s) - 1u32));
+            let f = exact_pmfs(n, s);
+            let odds = BigRational::from_integer((BigInt::one() << s) - 1);
             let limit = BigRational::new(999.into(), 1000.into());
             let one = BigRational::one();
             let binom = binomials(n);
@@ -129,11 +127,11 @@ fn row_tails_bound_the_exact_mass_outside_the_window() {
             };
             for &a in &ends {
                 for b in ends.iter().copied().filter(|&b| b >= a) {
-                    let outside: BigRational = (1..a).chain(b + 1..=n).map(f).sum();
+                    let outside: BigRational = f[1..a].iter().chain(&f[b + 1..]).sum();
                     let mut want = BigRational::zero();
                     let mut side = |k: usize, ratio: BigRational| {
                         if ratio < limit {
-                            want += f(k) / (&one - ratio);
+                            want += &f[k] / (&one - ratio);
                             checked[0] += 1;
                         } else {
                             want += &one;
