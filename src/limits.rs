@@ -54,6 +54,20 @@ pub fn set(l: Limits) {
     CURRENT.with(|c| c.set(l));
 }
 
+/// Runs `f` with the budgets `l` on this thread, then restores the budgets
+/// in force before (also when `f` panics).
+pub fn with<T>(l: Limits, f: impl FnOnce() -> T) -> T {
+    struct Restore(Limits);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            set(self.0);
+        }
+    }
+    let _restore = Restore(current());
+    set(l);
+    f()
+}
+
 /// Refuses `what` when its estimated memory exceeds the budget.
 pub fn check_bytes(what: &str, bytes: f64, advice: &str) -> Result<()> {
     let max = current().max_bytes;

@@ -163,14 +163,42 @@ fn estimated_time_is_the_stated_model_and_not_understated() {
 }
 
 fn with_limits<T>(max_seconds: f64, max_bytes: f64, f: impl FnOnce() -> T) -> T {
-    limits::set(Limits {
+    let l = Limits {
         max_seconds,
         max_bytes,
         ..DEFAULT
+    };
+    limits::with(l, f)
+}
+
+// spec: ALG-LIMITS (`limits::with` scopes a thread's budgets)
+#[test]
+fn scoped_budgets_restore_the_previous_ones_even_after_a_panic() {
+    let outer = Limits {
+        max_seconds: 7.0,
+        ..DEFAULT
+    };
+    let inner = Limits {
+        max_seconds: 3.0,
+        max_bytes: 5.0,
+        ..DEFAULT
+    };
+    let seen = limits::with(outer, || {
+        let inside = limits::with(inner, limits::current);
+        let after = limits::current();
+        let panicked =
+            std::panic::catch_unwind(|| limits::with(inner, || panic!("inside"))).is_err();
+        (inside, after, panicked, limits::current())
     });
-    let out = f();
-    limits::set(DEFAULT);
-    out
+    assert_eq!(seen.0.max_seconds, 3.0);
+    assert_eq!(seen.0.max_bytes, 5.0);
+    assert_eq!(seen.1.max_seconds, 7.0);
+    assert!(seen.2);
+    assert_eq!(
+        (seen.3.max_seconds, seen.3.max_bytes),
+        (7.0, DEFAULT.max_bytes)
+    );
+    assert_eq!(limits::current().max_seconds, DEFAULT.max_seconds);
 }
 
 fn below(x: f64) -> f64 {

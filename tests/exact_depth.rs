@@ -577,13 +577,13 @@ fn width_search_budget_counts_what_it_spent() {
     use relu_trainability::limits::{self, DEFAULT};
     let c = |n: usize| estimate(&ChainSpec::new(vec![n], BiasMode::Zero, r(1, 2)).unwrap()).seconds;
     let run = |max_seconds: f64| {
-        limits::set(limits::Limits {
+        let l = limits::Limits {
             max_seconds,
             ..DEFAULT
-        });
-        let a = min_uniform_width(1, BiasMode::Zero, &r(1, 2), &[1], &r(1, 32));
-        limits::set(DEFAULT);
-        a
+        };
+        limits::with(l, || {
+            min_uniform_width(1, BiasMode::Zero, &r(1, 2), &[1], &r(1, 32))
+        })
     };
     assert!(c(8) > c(4) && c(4) > 0.0);
     let a = run(60.0).unwrap();

@@ -389,12 +389,11 @@ fn operation_budget_refuses_exactly_past_the_counted_work() {
                 ops,
                 "the budget is exactly {ops}"
             );
-            limits::set(Limits {
+            let l = Limits {
                 max_seconds: secs,
                 ..DEFAULT
-            });
-            let r = tc::run(&spec, None, DEFAULT_DROP_LOG2, false);
-            limits::set(DEFAULT);
+            };
+            let r = limits::with(l, || tc::run(&spec, None, DEFAULT_DROP_LOG2, false));
             match r {
                 Ok(_) => assert!(ok, "{widths:?}: {ops} operations accepted"),
                 Err(e) => {
@@ -646,13 +645,11 @@ fn width_and_memory_limits_hold_at_their_boundaries() {
     use relu_trainability::limits::{self, Limits, DEFAULT};
     let spec = |n: usize| ChainSpec::new(vec![n, 3], BiasMode::Zero, BigRational::zero()).unwrap();
     let check = |n: usize, max_bytes: f64| {
-        limits::set(Limits {
+        let l = Limits {
             max_bytes,
             ..DEFAULT
-        });
-        let r = tc::check(&spec(n));
-        limits::set(DEFAULT);
-        r.map_err(|e| e.to_string())
+        };
+        limits::with(l, || tc::check(&spec(n))).map_err(|e| e.to_string())
     };
     // the width limit, with memory to spare (check allocates nothing)
     let top = tc::MAX_TRUNC_WIDTH;
