@@ -10,7 +10,7 @@ use super::support::{marginal_support, pair_support};
 use crate::error::{Error, Result};
 use crate::exact::ChainSpec;
 use crate::stats::dominance::one_sided_dominance_masked;
-use crate::stats::gof::{chi_square_gof_masked, GofResult};
+use crate::stats::gof::{pearson_test, GofResult, PValues};
 use crate::stats::pvalue::{bonferroni_log10, printed_forms};
 use num_traits::Zero;
 use serde::Serialize;
@@ -45,6 +45,11 @@ pub struct ComponentTest {
     pub statistic: Option<f64>,
     /// Degrees of freedom (chi-square tests).
     pub dof: Option<usize>,
+    /// "exact" (an upper bound of the exact tail: valid at every sample
+    /// size, ALG-GOF-EXACT; the dominance test's binomial tails are exact
+    /// too) or "asymptotic" (the chi-square approximation: the enumeration
+    /// did not fit the budget, or `--p-values asymptotic`).
+    pub p_value_method: &'static str,
 }
 
 /// Per-layer summary of the data.
@@ -83,6 +88,12 @@ pub struct CheckReport {
     pub overall_p_value_log10: Option<f64>,
     /// overall p-value < alpha.
     pub reject: bool,
+    /// alpha when every component's p-value is exact: then the probability
+    /// of a false alarm is at most alpha at every sample size (Bonferroni
+    /// over valid p-values); null when some component is asymptotic.
+    pub false_alarm_bound: Option<f64>,
+    /// What the false-alarm rate is, in words.
+    pub false_alarm: String,
     /// The components that reject on their own (m * p < alpha), with the
     /// direction and the cells that contribute most (ALG-CHECK-EXPLAIN);
     /// empty when the check accepts.
@@ -112,6 +123,64 @@ fn component(test: &'static str, layer: usize, g: GofResult) -> ComponentTest {
         p_value_log10,
         statistic: Some(g.statistic),
         dof: Some(g.dof),
+        p_value_method: method_name(g.exact),
+    }
+}
+
+/// The `p_value_method` label.
+pub fn method_name(exact: bool) -> &'static str {
+    if exact {
+        "exact"
+    } else {
+        "asymptotic"
+    }
+}
+
+/// Nodes of the exact enumeration (ALG-GOF-EXACT) one check may visit: a
+/// tenth of the CPU budget at 2e7 nodes per core-second (measured: about
+/// 5e7 per second), 1.2e8 with the default budget (a few seconds at most).
+pub fn exact_node_budget() -> u64 {
+    (crate::limits::current().max_seconds * 0.1 * 2e7).clamp(0.0, 1e15) as u64
+}
+
+/// The false-alarm guarantee of tests combined by Bonferroni: (bound, words).
+pub fn false_alarm(
+    tests: &[ComponentTest],
+    alpha: f64,
+    extra: f64,
+    mode: PValues,
+) -> (Option<f64>, String) {
+    let asymptotic: Vec<String> = tests
+        .iter()
+        .filter(|t| t.p_value_method != "exact")
+        .map(|t| format!("{} {}", t.test, t.layer))
+        .collect();
+    let (bound, what) = if extra > 0.0 {
+        (alpha + extra, format!("alpha + delta = {}", alpha + extra))
+    } else {
+        (alpha, format!("alpha = {alpha}"))
+    };
+    if asymptotic.is_empty() {
+        (
+            Some(bound),
+            format!(
+                "at most {what} at this sample size (every p-value exact; spec ALG-GOF-EXACT)"
+            ),
+        )
+    } else {
+        (
+            None,
+            format!(
+                "about {what}, not proven: the p-values of {} use the chi-square approximation \
+                 ({}); spec ALG-GOF-EXACT",
+                asymptotic.join(", "),
+                match mode {
+                    PValues::Asymptotic => "--p-values asymptotic",
+                    PValues::Auto =>
+                        "the exact enumeration exceeded its budget; raise --max-seconds for exact p-values",
+                }
+            ),
+        )
     }
 }
 
@@ -192,6 +261,17 @@ pub fn check_samples(
     kind: Kind,
     alpha: f64,
 ) -> Result<CheckReport> {
+    check_samples_with(spec, samples, kind, alpha, PValues::Auto)
+}
+
+/// [`check_samples`] with the p-value method of the chi-square components.
+pub fn check_samples_with(
+    spec: &ChainSpec,
+    samples: &[Vec<usize>],
+    kind: Kind,
+    alpha: f64,
+    mode: PValues,
+) -> Result<CheckReport> {
     if !(alpha > 0.0 && alpha < 1.0) {
         return Err(Error::input(format!("alpha = {alpha} is not in (0, 1)")));
     }
@@ -242,6 +322,7 @@ pub fn check_samples(
     let masks: Vec<Vec<bool>> = (0..depth).map(|l| marginal_support(spec, l)).collect();
     let mut dominance_top: Vec<Option<CellContribution>> = vec![None; depth];
     let mut pair_hists: Vec<(Vec<u64>, Vec<f64>, Vec<bool>)> = Vec::new();
+    let mut budget = exact_node_budget();
     for l in 0..depth {
         let h = &hists[l];
         if let Some(note) = marginal_note(spec, l + 1, h, &masks[l]) {
@@ -251,7 +332,7 @@ pub fn check_samples(
             Kind::NonPd => tests.push(component(
                 "marginal",
                 l + 1,
-                chi_square_gof_masked(h, &marg[l], &masks[l])?,
+                pearson_test(h, &marg[l], &masks[l], mode, &mut budget)?,
             )),
             Kind::Active => {
                 let d = one_sided_dominance_masked(h, &marg[l], &masks[l])?;
@@ -264,6 +345,7 @@ pub fn check_samples(
                     p_value_log10,
                     statistic: None,
                     dof: None,
+                    p_value_method: "exact",
                 })
             }
         }
@@ -286,7 +368,7 @@ pub fn check_samples(
             tests.push(component(
                 "transition",
                 l + 2,
-                chi_square_gof_masked(&h, &law, &mask)?,
+                pearson_test(&h, &law, &mask, mode, &mut budget)?,
             ));
             pair_hists.push((h, law, mask));
         }
@@ -345,6 +427,7 @@ pub fn check_samples(
         d.explanation = sentence(&d, what);
         deviations.push(d);
     }
+    let (false_alarm_bound, false_alarm) = false_alarm(&tests, alpha, 0.0, mode);
     Ok(CheckReport {
         kind,
         samples: samples.len(),
@@ -354,6 +437,8 @@ pub fn check_samples(
         overall_p_value,
         overall_p_value_log10,
         reject,
+        false_alarm_bound,
+        false_alarm,
         deviations,
         warnings,
     })

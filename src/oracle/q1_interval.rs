@@ -5,11 +5,12 @@
 //! binomial tails) and by the conditional transition tests of layers l >= 2,
 //! which do not depend on q1. False-alarm probability <= alpha + delta.
 
-use super::check::ComponentTest;
+use super::check::{exact_node_budget, false_alarm, method_name, ComponentTest};
 use super::laws::{renormalize, transition_pmf};
 use crate::error::{Error, Result};
 use crate::exact::BiasMode;
-use crate::stats::gof::chi_square_gof_masked;
+use crate::stats::exact_pearson::tail_log10;
+use crate::stats::gof::{chi_square_gof_masked, pooled_group, PValues};
 use crate::stats::intervals::{ln_lower_tail, ln_upper_tail};
 use crate::stats::pvalue::{bonferroni_log10, chi2_sf_log10, printed_forms};
 use serde::Serialize;
@@ -35,8 +36,11 @@ pub struct IntervalReport {
     pub overall_p_value_log10: Option<f64>,
     /// overall p-value < alpha.
     pub reject: bool,
-    /// alpha + delta.
-    pub false_alarm_bound: f64,
+    /// alpha + delta when every p-value is exact (ALG-GOF-EXACT); null when
+    /// a conditional transition test used the chi-square approximation.
+    pub false_alarm_bound: Option<f64>,
+    /// What the false-alarm rate is, in words.
+    pub false_alarm: String,
 }
 
 fn next_up(x: f64) -> f64 {
@@ -84,6 +88,7 @@ fn component(
     log10: f64,
     stat: Option<f64>,
     dof: Option<usize>,
+    exact: bool,
 ) -> ComponentTest {
     let (p_value, p_value_log10) = printed_forms(log10);
     ComponentTest {
@@ -93,6 +98,7 @@ fn component(
         p_value_log10,
         statistic: stat,
         dof,
+        p_value_method: method_name(exact),
     }
 }
 
@@ -106,6 +112,7 @@ pub fn check_interval(
     delta: f64,
     samples: &[Vec<usize>],
     alpha: f64,
+    mode: PValues,
 ) -> Result<IntervalReport> {
     if !(0.0 <= q1_lo && q1_lo <= q1_hi && q1_hi <= 1.0) {
         return Err(Error::input(format!(
@@ -127,7 +134,15 @@ pub fn check_interval(
     let ln_many = ln_ge(s, trials, next_up(1.0 - q1_lo));
     let ln_few = ln_le(s, trials, next_down(1.0 - q1_hi));
     let log10_total = (2f64.log10() + ln_many.min(ln_few) / std::f64::consts::LN_10).min(0.0);
-    let mut tests = vec![component("layer-1 total", 1, log10_total, None, None)];
+    let mut tests = vec![component(
+        "layer-1 total",
+        1,
+        log10_total,
+        None,
+        None,
+        true,
+    )];
+    let mut budget = exact_node_budget();
     for l in 1..widths.len() {
         let (np, nl) = (widths[l - 1], widths[l]);
         let mut rows = vec![vec![0u64; nl + 1]; np + 1];
@@ -135,6 +150,7 @@ pub fn check_interval(
             rows[r[l - 1]][r[l]] += 1;
         }
         let (mut stat, mut dof, mut impossible) = (0.0, 0usize, false);
+        let mut groups = Vec::new();
         for (p, h) in rows.iter().enumerate() {
             if h.iter().all(|&c| c == 0) {
                 continue;
@@ -155,20 +171,26 @@ pub fn check_interval(
             }
             stat += g.statistic;
             dof += g.dof;
+            groups.push(pooled_group(h, &law));
         }
-        let log10 = if impossible {
-            f64::NEG_INFINITY
-        } else if dof == 0 {
-            0.0
-        } else {
-            chi2_sf_log10(dof, stat)
+        // the rows are independent given layer l-1's counts: the exact
+        // tail of the summed statistic is a product-multinomial one
+        let exact = match mode {
+            _ if impossible || dof == 0 => Some(if impossible {
+                f64::NEG_INFINITY
+            } else {
+                0.0
+            }),
+            PValues::Auto => tail_log10(&groups, &mut budget),
+            PValues::Asymptotic => None,
         };
         tests.push(component(
             "conditional transition",
             l + 1,
-            log10,
+            exact.unwrap_or_else(|| chi2_sf_log10(dof, stat)),
             Some(stat),
             Some(dof),
+            exact.is_some(),
         ));
     }
     let min_log = tests
@@ -178,6 +200,7 @@ pub fn check_interval(
     let overall = bonferroni_log10(tests.len(), min_log);
     let (overall_p_value, overall_p_value_log10) = printed_forms(overall);
     let reject = overall < alpha.log10();
+    let (false_alarm_bound, false_alarm) = false_alarm(&tests, alpha, delta, mode);
     Ok(IntervalReport {
         samples: samples.len(),
         alpha,
@@ -188,6 +211,7 @@ pub fn check_interval(
         overall_p_value,
         overall_p_value_log10,
         reject,
-        false_alarm_bound: alpha + delta,
+        false_alarm_bound,
+        false_alarm,
     })
 }

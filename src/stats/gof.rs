@@ -2,6 +2,7 @@
 //! (spec ALG-GOF), with pooling of adjacent low-expectation cells.
 
 use super::check_law;
+use super::exact_pearson::{tail_log10, Group};
 use super::pvalue::chi2_sf_log10;
 use crate::error::{Error, Result};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
@@ -26,6 +27,10 @@ pub struct GofResult {
     pub p_value_log10: f64,
     /// Number of cells after pooling (the cells the statistic sums over).
     pub pooled_cells: usize,
+    /// The p-value is exact (an upper bound of the exact tail of the
+    /// statistic under the law, ALG-GOF-EXACT; also for an impossible
+    /// observation and for dof 0), not the chi-square approximation.
+    pub exact: bool,
 }
 
 /// The partition used by [`chi_square_gof`] for `n` observations of `law`:
@@ -97,6 +102,7 @@ pub fn chi_square_gof_masked(
             p_value: 0.0,
             p_value_log10: f64::NEG_INFINITY,
             pooled_cells: parts.len(),
+            exact: true,
         });
     }
     let statistic: f64 = parts
@@ -123,5 +129,50 @@ pub fn chi_square_gof_masked(
         p_value,
         p_value_log10,
         pooled_cells: parts.len(),
+        exact: dof == 0,
     })
+}
+
+/// The pooled cells of [`chi_square_gof`] as one group of the exact test:
+/// the pooled probabilities and observed counts.
+pub fn pooled_group(observed: &[u64], law: &[f64]) -> Group {
+    let n: u64 = observed.iter().sum();
+    let parts = pooled_partition(law, n);
+    Group {
+        probs: parts.iter().map(|r| law[r.clone()].iter().sum()).collect(),
+        observed: parts.iter().map(|r| observed[r.clone()].iter().sum()).collect(),
+    }
+}
+
+/// How p-values of the Pearson tests are computed (spec ALG-GOF-EXACT).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum PValues {
+    /// Exact tails (valid at every sample size) while the enumeration fits
+    /// the budget; the chi-square approximation, marked as such, beyond.
+    Auto,
+    /// Always the chi-square approximation (as scipy.stats.chisquare).
+    Asymptotic,
+}
+
+/// [`chi_square_gof_masked`] whose p-value is the exact tail when `mode`
+/// is `Auto` and the enumeration fits in `budget` nodes (subtracted from
+/// it); otherwise the chi-square approximation with `exact` false.
+pub fn pearson_test(
+    observed: &[u64],
+    law: &[f64],
+    possible: &[bool],
+    mode: PValues,
+    budget: &mut u64,
+) -> Result<GofResult> {
+    let mut g = chi_square_gof_masked(observed, law, possible)?;
+    if g.exact || mode == PValues::Asymptotic {
+        return Ok(g);
+    }
+    if let Some(log10) = tail_log10(&[pooled_group(observed, law)], budget) {
+        g.p_value_log10 = log10;
+        g.p_value = 10f64.powf(log10);
+        g.exact = true;
+    }
+    Ok(g)
 }

@@ -10,6 +10,7 @@
 
 pub mod binomial;
 pub mod dominance;
+pub mod exact_pearson;
 pub mod gof;
 pub mod intervals;
 pub mod ks;
