@@ -128,9 +128,9 @@ def _check_interval(c, w, bias, q, kind, alpha) -> CheckResult:
         p = t["p_value"] if t["p_value"] is not None else f"10^{t['p_value_log10']}"
         lines.append(f"{t['test']:<22}  {t['layer']:>5}  {p:>10}")
     lines.append(
-        f"\noverall p-value {v['overall_p_value']} (Bonferroni), alpha {alpha}, false-alarm bound "
-        f"alpha + delta = {v['false_alarm_bound']}: "
+        f"\noverall p-value {v['overall_p_value']} (Bonferroni), alpha {alpha}: "
         + ("REJECT (the samples do not follow the law)" if v["reject"] else "ACCEPT (no evidence against the law)")
+        + f"\nfalse-alarm rate: {v['false_alarm']}"
     )
     return CheckResult(
         reject=bool(v["reject"]), alpha=alpha, kind="nonpd", samples=v["samples"],

@@ -28,6 +28,7 @@ use relu_trainability::oracle::laws::power_cost;
 use relu_trainability::oracle::power::power_rows;
 use relu_trainability::oracle::power_active::active_power_rows;
 use relu_trainability::oracle::q1_interval::check_interval;
+use relu_trainability::stats::gof::PValues;
 use relu_trainability::rational::from_f64_exact;
 use relu_trainability::sim::{Dataset, Layer, Network};
 use relu_trainability::Error;
@@ -508,7 +509,7 @@ fn check_q1_interval(
     detached(py, move || {
         // check_samples validates the rows against the widths, with its messages
         check_samples(&s, &samples, Kind::NonPd, check_alpha)?;
-        json(&check_interval(&widths, b, lo, hi, delta, &samples, alpha)?)
+        json(&check_interval(&widths, b, lo, hi, delta, &samples, alpha, PValues::Auto)?)
     })
 }
 
