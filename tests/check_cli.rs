@@ -1,6 +1,6 @@
 //! `trainability check`: exit 0 on accept, 1 on reject, 2 on bad input, and
 //! the `--power` table.
-// spec: ALG-CHECK, FMT-CHECK-CSV, ALG-POWER
+// spec: ALG-CHECK, FMT-CHECK-CSV, ALG-POWER, ALG-GOF-EXACT
 
 mod oracle_support;
 
@@ -280,27 +280,7 @@ fn alpha_must_be_strictly_between_0_and_1() {
 /// 10, 12, 8, 10: X^2 = 0.4 + 0.4, dof 3, p = erfc(sqrt(x/2)) + sqrt(2x/pi) e^(-x/2).
 #[test]
 fn json_contract_matches_a_hand_derivation() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut rows = String::from("k1,k2\n");
-    for (row, times) in [("0,0", 10), ("1,0", 12), ("1,1", 8), ("2,0", 2), ("2,1", 8)] {
-        for _ in 0..times {
-            rows += row;
-            rows += "\n";
-        }
-    }
-    let path = write(&dir, "hand.csv", &rows);
-    let out = check(&[
-        "--widths",
-        "2,1",
-        "--q1",
-        "1/2",
-        "--samples",
-        &path,
-        "--format",
-        "json",
-    ])
-    .code(0);
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let v = hand_case(&["--p-values", "asymptotic"]);
     // statistics and means to 1e-12; p-values to 1e-9 relative (statrs'
     // incomplete gamma is accurate to ~4e-11 here, against the closed forms)
     let close_to = |a: &serde_json::Value, b: f64, tol: f64| {
@@ -314,6 +294,8 @@ fn json_contract_matches_a_hand_derivation() {
         vec![
             "alpha",
             "deviations",
+            "false_alarm",
+            "false_alarm_bound",
             "kind",
             "layers",
             "overall_p_value",
@@ -326,6 +308,9 @@ fn json_contract_matches_a_hand_derivation() {
     );
     assert_eq!(v["kind"], "nonpd");
     assert_eq!(v["samples"], 40);
+    // asymptotic p-values carry no proven bound
+    assert!(v["false_alarm_bound"].is_null());
+    assert!(v["false_alarm"].as_str().unwrap().contains("not proven"));
     close(&v["alpha"], 1e-3);
     assert_eq!(v["reject"], false);
     assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
@@ -376,10 +361,87 @@ fn json_contract_matches_a_hand_derivation() {
         close(&t["statistic"], stat);
         close_to(&t["p_value"], p, 1e-9);
         close_to(&t["p_value_log10"], p.log10(), 1e-9);
+        assert_eq!(t["p_value_method"], "asymptotic", "{t}");
     }
     let overall = (3.0 * erfc((x2 / 2.0).sqrt()).min(pt)).min(1.0);
     close_to(&v["overall_p_value"], overall, 1e-9);
     close_to(&v["overall_p_value_log10"], overall.log10(), 1e-9);
+}
+
+/// The hand-derived case of [`json_contract_matches_a_hand_derivation`],
+/// checked with `extra` arguments; the parsed JSON.
+fn hand_case(extra: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = String::from("k1,k2\n");
+    for (row, times) in [("0,0", 10), ("1,0", 12), ("1,1", 8), ("2,0", 2), ("2,1", 8)] {
+        for _ in 0..times {
+            rows += row;
+            rows += "\n";
+        }
+    }
+    let path = write(&dir, "hand.csv", &rows);
+    let mut args = vec![
+        "--widths",
+        "2,1",
+        "--q1",
+        "1/2",
+        "--samples",
+        &path,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = check(&args).code(0);
+    serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
+/// The same case with the default exact p-values (ALG-GOF-EXACT), against
+/// an enumeration by hand. Layer 1: X^2 = 0, so p = 1. Layer 2: O ~
+/// Bin(40, 7/16), X^2(o) = (o - 17.5)^2 / 17.5 + (o - 17.5)^2 / 22.5, p =
+/// P(X^2(O) >= X^2(16)) = P(|O - 17.5| >= 1.5). Pairs: four pooled cells of
+/// probability 1/4 each, X^2 = sum (o_i - 10)^2 / 10, p = P(sum (O_i -
+/// 10)^2 >= 8), summed over the 12,341 outcomes in exact integers. Every
+/// p-value is exact, so the bound alpha is printed.
+#[test]
+fn exact_p_values_match_a_hand_enumeration() {
+    let v = hand_case(&[]);
+    let binom = |n: u64, k: u64| (0..k).fold(1f64, |a, i| a * (n - i) as f64 / (i + 1) as f64);
+    let p2: f64 = (0..=40u64)
+        .filter(|&o| (o as f64 - 17.5).abs() >= 1.5)
+        .map(|o| binom(40, o) * (7f64 / 16.0).powi(o as i32) * (9f64 / 16.0).powi(40 - o as i32))
+        .sum();
+    // multinomial(40; a, b, c, d) = C(40, a) C(40 - a, b) C(40 - a - b, c)
+    let (mut hits, mut total) = (0f64, 0f64);
+    for a in 0..=40usize {
+        for b in 0..=40 - a {
+            for c in 0..=40 - a - b {
+                let d = 40 - a - b - c;
+                let w = binom(40, a as u64)
+                    * binom(40 - a as u64, b as u64)
+                    * binom(40 - (a + b) as u64, c as u64);
+                let ss: i64 = [a, b, c, d].iter().map(|&o| (o as i64 - 10).pow(2)).sum();
+                total += w;
+                if ss >= 8 {
+                    hits += w;
+                }
+            }
+        }
+    }
+    assert!((total - 4f64.powi(40)).abs() <= 1e-12 * total);
+    let pt = hits / total;
+    let tests = v["tests"].as_array().unwrap();
+    for (t, want) in tests.iter().zip([1.0, p2, pt]) {
+        assert_eq!(t["p_value_method"], "exact", "{t}");
+        let got = t["p_value"].as_f64().unwrap();
+        // an upper bound of the exact tail, within its stated inflation
+        assert!(
+            got >= want * (1.0 - 1e-12) && got <= want * (1.0 + 1e-8),
+            "{}: {got} vs exact {want}",
+            t["test"]
+        );
+    }
+    assert_eq!(v["false_alarm_bound"].as_f64(), Some(1e-3));
+    assert!(v["false_alarm"].as_str().unwrap().contains("at most"));
 }
 
 /// `np.savetxt(counts)` (fmt '%.18e': k < 10 is "k.000000000000000000e+00",

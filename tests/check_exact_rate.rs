@@ -38,9 +38,8 @@ fn rows(widths: &[usize], beta: usize, q1: &BigRational) -> Vec<(Vec<usize>, Big
     let alive = BigRational::one() - q1;
     let mut out: Vec<(Vec<usize>, BigRational)> = (0..=widths[0])
         .map(|k| {
-            let p = BigRational::from(binom(widths[0], k))
-                * pow(&alive, k)
-                * pow(q1, widths[0] - k);
+            let p =
+                BigRational::from(binom(widths[0], k)) * pow(&alive, k) * pow(q1, widths[0] - k);
             (vec![k], p)
         })
         .collect();
@@ -152,7 +151,12 @@ fn reviewed_cases_keep_alpha_with_exact_p_values() {
         );
         assert_eq!(asym_bound, None, "an asymptotic check must print no bound");
         let (rate, bound) = rejection_rate(&s, n, alpha, PValues::Auto);
-        assert_eq!(bound, Some(alpha), "{w:?} n {n}: every p-value should be exact");
+        eprintln!("{w:?} q1 {q1} n {n} alpha {alpha}: asymptotic {asym:.6}, exact {rate:.6}");
+        assert_eq!(
+            bound,
+            Some(alpha),
+            "{w:?} n {n}: every p-value should be exact"
+        );
         assert!(
             rate <= alpha,
             "{w:?} q1 {q1} n {n} alpha {alpha}: exact false-alarm rate {rate}"
@@ -396,13 +400,20 @@ fn tail_bound_assumptions_hold() {
                         .fold(BigRational::zero(), |a, b| a + b);
                     let want = want.to_f64().unwrap();
                     let rel = (got - want).abs() / want;
-                    assert!(rel <= LAW_REL_ERROR, "{:?} layer {l} n {n} cells {r:?}: {rel}", s.widths);
+                    assert!(
+                        rel <= LAW_REL_ERROR,
+                        "{:?} layer {l} n {n} cells {r:?}: {rel}",
+                        s.widths
+                    );
                 }
             }
         }
     }
     // the pair laws (marginal times the transition), against the rows
-    for s in [chain(&[8, 8], BiasMode::Zero, "1/2"), chain(&[64, 3], BiasMode::Symmetric, "1/3")] {
+    for s in [
+        chain(&[8, 8], BiasMode::Zero, "1/2"),
+        chain(&[64, 3], BiasMode::Symmetric, "1/3"),
+    ] {
         let marg = check_marginals(&s).unwrap();
         let mut law = relu_trainability::oracle::laws::pair_law(&s, &marg, 0);
         relu_trainability::oracle::laws::renormalize(&mut law);
@@ -420,7 +431,11 @@ fn tail_bound_assumptions_hold() {
                     .to_f64()
                     .unwrap();
                 let rel = (got - want).abs() / want;
-                assert!(rel <= LAW_REL_ERROR, "pair {:?} n {n} {r:?}: {rel}", s.widths);
+                assert!(
+                    rel <= LAW_REL_ERROR,
+                    "pair {:?} n {n} {r:?}: {rel}",
+                    s.widths
+                );
             }
         }
     }
@@ -434,7 +449,10 @@ fn tail_bound_assumptions_hold() {
             let exact_ln = top.ln() + shift as f64 * std::f64::consts::LN_2;
             let got = statrs::function::factorial::ln_factorial(n);
             let rel = (got - exact_ln).abs() / exact_ln.max(1.0);
-            assert!(rel <= LN_FACTORIAL_REL_ERROR, "ln {n}!: {got} vs {exact_ln} ({rel})");
+            assert!(
+                rel <= LN_FACTORIAL_REL_ERROR,
+                "ln {n}!: {got} vs {exact_ln} ({rel})"
+            );
         }
     }
 }

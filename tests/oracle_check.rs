@@ -10,8 +10,9 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use relu_trainability::exact::{BiasMode, ChainSpec};
-use relu_trainability::oracle::check::{check_samples, Kind};
+use relu_trainability::oracle::check::{check_samples, check_samples_with, CheckReport, Kind};
 use relu_trainability::oracle::power::{power, sample_size, Deviation};
+use relu_trainability::stats::gof::PValues;
 
 fn spec(w: &[usize], b: BiasMode, q1: &str) -> ChainSpec {
     ChainSpec::parse(w.to_vec(), b, q1).unwrap()
@@ -19,6 +20,21 @@ fn spec(w: &[usize], b: BiasMode, q1: &str) -> ChainSpec {
 
 fn q1f(s: &ChainSpec) -> f64 {
     relu_trainability::rational::to_f64(&s.q1)
+}
+
+/// `check_samples` with the exact enumeration (ALG-GOF-EXACT) limited to
+/// 5e5 nodes per check (a CPU budget of 1 s): the replicated checks below
+/// then take milliseconds each, with exact p-values for the components that
+/// fit and the chi-square approximation for the others.
+fn check_quick(s: &ChainSpec, rows: &[Vec<usize>], kind: Kind, alpha: f64) -> CheckReport {
+    use relu_trainability::limits::{with, Limits, DEFAULT};
+    with(
+        Limits {
+            max_seconds: 1.0,
+            ..DEFAULT
+        },
+        || check_samples(s, rows, kind, alpha).unwrap(),
+    )
 }
 
 fn draw(s: &ChainSpec, n: usize, seed: u64) -> Vec<Vec<usize>> {
@@ -41,7 +57,7 @@ fn cases() -> Vec<ChainSpec> {
 #[test]
 fn accepts_the_exact_law() {
     for (i, s) in cases().iter().enumerate() {
-        let r = check_samples(s, &draw(s, 3000, 100 + i as u64), Kind::NonPd, 1e-6).unwrap();
+        let r = check_quick(s, &draw(s, 3000, 100 + i as u64), Kind::NonPd, 1e-6);
         assert!(
             !r.reject,
             "{:?}: p = {:?} ({:?})",
@@ -63,11 +79,7 @@ fn accepts_the_exact_law() {
 fn false_alarm_rate_is_at_most_alpha() {
     let s = spec(&[5, 2, 4], BiasMode::Symmetric, "1/3");
     let rej = (0..400)
-        .filter(|&i| {
-            check_samples(&s, &draw(&s, 400, 10_000 + i), Kind::NonPd, 0.05)
-                .unwrap()
-                .reject
-        })
+        .filter(|&i| check_quick(&s, &draw(&s, 400, 10_000 + i), Kind::NonPd, 0.05).reject)
         .count();
     assert!(rej <= 42, "{rej} false alarms out of 400 at alpha 0.05");
 }
@@ -86,7 +98,7 @@ fn rejects_wrong_laws() {
     .enumerate()
     {
         let alt = dev.apply(&h0).unwrap();
-        let r = check_samples(&h0, &draw(&alt, 3000, 300 + k as u64), Kind::NonPd, 1e-6).unwrap();
+        let r = check_quick(&h0, &draw(&alt, 3000, 300 + k as u64), Kind::NonPd, 1e-6);
         assert!(
             r.reject,
             "{dev:?} not rejected: p = {:?}",
@@ -223,7 +235,20 @@ fn underflowing_p_values_are_not_impossible_counts() {
             vec![4, k]
         })
         .collect();
-    let r = check_samples(&s, &rows, Kind::NonPd, 1e-3).unwrap();
+    // the exact p-values (ALG-GOF-EXACT): the pooled cell k <= 2 of layer 2
+    // has probability about 0.0055 (expected 11 of 2000) and about 220 are
+    // observed; its count alone reaching ~274 makes X^2 >= 6300, whose
+    // Chernoff exponent 2000 KL(0.137 || 0.0055) = 636 nats = 10^-276: the
+    // exact tail is near 10^-280, a thousand orders of magnitude above the
+    // chi-square tail (below), which is far too small here
+    let exact = check_samples(&s, &rows, Kind::NonPd, 1e-3).unwrap();
+    assert!(exact.reject);
+    for t in &exact.tests[1..] {
+        assert_eq!(t.p_value_method, "exact", "{t:?}");
+        let l = t.p_value_log10.unwrap();
+        assert!(l > -320.0 && l < -150.0, "{t:?}");
+    }
+    let r = check_samples_with(&s, &rows, Kind::NonPd, 1e-3, PValues::Asymptotic).unwrap();
     assert!(r.reject);
     assert!(
         r.warnings.iter().all(|w| !w.contains("is impossible")),
@@ -319,13 +344,12 @@ fn documented_power_is_achieved() {
         let n = sample_size(&h0, &alt, 1e-3, 0.9).unwrap().unwrap();
         let rej = (0..200u64)
             .filter(|&i| {
-                check_samples(
+                check_quick(
                     &h0,
                     &draw(&alt, n as usize, 1000 * (k as u64 + 1) + i),
                     Kind::NonPd,
                     1e-3,
                 )
-                .unwrap()
                 .reject
             })
             .count();
@@ -398,8 +422,7 @@ fn component_p_values(
 ) -> Vec<Vec<f64>> {
     (0..reps)
         .map(|i| {
-            let r =
-                check_samples(claim, &draw(draw_from, 400, seed + i), Kind::NonPd, 0.05).unwrap();
+            let r = check_quick(claim, &draw(draw_from, 400, seed + i), Kind::NonPd, 0.05);
             r.tests.iter().map(|t| t.p_value.unwrap()).collect()
         })
         .collect()

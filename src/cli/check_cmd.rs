@@ -11,7 +11,6 @@ use crate::init::InitScheme;
 use crate::io::data::HeaderMode;
 use crate::montecarlo::theory::bias_mode;
 use crate::oracle::check::{check_samples_with, false_alarm, CheckReport, ComponentTest, Kind};
-use crate::stats::gof::PValues;
 use crate::oracle::laws::{check_samples_cost, power_cost};
 use crate::oracle::power::{power_rows, render_markdown};
 use crate::oracle::power_active::active_power_rows;
@@ -19,6 +18,7 @@ use crate::oracle::q1_interval::check_interval;
 use crate::oracle::samples::read_samples_with;
 use crate::q1::{Q1Result, Q1Value};
 use crate::rational::from_f64_exact;
+use crate::stats::gof::PValues;
 use num_rational::BigRational;
 use std::path::PathBuf;
 
@@ -263,14 +263,7 @@ fn run_interval(a: &CheckArgs, bias: BiasMode, r: &Q1Result) -> Result<i32> {
         return Ok(if report.reject { 1 } else { 0 });
     }
     let rep = check_interval(
-        &a.widths,
-        bias,
-        lo,
-        hi,
-        a.q1_delta,
-        &samples,
-        a.alpha,
-        a.p_values,
+        &a.widths, bias, lo, hi, a.q1_delta, &samples, a.alpha, a.p_values,
     )?;
     match a.format {
         Format::Json => {

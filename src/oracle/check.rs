@@ -136,11 +136,14 @@ pub fn method_name(exact: bool) -> &'static str {
     }
 }
 
-/// Nodes of the exact enumeration (ALG-GOF-EXACT) one check may visit: a
-/// tenth of the CPU budget at 2e7 nodes per core-second (measured: about
-/// 5e7 per second), 1.2e8 with the default budget (a few seconds at most).
-pub fn exact_node_budget() -> u64 {
-    (crate::limits::current().max_seconds * 0.1 * 2e7).clamp(0.0, 1e15) as u64
+/// Nodes of the exact enumeration (ALG-GOF-EXACT) one check may visit in
+/// all: 5e5 per core-second of the CPU budget, 3e7 with the default budget
+/// (measured: 3e7 to 6e7 nodes per second, so at most about a second),
+/// shared equally by the `components` chi-square tests so that one large
+/// component cannot starve the others.
+pub fn exact_node_budget(components: usize) -> u64 {
+    let total = (crate::limits::current().max_seconds * 5e5).clamp(0.0, 1e15) as u64;
+    total / components.max(1) as u64
 }
 
 /// The false-alarm guarantee of tests combined by Bonferroni: (bound, words).
@@ -163,9 +166,7 @@ pub fn false_alarm(
     if asymptotic.is_empty() {
         (
             Some(bound),
-            format!(
-                "at most {what} at this sample size (every p-value exact; spec ALG-GOF-EXACT)"
-            ),
+            format!("at most {what} at this sample size (every p-value exact; spec ALG-GOF-EXACT)"),
         )
     } else {
         (
@@ -322,7 +323,10 @@ pub fn check_samples_with(
     let masks: Vec<Vec<bool>> = (0..depth).map(|l| marginal_support(spec, l)).collect();
     let mut dominance_top: Vec<Option<CellContribution>> = vec![None; depth];
     let mut pair_hists: Vec<(Vec<u64>, Vec<f64>, Vec<bool>)> = Vec::new();
-    let mut budget = exact_node_budget();
+    let components = match kind {
+        Kind::NonPd => 2 * depth - 1,
+        Kind::Active => 1,
+    };
     for l in 0..depth {
         let h = &hists[l];
         if let Some(note) = marginal_note(spec, l + 1, h, &masks[l]) {
@@ -332,7 +336,13 @@ pub fn check_samples_with(
             Kind::NonPd => tests.push(component(
                 "marginal",
                 l + 1,
-                pearson_test(h, &marg[l], &masks[l], mode, &mut budget)?,
+                pearson_test(
+                    h,
+                    &marg[l],
+                    &masks[l],
+                    mode,
+                    &mut exact_node_budget(components),
+                )?,
             )),
             Kind::Active => {
                 let d = one_sided_dominance_masked(h, &marg[l], &masks[l])?;
@@ -368,7 +378,7 @@ pub fn check_samples_with(
             tests.push(component(
                 "transition",
                 l + 2,
-                pearson_test(&h, &law, &mask, mode, &mut budget)?,
+                pearson_test(&h, &law, &mask, mode, &mut exact_node_budget(components))?,
             ));
             pair_hists.push((h, law, mask));
         }

@@ -134,15 +134,8 @@ pub fn check_interval(
     let ln_many = ln_ge(s, trials, next_up(1.0 - q1_lo));
     let ln_few = ln_le(s, trials, next_down(1.0 - q1_hi));
     let log10_total = (2f64.log10() + ln_many.min(ln_few) / std::f64::consts::LN_10).min(0.0);
-    let mut tests = vec![component(
-        "layer-1 total",
-        1,
-        log10_total,
-        None,
-        None,
-        true,
-    )];
-    let mut budget = exact_node_budget();
+    let mut tests = vec![component("layer-1 total", 1, log10_total, None, None, true)];
+    let budget = exact_node_budget(widths.len().saturating_sub(1));
     for l in 1..widths.len() {
         let (np, nl) = (widths[l - 1], widths[l]);
         let mut rows = vec![vec![0u64; nl + 1]; np + 1];
@@ -176,12 +169,8 @@ pub fn check_interval(
         // the rows are independent given layer l-1's counts: the exact
         // tail of the summed statistic is a product-multinomial one
         let exact = match mode {
-            _ if impossible || dof == 0 => Some(if impossible {
-                f64::NEG_INFINITY
-            } else {
-                0.0
-            }),
-            PValues::Auto => tail_log10(&groups, &mut budget),
+            _ if impossible || dof == 0 => Some(if impossible { f64::NEG_INFINITY } else { 0.0 }),
+            PValues::Auto => tail_log10(&groups, &mut budget.clone()),
             PValues::Asymptotic => None,
         };
         tests.push(component(

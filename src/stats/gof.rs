@@ -140,7 +140,10 @@ pub fn pooled_group(observed: &[u64], law: &[f64]) -> Group {
     let parts = pooled_partition(law, n);
     Group {
         probs: parts.iter().map(|r| law[r.clone()].iter().sum()).collect(),
-        observed: parts.iter().map(|r| observed[r.clone()].iter().sum()).collect(),
+        observed: parts
+            .iter()
+            .map(|r| observed[r.clone()].iter().sum())
+            .collect(),
     }
 }
 
