@@ -129,7 +129,7 @@ def as_counts(counts: Any, depth: int, name: str = "counts") -> np.ndarray:
 
 
 def _big_int(digits: str) -> int:
-    """int of a decimal string of any length (Python >= 3.11 limits int(str)
+    """int of a decimal string of any length (CPython 3.11+, 3.10.7+, 3.9.14+ limit int(str)
     to 4300 digits; exact probabilities of big networks have more)."""
     if len(digits) <= 4000:
         return int(digits)

@@ -17,7 +17,7 @@ class ExactFraction(Fraction):
     arithmetic; results of arithmetic are plain Fractions) whose ``str`` and
     ``repr`` never fail.
 
-    CPython >= 3.11 refuses to convert an int of more than
+    CPython (3.11+, 3.10.7+, 3.9.14+) refuses to convert an int of more than
     ``sys.get_int_max_str_digits()`` digits (4300 by default) to text, so
     ``print`` of the exact P(born dead) of 64 layers of 64 would raise
     ``ValueError``. When the numerator and the denominator can be printed,

@@ -252,7 +252,10 @@ fn exact_law<'py>(
                         (
                             x.numer().to_signed_bytes_le(),
                             x.denom().to_signed_bytes_le(),
-                            or(report::f64_or_null(to_f64(x), x.numer().bits() == 0), f64::NAN),
+                            or(
+                                report::f64_or_null(to_f64(x), x.numer().bits() == 0),
+                                f64::NAN,
+                            ),
                             or(report::rational_log10(x), f64::NEG_INFINITY),
                         )
                     })
