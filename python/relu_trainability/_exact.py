@@ -70,6 +70,21 @@ class ExactFraction(Fraction):
             return f"<{self.short()}>"
         return f"Fraction({n}, {d})"
 
+    def __format__(self, spec: str) -> str:
+        # f"{x}" is str(x); other specs are Fraction's (Python >= 3.12),
+        # falling back to the short form where its digits hit the limit
+        if not spec:
+            return str(self)
+        try:
+            return Fraction.__format__(self, spec)
+        except ValueError as e:
+            if "limit" not in str(e):
+                raise
+            try:
+                return format(self.short(), spec)
+            except ValueError:
+                raise e from None
+
     def short(self) -> str:
         """``1.23456789012e-1212 (exact Fraction, log10 -1211.908514, numerator
         6037 digits, denominator 7249 digits)``: at any size."""

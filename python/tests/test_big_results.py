@@ -51,6 +51,8 @@ def test_printing_huge_exact_values_never_raises():
         # the log10 printed is the library's to 6 decimals
         assert f"log10 {s.born_dead_log10:.6f}" in text
     assert repr(bd).startswith("<") and repr(bd).endswith(">")
+    if sys.version_info >= (3, 12):  # Fraction's alignment specs
+        assert f"{bd:>300}".strip() == str(bd)
     assert isinstance(bd, Fraction) and isinstance(bd, rt.ExactFraction)
     # the value itself is exact
     assert bd.exact == Fraction(bd.numerator, bd.denominator) and type(bd.exact) is Fraction
