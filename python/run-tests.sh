@@ -55,7 +55,7 @@ fi
 treq="$root/python/requirements-torch.txt"
 tstamp="$venv/requirements-torch.installed"
 if [ "${RELU_TRAINABILITY_NO_TORCH:-}" = 1 ]; then
-    echo "python: RELU_TRAINABILITY_NO_TORCH=1: torch is not installed, its tests are skipped"
+    echo "python: RELU_TRAINABILITY_NO_TORCH=1: torch is not installed and the torch tests are skipped"
 elif ! cmp -s "$treq" "$tstamp"; then
     echo "python: installing the pinned torch ($treq) from PyPI (about 2.8 GB, a few minutes)"
     start=$(date +%s)
