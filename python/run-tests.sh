@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Python package and runs its tests: a virtual environment under
 # the cargo target directory (TARGET/python/venv, with the pinned tools of
-# python/requirements-dev.txt installed from PyPI when missing or changed),
+# python/requirements-dev.txt and the pinned torch of
+# python/requirements-torch.txt installed from PyPI when missing or changed),
 # the abi3 wheel built by maturin (into TARGET/python/wheels, compiled in
 # TARGET itself, so the crates `cargo test --release` built are reused),
 # installed into the venv, then pytest on python/tests.
@@ -13,6 +14,8 @@
 #   RELU_TRAINABILITY_CLI   the `trainability` binary the tests compare with
 #   CARGO_TARGET_DIR        target directory (default: <repo>/target)
 #   PYTEST_ADDOPTS          extra pytest options (e.g. "-k census -x")
+#   RELU_TRAINABILITY_NO_TORCH=1  do not install torch (python/requirements-torch.txt);
+#                           the tests of torch modules are skipped
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,6 +49,20 @@ if ! cmp -s "$req" "$stamp"; then
     "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$req" ||
         fail "could not install maturin, pytest and numpy from PyPI into $venv (is the network reachable? a proxy needs HTTPS_PROXY)"
     cp "$req" "$stamp"
+fi
+
+# torch for the tests of torch modules (large: see the file)
+treq="$root/python/requirements-torch.txt"
+tstamp="$venv/requirements-torch.installed"
+if [ "${RELU_TRAINABILITY_NO_TORCH:-}" = 1 ]; then
+    echo "python: RELU_TRAINABILITY_NO_TORCH=1: torch is not installed and the torch tests are skipped"
+elif ! cmp -s "$treq" "$tstamp"; then
+    echo "python: installing the pinned torch ($treq) from PyPI (about 2.8 GB, a few minutes)"
+    start=$(date +%s)
+    "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$treq" ||
+        fail "could not install torch from PyPI into $venv (RELU_TRAINABILITY_NO_TORCH=1 skips the torch tests)"
+    echo "python: torch installed in $(($(date +%s) - start)) s"
+    cp "$treq" "$tstamp"
 fi
 
 if [ -z "${RELU_TRAINABILITY_CLI:-}" ]; then

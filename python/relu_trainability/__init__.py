@@ -34,6 +34,7 @@ from ._check import (
     power,
     samples_needed,
 )
+from ._exact import ExactFraction
 from ._init import data_dependent_init
 from ._law import Approx, Law, Summary, approx, law, summary
 from ._q1 import Q1, q1
@@ -45,6 +46,7 @@ __all__ = [
     "Approx",
     "Census",
     "CheckResult",
+    "ExactFraction",
     "LayerCensus",
     "Q1",
     "Law",

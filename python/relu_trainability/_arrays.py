@@ -13,6 +13,8 @@ from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
+from ._exact import ExactFraction
+
 _MAX_U64 = 2**64 - 1
 
 
@@ -127,7 +129,7 @@ def as_counts(counts: Any, depth: int, name: str = "counts") -> np.ndarray:
 
 
 def _big_int(digits: str) -> int:
-    """int of a decimal string of any length (Python >= 3.11 limits int(str)
+    """int of a decimal string of any length (CPython 3.11+, 3.10.7+, 3.9.14+ limit int(str)
     to 4300 digits; exact probabilities of big networks have more)."""
     if len(digits) <= 4000:
         return int(digits)
@@ -135,11 +137,20 @@ def _big_int(digits: str) -> int:
     return _big_int(digits[:-half]) * 10**half + _big_int(digits[-half:])
 
 
-def fraction(pq: str) -> Fraction:
-    """A ``"p/q"`` (or ``"p"``) string of the library as a Fraction."""
+def fraction(pq: str) -> ExactFraction:
+    """A ``"p/q"`` (or ``"p"``) string of the library (in lowest terms, as
+    the library writes every rational) as an :class:`ExactFraction`."""
     num, _, den = pq.partition("/")
     sign = -1 if num.startswith("-") else 1
-    return Fraction(sign * _big_int(num.lstrip("-")), _big_int(den) if den else 1)
+    return ExactFraction._coprime(sign * _big_int(num.lstrip("-")), _big_int(den) if den else 1)
+
+
+def fraction_from_bytes(num: bytes, den: bytes) -> ExactFraction:
+    """A reduced rational sent as little-endian two's-complement bytes of
+    its numerator and denominator (linear time at any size)."""
+    return ExactFraction._coprime(
+        int.from_bytes(num, "little", signed=True), int.from_bytes(den, "little", signed=True)
+    )
 
 
 def exact_str(q: Any, name: str = "q1") -> str:

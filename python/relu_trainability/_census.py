@@ -1,6 +1,7 @@
 """Census of hidden neurons on a training set (spec DEF-DEAD, DEF-PD,
 DEF-TD): ``trainability census`` in-process, for models given as (W, b)
-pairs, state_dicts, or anything with ``.state_dict()``."""
+pairs, torch modules (checked with torch.fx to be a Linear/ReLU chain),
+state_dicts, or anything else with ``.state_dict()``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from . import _native
 from ._arrays import as_f64, as_points, int_list
+from ._module import is_torch_module, traced_chain
 
 _Raw = Tuple[int, int, bytes, bytes]
 
@@ -36,6 +38,16 @@ def _chain(model: Any, name: str = "model", prefix: Any = None, layers: Any = No
     """The Linear chain of ``model``: (out, in, W bytes, b bytes) per layer
     and the (weight, bias) tensor names (None for (W, b) pairs)."""
     sel = _select(prefix, layers)
+    if is_torch_module(model):
+        # the order and the activations come from forward's traced graph,
+        # never from names and shapes (spec FMT-PYTHON, Models)
+        linears = traced_chain(model, sel[0])
+        if sel[1] is not None and sel[1] != linears:
+            raise ValueError(
+                f"layers={sel[1]!r}: forward applies the Linear layers in the order {linears!r}"
+            )
+        sub = (sel[0] or "").rstrip(".")
+        sel = (sub + "." if sub else None, linears)
     sd = getattr(model, "state_dict", None)
     if callable(sd):
         model = sd()
@@ -184,12 +196,27 @@ def census(model: Any, X: Any, prefix: Optional[str] = None, layers: Any = None)
     comparisons in float64 (float32 parameters are widened exactly).
 
     ``model``: a list of (W, b) pairs (W of shape (out, in) as in
-    ``nn.Linear``, hidden layers then the output layer), a state_dict (any
-    layout ``trainability census --model`` reads), or an object with
-    ``.state_dict()``. Arrays may be NumPy arrays, CPU tensors, or anything
-    with ``__array__`` / ``__dlpack__``. ``prefix`` and ``layers`` select the
-    chain of a state_dict as ``--prefix`` and ``--layers`` do (e.g.
-    ``layers=["fc1", "fc2", "fc3"]``)."""
+    ``nn.Linear``, hidden layers then the output layer), a torch
+    ``nn.Module``, a state_dict (any layout ``trainability census --model``
+    reads), or another object with ``.state_dict()`` (read as its
+    state_dict). Arrays may be NumPy arrays, CPU tensors, or anything with
+    ``__array__`` / ``__dlpack__``.
+
+    A torch module is traced with torch.fx: its ``forward`` must be exactly
+    Linear, ReLU, Linear, ..., ReLU, Linear (nn.Identity, nn.Dropout and
+    nn.Flatten() read as the identity; ReLU as nn.ReLU, torch.relu, F.relu
+    or ``.relu()``), and the layers are taken in the order ``forward``
+    applies them. Anything else (a residual connection, GELU, LeakyReLU,
+    two Linear layers in a row, a forward torch.fx cannot trace) raises
+    ValueError naming it. ``prefix`` names the submodule to read
+    (``prefix="encoder."``); ``layers``, if given, must be forward's order.
+
+    A state_dict holds the parameters only: it cannot show the activations
+    or how ``forward`` combines the layers, so its census *assumes* a chain
+    of Linear layers with ReLU between them, in the order found from names
+    and shapes (FMT-STATE-DICT; ``prefix`` and ``layers`` select the chain
+    as ``--prefix`` and ``--layers`` do, e.g. ``layers=["fc1", "fc2",
+    "fc3"]``). Pass the module itself to have that checked."""
     raw = _raw_layers(model, "model", prefix, layers)
     x = as_points(X)
     states = _native.census_states(raw, x.tobytes(), x.shape[0], x.shape[1])

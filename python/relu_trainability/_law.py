@@ -11,7 +11,8 @@ from typing import Any, List, Optional, Sequence
 import numpy as np
 
 from . import _native
-from ._arrays import exact_str, fraction, expand, int_list, widths_list
+from ._arrays import exact_str, fraction, fraction_from_bytes, expand, int_list, widths_list
+from ._exact import ExactFraction
 
 
 def _floats(values: Sequence[Optional[float]]) -> np.ndarray:
@@ -25,8 +26,15 @@ def _log10s(values: Sequence[Optional[float]]) -> np.ndarray:
     return np.array([-np.inf if v is None else v for v in values], dtype=np.float64)
 
 
-def _opt_float(v: Optional[float]) -> float:
-    return float("nan") if v is None else float(v)
+def _opt_float(v: Optional[float]) -> Optional[float]:
+    """A scalar ``_f64`` value: None (as in the JSON) when the probability is
+    positive but below the normal float64 range (its ``_log10`` carries it),
+    never NaN or a confident 0."""
+    return None if v is None else float(v)
+
+
+def _f64_bytes(b: bytes) -> np.ndarray:
+    return np.frombuffer(b, dtype="<f8").astype(np.float64)
 
 
 def _args(widths: Any, bias: str, q1: Any, min_widths: Any):
@@ -43,20 +51,22 @@ def _args(widths: Any, bias: str, q1: Any, min_widths: Any):
 class Law:
     """The exact law of (K_1, ..., K_{L-1}) for a network (spec THM-CHAIN).
 
-    ``distributions[l][k]`` is P(K_{l+1} = k) as a :class:`fractions.Fraction`;
+    ``distributions[l][k]`` is P(K_{l+1} = k) as an :class:`ExactFraction`
+    (a :class:`fractions.Fraction` that prints at any size);
     ``distributions_f64[l]`` the same correctly rounded to float64 (NaN where
     the value is positive but below the normal float64 range: read
-    ``distributions_log10``, whose -inf means exactly 0)."""
+    ``distributions_log10``, whose -inf means exactly 0). ``born_dead_f64``
+    is None (not NaN) in that case."""
 
     widths: List[int]
     bias: str
     q1: Fraction
-    distributions: List[List[Fraction]]
+    distributions: List[List[ExactFraction]]
     distributions_f64: List[np.ndarray]
     distributions_log10: List[np.ndarray]
-    born_dead: Fraction
+    born_dead: ExactFraction
     """P(born dead) = P(K_{L-1} = 0), exact."""
-    born_dead_f64: float
+    born_dead_f64: Optional[float]
     born_dead_log10: float
 
     def trainability(self, min_widths: Sequence[Any]) -> Fraction:
@@ -68,7 +78,7 @@ class Law:
     def __repr__(self) -> str:
         return (
             f"Law(widths={self.widths}, bias={self.bias!r}, q1={self.q1}, "
-            f"born_dead={self.born_dead_f64:.6g})"
+            f"born_dead={self.born_dead!r})"
         )
 
 
@@ -76,16 +86,19 @@ class Law:
 class Summary:
     """Exact P(born dead) and, with ``min_widths``, trainability, without the
     per-layer distributions (``trainability exact --summary``: one layer in
-    memory at a time, for large networks)."""
+    memory at a time, for large networks). The exact values are
+    :class:`ExactFraction` (they print at any size); an ``_f64`` value is
+    None when the probability is positive but below the normal float64
+    range (the ``_log10`` value carries it)."""
 
     widths: List[int]
     bias: str
     q1: Fraction
-    born_dead: Fraction
-    born_dead_f64: float
+    born_dead: ExactFraction
+    born_dead_f64: Optional[float]
     born_dead_log10: float
     min_widths: Optional[List[int]] = None
-    trainability: Optional[Fraction] = None
+    trainability: Optional[ExactFraction] = None
     trainability_f64: Optional[float] = None
     trainability_log10: Optional[float] = None
 
@@ -95,7 +108,8 @@ class Approx:
     """The law in scaled float64 with proven relative error bounds
     (spec BOUND-F64; ``trainability approx``). ``rel_error_bounds[l]`` bounds
     |x - p| / p for every entry of ``distributions_f64[l]`` (NaN: positive
-    but below the normal f64 range, read ``distributions_log10``)."""
+    but below the normal f64 range, read ``distributions_log10``; the
+    scalar ``born_dead_f64`` and ``trainability_f64`` are None then)."""
 
     widths: List[int]
     bias: str
@@ -103,7 +117,7 @@ class Approx:
     distributions_f64: List[np.ndarray]
     distributions_log10: List[np.ndarray]
     rel_error_bounds: List[float]
-    born_dead_f64: float
+    born_dead_f64: Optional[float]
     born_dead_log10: float
     born_dead_rel_error_bound: float
     min_widths: Optional[List[int]] = None
@@ -125,18 +139,21 @@ def law(widths: Sequence[int], bias: str = "zero", q1: Any = 0) -> Law:
     with advice when the exact numbers would be too big: see
     :func:`summary` and :func:`approx`."""
     w, b, q, _ = _args(widths, bias, q1, None)
-    v = json.loads(_native.exact(w, b, q, None, False))
-    layers = v["layers"]
+    # the numbers cross as integer bytes, not decimal strings (linear time)
+    (w, b, q), pq, f64s, log10s = _native.exact_law(w, b, q)
+    dists = [[fraction_from_bytes(p, d) for p, d in layer] for layer in pq]
+    f = [_f64_bytes(x) for x in f64s]
+    lg = [_f64_bytes(x) for x in log10s]
     return Law(
-        widths=v["widths"],
-        bias=v["bias"],
-        q1=fraction(v["q1"]),
-        distributions=[[fraction(s) for s in l["distribution"]] for l in layers],
-        distributions_f64=[_floats(l["distribution_f64"]) for l in layers],
-        distributions_log10=[_log10s(l["distribution_log10"]) for l in layers],
-        born_dead=fraction(v["born_dead"]),
-        born_dead_f64=_opt_float(v["born_dead_f64"]),
-        born_dead_log10=_log10s([v["born_dead_log10"]])[0],
+        widths=list(w),
+        bias=b,
+        q1=fraction(q),
+        distributions=dists,
+        distributions_f64=f,
+        distributions_log10=lg,
+        born_dead=dists[-1][0],
+        born_dead_f64=None if np.isnan(f[-1][0]) else float(f[-1][0]),
+        born_dead_log10=float(lg[-1][0]),
     )
 
 

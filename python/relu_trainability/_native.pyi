@@ -72,3 +72,6 @@ def check_q1_interval(
     delta: float,
     alpha: float,
 ) -> str: ...
+def exact_law(
+    widths: List[int], bias: str, q1: str
+) -> Tuple[Tuple[List[int], str, str], List[List[Tuple[bytes, bytes]]], List[bytes], List[bytes]]: ...

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use relu_trainability::census::{census, NeuronState};
 use relu_trainability::cli::q1_cmd::q1_for;
 use relu_trainability::cli::{check_cmd, out::capture};
-use relu_trainability::exact::{report, BiasMode, ChainSpec};
+use relu_trainability::exact::{cost, dyadic_chain, report, BiasMode, ChainSpec};
 use relu_trainability::init::data_dependent::{initialize_detailed, DdOptions, Storage};
 use relu_trainability::init::{Architecture, InitScheme};
 use relu_trainability::io::data::{check_scale, non_finite_message};
@@ -28,8 +28,8 @@ use relu_trainability::oracle::laws::power_cost;
 use relu_trainability::oracle::power::power_rows;
 use relu_trainability::oracle::power_active::active_power_rows;
 use relu_trainability::oracle::q1_interval::check_interval;
+use relu_trainability::rational::{from_f64_exact, to_f64, to_pq};
 use relu_trainability::stats::gof::PValues;
-use relu_trainability::rational::from_f64_exact;
 use relu_trainability::sim::{Dataset, Layer, Network};
 use relu_trainability::Error;
 use std::sync::Mutex;
@@ -207,6 +207,76 @@ fn exact(
         };
         Ok(v.to_string())
     })
+}
+
+/// `trainability exact` (no `--summary`) for the Python `law`: the same
+/// checks and the same exact law as `report::exact_json_with_logs`, but each
+/// probability crosses as its reduced numerator and denominator in
+/// little-endian two's-complement bytes (`int.from_bytes(b, "little",
+/// signed=True)`: linear time, where parsing decimal strings is quadratic),
+/// with its `_f64` and `_log10` companions as f64 bytes per layer (the
+/// JSON's null as NaN and -inf); first the JSON's `widths`, `bias`, `q1`.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn exact_law<'py>(
+    py: Python<'py>,
+    widths: Vec<usize>,
+    bias: &str,
+    q1: &str,
+) -> PyResult<(
+    (Vec<usize>, &'static str, String),
+    Vec<Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)>>,
+    Vec<Bound<'py, PyBytes>>,
+    Vec<Bound<'py, PyBytes>>,
+)> {
+    let s = spec(widths, bias, q1)?;
+    let head = (s.widths.clone(), s.bias.name(), to_pq(&s.q1));
+    let layers = detached(py, move || {
+        cost::check_exact(&s)?;
+        // the output cap of `report::exact_json_logs`, with its message
+        if report::predicted_digits(&s) > report::MAX_OUTPUT_BYTES {
+            return Err(Error::TooCostly(format!(
+                "the exact distributions of widths {:?} would print as more than 256 MiB of digits; \
+                 use `--summary` (exact P(born dead) and trainability only), `trainability approx` \
+                 (f64 with an error bound), or fewer/narrower layers",
+                s.widths
+            )));
+        }
+        let law = dyadic_chain::law(&s, None);
+        let or = |v: serde_json::Value, null: f64| v.as_f64().unwrap_or(null);
+        Ok(law
+            .layers
+            .par_iter()
+            .map(|d| {
+                d.par_iter()
+                    .map(|x| {
+                        (
+                            x.numer().to_signed_bytes_le(),
+                            x.denom().to_signed_bytes_le(),
+                            or(
+                                report::f64_or_null(to_f64(x), x.numer().bits() == 0),
+                                f64::NAN,
+                            ),
+                            or(report::rational_log10(x), f64::NEG_INFINITY),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>())
+    })?;
+    let mut pq = Vec::with_capacity(layers.len());
+    let mut f64s = Vec::with_capacity(layers.len());
+    let mut log10s = Vec::with_capacity(layers.len());
+    for d in &layers {
+        pq.push(
+            d.iter()
+                .map(|(p, q, _, _)| (PyBytes::new(py, p), PyBytes::new(py, q)))
+                .collect(),
+        );
+        f64s.push(le_bytes(py, d.iter().map(|e| e.2)));
+        log10s.push(le_bytes(py, d.iter().map(|e| e.3)));
+    }
+    Ok((head, pq, f64s, log10s))
 }
 
 /// `trainability approx --format json`.
@@ -520,6 +590,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(set_limits, m)?)?;
     m.add_function(wrap_pyfunction!(get_limits, m)?)?;
     m.add_function(wrap_pyfunction!(exact, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_law, m)?)?;
     m.add_function(wrap_pyfunction!(approx, m)?)?;
     m.add_function(wrap_pyfunction!(census_states, m)?)?;
     m.add_function(wrap_pyfunction!(census_counts, m)?)?;

@@ -67,3 +67,23 @@ def pairs_to_state_dict(pairs, prefix="layers."):
         sd[f"{prefix}{2 * k}.weight"] = W
         sd[f"{prefix}{2 * k}.bias"] = b
     return sd
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """The real torch (python/requirements-torch.txt, installed by
+    python/run-tests.sh): missing is a failure, except where it is not
+    installed on purpose (RELU_TRAINABILITY_NO_TORCH=1, or Python < 3.11,
+    which the pinned torch does not support)."""
+    import sys
+
+    if os.environ.get("RELU_TRAINABILITY_NO_TORCH") == "1":
+        pytest.skip("RELU_TRAINABILITY_NO_TORCH=1: torch is not installed")
+    if sys.version_info < (3, 11):
+        pytest.skip("the pinned torch (python/requirements-torch.txt) needs Python >= 3.11")
+    try:
+        import torch
+    except ImportError as e:
+        pytest.fail(f"torch is not importable ({e}); python/run-tests.sh installs python/requirements-torch.txt")
+    torch.set_num_threads(1)
+    return torch

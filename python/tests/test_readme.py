@@ -1,6 +1,7 @@
 """The README's "From Python" examples, run as written: the quick tour,
-and the PyTorch pytest example with a NumPy stand-in for torch (torch is
-not installed in CI). The stand-in implements what the example uses:
+and the PyTorch pytest example with a NumPy stand-in for torch (that runs
+without torch; test_torch_models.py runs the example on torch itself, and
+this stand-in is read as a state_dict). The stand-in implements what the example uses:
 nn.Module / Sequential / Linear / ReLU with state_dict() names as torch
 gives them, nn.init.kaiming_normal_ and zeros_, float32 tensors with
 __array__, torch.manual_seed."""
