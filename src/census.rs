@@ -3,6 +3,7 @@
 //! comparisons only: a neuron whose outputs differ anywhere on X is active.
 
 use crate::error::{Error, Result};
+use crate::sim::exact_sign::{error_bound, max_l1, nonpositive};
 use crate::sim::{Dataset, Forward, Network};
 use serde::Serialize;
 
@@ -100,11 +101,14 @@ impl Census {
 /// Census of `net` on `data`.
 pub fn census(net: &Network, data: &Dataset) -> Result<Census> {
     let fwd = net.forward(data)?;
-    Ok(census_from_forward(net, &fwd))
+    Ok(census_from_forward(net, data, &fwd))
 }
 
 /// Census from an existing forward pass of `net` (avoids a second pass).
-pub fn census_from_forward(net: &Network, fwd: &Forward) -> Census {
+pub fn census_from_forward(net: &Network, data: &Dataset, fwd: &Forward) -> Census {
+    let x = data.points();
+    let (m, d) = (x.nrows(), x.ncols());
+    let x1 = max_l1(x.as_slice(), m, d);
     let mut layers: Vec<LayerCensus> = Vec::with_capacity(fwd.pre.len());
     for (l, layer) in net.hidden().iter().enumerate() {
         let z = &fwd.pre[l];
@@ -118,7 +122,19 @@ pub fn census_from_forward(net: &Network, fwd: &Forward) -> Census {
         let states = (0..layer.width())
             .map(|j| {
                 let pd = match &prev_pd {
-                    None => z.column(j).iter().all(|&v| v <= 0.0),
+                    // layer 1: w.x + b <= 0 for every point, decided
+                    // exactly in sign (ALG-PD-SIGN)
+                    None => {
+                        let w = layer.weight.row(j);
+                        let w: Vec<f64> = w.iter().copied().collect();
+                        let b = layer.bias[j];
+                        let wmax = w.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+                        let bound = error_bound(d + 1, wmax * x1 + b.abs());
+                        z.column(j)
+                            .iter()
+                            .enumerate()
+                            .all(|(i, &v)| nonpositive(v, bound, &w, (0..d).map(|c| x[(i, c)]), b))
+                    }
                     Some(prev) => {
                         prev.iter().all(|&d| d)
                             || (layer.bias[j] <= 0.0

@@ -40,7 +40,9 @@ fn random_case(r: &mut ChaCha8Rng) -> (InitScheme, Architecture, Dataset) {
     };
     let m = r.gen_range(1..=24);
     // Data with structure: duplicates, zeros, one-signed coordinates, grids.
-    let kind = r.gen_range(0..5);
+    // kind 5: tiny coordinates (subnormal multiples of 2^-1074 and values
+    // near 1e-300), whose products with weights underflow (ALG-PD-SIGN)
+    let kind = r.gen_range(0..6);
     let mut rows: Vec<Vec<f64>> = (0..m)
         .map(|i| {
             (0..d)
@@ -49,7 +51,12 @@ fn random_case(r: &mut ChaCha8Rng) -> (InitScheme, Architecture, Dataset) {
                     1 => r.gen_range(0.0..1.0),
                     2 => (r.gen_range(-2..=2) as f64) * 0.5,
                     3 => (i as f64) - (m as f64) / 2.0,
-                    _ => 0.0,
+                    4 => 0.0,
+                    _ => match r.gen_range(0..3) {
+                        0 => r.gen_range(-3i32..=3) as f64 * 5e-324,
+                        1 => r.gen_range(-1.0..1.0) * 1e-300,
+                        _ => 0.0,
+                    },
                 })
                 .collect()
         })

@@ -81,7 +81,7 @@ fn pd_neurons_stay_dead_under_gd_adam_adamw() {
             };
             let mut revived = vec![false; td0.len()];
             train_with_hook(&mut net, &data, &targets, &cfg, |step, n, fwd| {
-                let c = census_from_forward(n, fwd);
+                let c = census_from_forward(n, &data, fwd);
                 for &(l, j) in &pd0 {
                     assert_eq!(
                         c.layers[l].states[j],
@@ -198,7 +198,9 @@ fn first_revival(mut state: OptimizerState, l2: f64, steps: usize) -> Option<usi
     let (mut net, data, y) = layer1_bias_case();
     for step in 0..=steps {
         let fwd = net.forward(&data).unwrap();
-        if census_from_forward(&net, &fwd).layers[0].states[0] != NeuronState::PermanentlyDead {
+        if census_from_forward(&net, &data, &fwd).layers[0].states[0]
+            != NeuronState::PermanentlyDead
+        {
             return Some(step);
         }
         let (_, _, g) = loss_and_gradients(&net, &data, &fwd, &y, l2);
@@ -237,7 +239,7 @@ fn l2_on_weights_only_with_gd_revives_a_layer1_pd_neuron_with_positive_bias() {
     };
     train_with_hook(&mut neg, &data, &y, &cfg, |step, n, fwd| {
         assert_eq!(
-            census_from_forward(n, fwd).layers[0].states[0],
+            census_from_forward(n, &data, fwd).layers[0].states[0],
             NeuronState::PermanentlyDead,
             "step {step}"
         );
@@ -304,7 +306,7 @@ fn pd_set_only_grows_under_gd_but_not_under_adam() {
             };
             let mut was_pd: Vec<(usize, usize)> = Vec::new();
             train_with_hook(&mut net, &data, &targets, &cfg, |step, n, fwd| {
-                let c = census_from_forward(n, fwd);
+                let c = census_from_forward(n, &data, fwd);
                 for &(l, j) in &pd_init {
                     assert_eq!(
                         c.layers[l].states[j],

@@ -16,6 +16,7 @@
 use crate::error::{Error, Result};
 use crate::init::random::sample_layer_into;
 use crate::init::{Architecture, InitScheme};
+use crate::sim::exact_sign::{error_bound, max_l1, nonpositive};
 use crate::sim::Dataset;
 use nalgebra::{DMatrixView, DMatrixViewMut};
 use rand_chacha::ChaCha8Rng;
@@ -43,6 +44,8 @@ pub struct Workspace {
     m: usize,
     /// Data, column-major m x d.
     x: Vec<f64>,
+    /// max over points of sum_c |x_c|, rounded up (ALG-PD-SIGN's filter).
+    x1: f64,
     w: Vec<f64>,
     b: Vec<f64>,
     /// Compacted W^T, column-major |S| x |T|.
@@ -107,6 +110,7 @@ impl Workspace {
             scheme: *scheme,
             m,
             x: data.points().as_slice().to_vec(),
+            x1: max_l1(data.points().as_slice(), m, data.dim()),
             w: vec![0.0; fan_max * wmax],
             b: vec![0.0; wmax],
             wt: vec![0.0; fan_max * wmax],
@@ -215,10 +219,40 @@ impl Workspace {
                 let j = self.compute[c];
                 let col = &z[c * m..(c + 1) * m];
                 let dst = &mut self.a[out * m..(out + 1) * m];
-                let (differs, nonzero) = relu_pass(self.kernel, col, b[j], dst);
-                if l == 0 && !nonzero {
-                    self.pd[j] = true;
-                    continue;
+                let (differs, nonzero, raw_max) = relu_pass(self.kernel, col, b[j], dst);
+                if l == 0 {
+                    // PD iff w.x + b <= 0 at every point, decided exactly
+                    // in sign (ALG-PD-SIGN): the f64 maximum decides unless
+                    // it is within the rounding bound of 0
+                    let row = &w[j * fan_in..(j + 1) * fan_in];
+                    let wmax = row.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+                    let bound = error_bound(fan_in + 1, wmax * self.x1 + b[j].abs());
+                    let pd = if raw_max > bound {
+                        false
+                    } else if raw_max < -bound {
+                        true
+                    } else {
+                        let x = &self.x;
+                        (0..m).all(|i| {
+                            nonpositive(
+                                col[i] + b[j],
+                                bound,
+                                row,
+                                (0..fan_in).map(|c| x[i + c * m]),
+                                b[j],
+                            )
+                        })
+                    };
+                    if pd {
+                        self.pd[j] = true;
+                        // outputs that round above 0 still feed the next
+                        // layer, as in the f64 forward pass
+                        if nonzero {
+                            self.next_kept.push(j);
+                            out += 1;
+                        }
+                        continue;
+                    }
                 }
                 if differs {
                     active += 1;
@@ -244,26 +278,30 @@ impl Workspace {
 }
 
 /// dst = relu(col + b); returns (some output differs from another, some
-/// output is non-zero). Outputs are >= 0 and never -0.0, so: constant iff
-/// min == max, non-zero iff max > 0 (exact comparisons).
+/// output is non-zero, the largest col + b). Outputs are >= 0 and never
+/// -0.0, so: constant iff min == max, non-zero iff max > 0 (exact
+/// comparisons).
 #[inline(always)]
-fn relu_pass_generic(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
+fn relu_pass_generic(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool, f64) {
     let mut lo = f64::INFINITY;
     let mut hi = 0.0f64;
+    let mut raw = f64::NEG_INFINITY;
     for (d, &v) in dst.iter_mut().zip(col) {
-        let r = relu(v + b);
+        let s = v + b;
+        let r = relu(s);
         *d = r;
         lo = lo.min(r);
         hi = hi.max(r);
+        raw = raw.max(s);
     }
-    (lo != hi, hi > 0.0)
+    (lo != hi, hi > 0.0, raw)
 }
 
 /// The same computation with AVX2 intrinsics: one addition v + b (as in
 /// the scalar code) and max(., +0.0), which returns +0.0 for v + b <= 0.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn relu_pass_avx2(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
+unsafe fn relu_pass_avx2(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool, f64) {
     use std::arch::x86_64::*;
     let n = col.len().min(dst.len());
     let (cp, dp) = (col.as_ptr(), dst.as_mut_ptr());
@@ -271,10 +309,16 @@ unsafe fn relu_pass_avx2(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
     let zero = _mm256_setzero_pd();
     let (mut lo0, mut lo1) = (_mm256_set1_pd(f64::INFINITY), _mm256_set1_pd(f64::INFINITY));
     let (mut hi0, mut hi1) = (zero, zero);
+    let ninf = _mm256_set1_pd(f64::NEG_INFINITY);
+    let (mut raw0, mut raw1) = (ninf, ninf);
     let mut i = 0;
     while i + 8 <= n {
-        let r0 = _mm256_max_pd(_mm256_add_pd(_mm256_loadu_pd(cp.add(i)), bv), zero);
-        let r1 = _mm256_max_pd(_mm256_add_pd(_mm256_loadu_pd(cp.add(i + 4)), bv), zero);
+        let s0 = _mm256_add_pd(_mm256_loadu_pd(cp.add(i)), bv);
+        let s1 = _mm256_add_pd(_mm256_loadu_pd(cp.add(i + 4)), bv);
+        raw0 = _mm256_max_pd(raw0, s0);
+        raw1 = _mm256_max_pd(raw1, s1);
+        let r0 = _mm256_max_pd(s0, zero);
+        let r1 = _mm256_max_pd(s1, zero);
         _mm256_storeu_pd(dp.add(i), r0);
         _mm256_storeu_pd(dp.add(i + 4), r1);
         lo0 = _mm256_min_pd(lo0, r0);
@@ -287,20 +331,25 @@ unsafe fn relu_pass_avx2(col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
     let mut h = [0.0f64; 4];
     _mm256_storeu_pd(l.as_mut_ptr(), _mm256_min_pd(lo0, lo1));
     _mm256_storeu_pd(h.as_mut_ptr(), _mm256_max_pd(hi0, hi1));
+    let mut rw = [0.0f64; 4];
+    _mm256_storeu_pd(rw.as_mut_ptr(), _mm256_max_pd(raw0, raw1));
     let mut lo = l.iter().fold(f64::INFINITY, |a, &x| a.min(x));
     let mut hi = h.iter().fold(0.0f64, |a, &x| a.max(x));
+    let mut raw = rw.iter().fold(f64::NEG_INFINITY, |a, &x| a.max(x));
     while i < n {
-        let r = relu(*cp.add(i) + b);
+        let s = *cp.add(i) + b;
+        let r = relu(s);
         *dp.add(i) = r;
         lo = lo.min(r);
         hi = hi.max(r);
+        raw = raw.max(s);
         i += 1;
     }
-    (lo != hi, hi > 0.0)
+    (lo != hi, hi > 0.0, raw)
 }
 
 #[inline]
-fn relu_pass(kernel: Kernel, col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool) {
+fn relu_pass(kernel: Kernel, col: &[f64], b: f64, dst: &mut [f64]) -> (bool, bool, f64) {
     #[cfg(target_arch = "x86_64")]
     {
         if kernel == Kernel::Avx2 {

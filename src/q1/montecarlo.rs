@@ -10,6 +10,7 @@ use crate::init::random::sample_neuron;
 use crate::init::{BiasInit, InitScheme, WeightInit};
 use crate::montecarlo::progress::Progress;
 use crate::montecarlo::sample_rng;
+use crate::sim::exact_sign::{error_bound, nonpositive};
 use crate::stats::intervals::checked_clopper_pearson;
 use rayon::prelude::*;
 
@@ -38,6 +39,13 @@ pub fn count_pd(
         seconds(samples, m, d),
         "lower --samples",
     )?;
+    // max over points of sum |x_c| (row-major points), rounded up, for the
+    // exact-sign filter (ALG-PD-SIGN)
+    let x1 = points
+        .chunks_exact(d)
+        .map(|x| x.iter().map(|v| v.abs()).sum::<f64>())
+        .fold(0.0, f64::max)
+        * (1.0 + 2.0 * (d as f64 + 1.0) * f64::EPSILON);
     let chunks = samples.div_ceil(CHUNK);
     let bar = Progress::new(samples, progress);
     let counts: Result<Vec<u64>> = (0..chunks)
@@ -49,9 +57,12 @@ pub fn count_pd(
             for i in c * CHUNK..end {
                 let mut rng = sample_rng(seed, i);
                 let b = sample_neuron(scheme, d, fan_out, &mut w, &mut rng)?;
-                let dead = points
-                    .chunks_exact(d)
-                    .all(|x| x.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>() + b <= 0.0);
+                let wmax = w.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+                let bound = error_bound(d + 1, wmax * x1 + b.abs());
+                let dead = points.chunks_exact(d).all(|x| {
+                    let z = x.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>() + b;
+                    nonpositive(z, bound, &w, x.iter().copied(), b)
+                });
                 pd += dead as u64;
             }
             bar.inc(end - c * CHUNK);

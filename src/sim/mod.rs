@@ -2,6 +2,7 @@
 //! the forward pass (spec DEF-NETWORK).
 
 pub mod data;
+pub mod exact_sign;
 pub mod network;
 
 pub use data::Dataset;

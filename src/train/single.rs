@@ -61,7 +61,7 @@ pub fn train_task(
     let mut censuses = 0;
     let mut last = counts(&c0);
     let outcome = train_with_hook(&mut net, &task.data, &task.targets, cfg, |step, n, fwd| {
-        let c = census_from_forward(n, fwd);
+        let c = census_from_forward(n, &task.data, fwd);
         censuses += 1;
         for &(l, j) in &pd0 {
             if c.layers[l].states[j] != NeuronState::PermanentlyDead {

@@ -23,9 +23,16 @@ pub fn brute_states(net: &Network, x: &Dataset) -> Vec<Vec<NeuronState>> {
         let mut states = Vec::with_capacity(n);
         for j in 0..n {
             let pd = if l == 0 {
+                // w.x + b <= 0 at every point, in exact rationals (every
+                // f64 is a dyadic rational): no rounding, no underflow
+                let exact = |v: f64| relu_trainability::rational::from_f64_exact(v).unwrap();
                 let mut all_nonpos = true;
                 for i in 0..m {
-                    if f.pre[0][(i, j)] > 0.0 {
+                    let mut z = exact(layer.bias[j]);
+                    for c in 0..x.dim() {
+                        z += exact(layer.weight[(j, c)]) * exact(x.points()[(i, c)]);
+                    }
+                    if z > num_rational::BigRational::from_integer(0.into()) {
                         all_nonpos = false;
                     }
                 }
