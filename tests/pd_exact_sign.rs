@@ -7,7 +7,6 @@
 
 use assert_cmd::Command;
 use nalgebra::{DMatrix, DVector};
-use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -102,12 +101,14 @@ fn exact_sign_equals_rational_arithmetic() {
 }
 
 fn one_layer_net(w1: f64) -> Network {
-    let hidden = Layer::new(
-        DMatrix::from_row_slice(1, 4, &[w1, 0.7, -0.2, 0.1]),
-        DVector::zeros(1),
-    )
-    .unwrap();
-    let out = Layer::new(DMatrix::from_row_slice(1, 1, &[1.0]), DVector::zeros(1)).unwrap();
+    let hidden = Layer {
+        weight: DMatrix::from_row_slice(1, 4, &[w1, 0.7, -0.2, 0.1]),
+        bias: DVector::zeros(1),
+    };
+    let out = Layer {
+        weight: DMatrix::from_row_slice(1, 1, &[1.0]),
+        bias: DVector::zeros(1),
+    };
     Network::new(vec![hidden, out]).unwrap()
 }
 
