@@ -491,18 +491,31 @@ fn linear_chain_on_name_shape_lists() {
 fn an_ambiguous_order_is_not_guessed() {
     let v: Vec<(String, Vec<usize>)> = ["inp", "hidden.0", "hidden.1", "out"]
         .iter()
-        .flat_map(|n| [t(&format!("{n}.weight"), &[16, 16]), t(&format!("{n}.bias"), &[16])])
+        .flat_map(|n| {
+            [
+                t(&format!("{n}.weight"), &[16, 16]),
+                t(&format!("{n}.bias"), &[16]),
+            ]
+        })
         .collect();
     let e = linear_chain(&v, None, None).unwrap_err().to_string();
     assert!(e.contains("ambiguous"), "{e}");
-    for n in ["inp [16, 16]", "hidden.0 [16, 16]", "hidden.1 [16, 16]", "out [16, 16]"] {
+    for n in [
+        "inp [16, 16]",
+        "hidden.0 [16, 16]",
+        "hidden.1 [16, 16]",
+        "out [16, 16]",
+    ] {
         assert!(e.contains(n), "{n:?} missing in {e}");
     }
     // no comma-separated order of the four names appears anywhere
     let names = ["inp", "hidden.0", "hidden.1", "out"];
     for a in names {
         for b in names {
-            assert!(!e.contains(&format!("{a},{b}")), "an order is suggested: {e}");
+            assert!(
+                !e.contains(&format!("{a},{b}")),
+                "an order is suggested: {e}"
+            );
         }
     }
 }
