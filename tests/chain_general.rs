@@ -3,7 +3,7 @@
 //! small networks with DEF-PD applied directly, the symmetric engine as the
 //! special case a = 1/2, c in {1, 1/2}, closed forms at the regime
 //! boundaries, and Monte Carlo of the simulator's own RAI networks.
-// spec: THM-CHAIN-GENERAL, THM-CHAIN, DEF-PD, ALG-RAI, ALG-GOF-MC
+// spec: THM-CHAIN-GENERAL, THM-CHAIN, DEF-PD, ALG-RAI, ALG-GOF-MC, ALG-INIT-SPARSE
 
 use assert_cmd::Command;
 use num_rational::BigRational;
@@ -312,6 +312,137 @@ fn cli_exact_takes_the_law_and_the_f64_paths_refuse_it() {
     let (code, _, err) = cli(&["exact", "--widths", "2", "--law", "sparse:2"]);
     assert_eq!(code, 2);
     assert!(err.contains("sparsity"), "{err}");
+}
+
+/// Sparse weights (ALG-INIT-SPARSE) and constant biases: the simulator's
+/// networks follow THM-CHAIN-GENERAL's step s(p) = c a^p with a = (1 + S)/2
+/// and c = 1 (const <= 0) or 0 (const > 0), at alpha = 1e-6 per assertion;
+/// companion: the same counts reject the symmetric law's transitions.
+#[test]
+fn simulated_sparse_and_constant_bias_networks_follow_their_step() {
+    use relu_trainability::init::{BiasInit, WeightInit};
+    use relu_trainability::montecarlo::theory::general_step;
+    let cases = [
+        (
+            InitScheme::Sparse {
+                sparsity: 0.3,
+                bias: BiasInit::Zero,
+            },
+            signs("13/20", "1"),
+            0usize,
+        ),
+        (
+            InitScheme::Sparse {
+                sparsity: 0.5,
+                bias: BiasInit::Normal(0.1),
+            },
+            signs("3/4", "1/2"),
+            1,
+        ),
+        (
+            InitScheme::Random {
+                weights: WeightInit::HeNormal,
+                bias: BiasInit::Const(0.01),
+            },
+            signs("1/2", "0"),
+            0,
+        ),
+        (
+            InitScheme::Random {
+                weights: WeightInit::HeUniform,
+                bias: BiasInit::Const(-0.2),
+            },
+            signs("1/2", "1"),
+            1,
+        ),
+    ];
+    let data = load_data("ball:1:10", 2, &mut ChaCha8Rng::seed_from_u64(8)).unwrap();
+    for (i, (scheme, step, wrong_beta)) in cases.into_iter().enumerate() {
+        // the step law the simulator reports is the one derived by hand
+        let got = general_step(&scheme).unwrap();
+        if let (
+            StepLaw::Signs { weight: a, bias: c },
+            StepLaw::Signs {
+                weight: a0,
+                bias: c0,
+            },
+        ) = (&got, &step)
+        {
+            assert_eq!(c, c0, "{scheme:?}");
+            // 0.3 and 0.5 read exactly from f64: within 2^-53 of 13/20, 3/4
+            let d = relu_trainability::rational::to_f64(&(a - a0)).abs();
+            assert!(d < 1e-16, "{scheme:?}: a off by {d}");
+        } else {
+            panic!("{scheme:?}: {got:?}");
+        }
+        let widths = vec![3, 3, 3];
+        let cfg = McConfig {
+            arch: Architecture::new(2, widths.clone(), 1).unwrap(),
+            scheme,
+            samples: 40_000,
+            seed: 700 + i as u64,
+        };
+        let res = run(&cfg, &data, false).unwrap();
+        let agr = agreement(&scheme, &data, &res).unwrap();
+        assert!(
+            agr.law_status.contains("THM-CHAIN-GENERAL"),
+            "{}",
+            agr.law_status
+        );
+        for l in 1..widths.len() {
+            let t = agr.layers[l].transition.as_ref().unwrap();
+            assert!(t.p_value > 1e-6, "{scheme:?} layer {}: {t:?}", l + 1);
+            let wrong = transition_gof(&res, l, wrong_beta).unwrap();
+            assert!(
+                wrong.p_value < 1e-6,
+                "{scheme:?} layer {}: {wrong:?}",
+                l + 1
+            );
+        }
+    }
+}
+
+/// The sparse sampler: a fraction S of zero weights (binomial test at
+/// 5.3 standard deviations, two-sided false-alarm rate about 1e-7), the
+/// others N(0, 2 / fan_in) (variance within 5.3 standard errors);
+/// companion: the same counts reject S + 0.02.
+#[test]
+fn sparse_weights_have_the_stated_law() {
+    use relu_trainability::init::random::sample_layer_into;
+    use relu_trainability::init::BiasInit;
+    let (fan_in, fan_out, sparsity) = (50usize, 40usize, 0.3);
+    let scheme = InitScheme::Sparse {
+        sparsity,
+        bias: BiasInit::Zero,
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let (mut zeros, mut n, mut sum2, mut nz) = (0u64, 0u64, 0.0f64, 0u64);
+    let mut w = vec![0.0; fan_in * fan_out];
+    let mut b = vec![1.0; fan_out];
+    for _ in 0..100 {
+        sample_layer_into(&scheme, fan_in, fan_out, &mut w, &mut b, &mut rng).unwrap();
+        assert!(b.iter().all(|&v| v == 0.0));
+        for &v in &w {
+            n += 1;
+            if v == 0.0 {
+                zeros += 1;
+            } else {
+                nz += 1;
+                sum2 += v * v;
+            }
+        }
+    }
+    let z = |s: f64| (zeros as f64 - n as f64 * s) / (n as f64 * s * (1.0 - s)).sqrt();
+    assert!(z(sparsity).abs() < 5.3, "z = {}", z(sparsity));
+    assert!(
+        z(sparsity + 0.02).abs() > 5.3,
+        "companion z = {}",
+        z(sparsity + 0.02)
+    );
+    // E v^2 = 2 / fan_in, Var v^2 = 2 (2 / fan_in)^2 for a normal
+    let var = 2.0 / fan_in as f64;
+    let se = (2.0f64).sqrt() * var / (nz as f64).sqrt();
+    assert!((sum2 / nz as f64 - var).abs() < 5.3 * se);
 }
 
 /// The simulator's own RAI networks (ALG-RAI) follow RAI's transitions

@@ -188,9 +188,9 @@ fn metadata(
     .collect();
     if *scheme != InitScheme::DataDependent {
         // the law actually drawn (RAI sets its own biases)
-        let bias = match scheme {
-            InitScheme::Random { bias, .. } => bias.name(),
-            _ => a.bias.as_deref().unwrap_or("zero").trim().to_string(),
+        let bias = match scheme.bias_law() {
+            Some(bias) => bias.name(),
+            None => a.bias.as_deref().unwrap_or("zero").trim().to_string(),
         };
         m.insert("bias".into(), bias);
     }

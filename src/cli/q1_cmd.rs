@@ -206,9 +206,9 @@ pub fn run(a: &Q1Args) -> Result<i32> {
             dj["dim"] = serde_json::json!(data.dim());
             v["data"] = dj;
             v["init"] = serde_json::json!(scheme.name());
-            v["bias"] = serde_json::json!(match scheme {
-                InitScheme::Random { bias, .. } => bias.name(),
-                _ => "its own".into(),
+            v["bias"] = serde_json::json!(match scheme.bias_law() {
+                Some(bias) => bias.name(),
+                None => "its own".into(),
             });
             print_json(&v)?
         }

@@ -180,6 +180,8 @@ pub enum BiasInit {
     /// PyTorch's `nn.Linear` default bias U(-1/sqrt(fan_in), 1/sqrt(fan_in))
     /// (the bound of [`WeightInit::TorchDefault`]; spelled `fan-in`).
     FanIn,
+    /// Every bias equal to this constant (`const:V`; nothing is drawn).
+    Const(f64),
 }
 
 /// PyTorch's `nn.Linear` default bound 1/sqrt(fan_in) (weights and biases),
@@ -196,6 +198,7 @@ impl BiasInit {
             BiasInit::Normal(s) => format!("normal:{s}"),
             BiasInit::Uniform(a) => format!("uniform:{a}"),
             BiasInit::FanIn => "fan-in".into(),
+            BiasInit::Const(v) => format!("const:{v}"),
         }
     }
 
@@ -213,6 +216,7 @@ impl BiasInit {
             BiasInit::Normal(s) => s,
             BiasInit::Uniform(a) => a / 3f64.sqrt(),
             BiasInit::FanIn => torch_bound(fan_in) / 3f64.sqrt(),
+            BiasInit::Const(_) => 0.0,
         }
     }
 
@@ -230,6 +234,7 @@ impl BiasInit {
             BiasInit::Normal(s) => Sampler::Normal(s),
             BiasInit::Uniform(a) => Sampler::Uniform(a),
             BiasInit::FanIn => Sampler::Uniform(torch_bound(fan_in)),
+            BiasInit::Const(v) => Sampler::Const(v),
         }
     }
 }
@@ -247,6 +252,15 @@ pub enum InitScheme {
     /// Randomized asymmetric initialization (Lu, Shin, Su, Karniadakis 2019,
     /// arXiv:1903.06733, Sec. 5; spec ALG-RAI). Biases are part of the scheme.
     Rai,
+    /// Sparse He-normal weights (spec ALG-INIT-SPARSE): each weight
+    /// independently 0 with probability `sparsity`, else N(0, 2 / fan_in);
+    /// biases from `bias`.
+    Sparse {
+        /// Probability of a zero weight, in [0, 1).
+        sparsity: f64,
+        /// Bias law.
+        bias: BiasInit,
+    },
     /// The data-dependent initializer (`crate::init::data_dependent`).
     DataDependent,
 }
@@ -271,10 +285,30 @@ impl InitScheme {
             ))),
             "rai" => Ok(InitScheme::Rai),
             "data-dependent" => Ok(InitScheme::DataDependent),
+            w if w.starts_with("sparse:") => {
+                let v = &w["sparse:".len()..];
+                let sparsity: f64 = v.trim().parse().map_err(|_| {
+                    Error::input(format!("--init {w:?}: expected sparse:S with S in [0, 1)"))
+                })?;
+                if !(0.0..1.0).contains(&sparsity) {
+                    return Err(Error::input(format!(
+                        "--init {w:?}: the sparsity S must be in [0, 1) (S = 1 would zero every weight)"
+                    )));
+                }
+                Ok(InitScheme::Sparse { sparsity, bias })
+            }
             w => Ok(InitScheme::Random {
                 weights: w.parse()?,
                 bias,
             }),
+        }
+    }
+
+    /// The bias law, for the schemes that take one (random and sparse).
+    pub fn bias_law(&self) -> Option<BiasInit> {
+        match self {
+            InitScheme::Random { bias, .. } | InitScheme::Sparse { bias, .. } => Some(*bias),
+            InitScheme::Rai | InitScheme::DataDependent => None,
         }
     }
 
@@ -283,6 +317,7 @@ impl InitScheme {
         match self {
             InitScheme::Random { weights, .. } => weights.name().into(),
             InitScheme::Rai => "rai".into(),
+            InitScheme::Sparse { sparsity, .. } => format!("sparse:{sparsity}"),
             InitScheme::DataDependent => "data-dependent".into(),
         }
     }
@@ -335,7 +370,7 @@ impl std::str::FromStr for BiasInit {
         let s = s.trim();
         let bad = || {
             Error::input(format!(
-                "bias {s:?}: expected zero, normal:STD, uniform:A (STD, A finite and > 0) or fan-in"
+                "bias {s:?}: expected zero, normal:STD, uniform:A (STD, A finite and > 0), fan-in or const:V"
             ))
         };
         if s == "zero" {
@@ -346,6 +381,15 @@ impl std::str::FromStr for BiasInit {
         }
         let (kind, v) = s.split_once(':').ok_or_else(bad)?;
         let v: f64 = v.trim().parse().map_err(|_| bad())?;
+        if kind.trim() == "const" {
+            if !(v.is_finite() && v.abs() <= crate::limits::MAX_SCALE) {
+                return Err(Error::input(format!(
+                    "bias {s:?}: the constant must be finite with magnitude at most {:e} (spec ALG-LIMITS)",
+                    crate::limits::MAX_SCALE
+                )));
+            }
+            return Ok(BiasInit::Const(v + 0.0));
+        }
         if !(v.is_finite() && v > 0.0) {
             return Err(bad());
         }
@@ -369,6 +413,7 @@ enum Sampler {
     Zero,
     Normal(f64),
     Uniform(f64),
+    Const(f64),
 }
 
 impl Sampler {
@@ -376,6 +421,7 @@ impl Sampler {
     fn fill(self, out: &mut [f64], rng: &mut ChaCha8Rng) {
         match self {
             Sampler::Zero => out.fill(0.0),
+            Sampler::Const(c) => out.fill(c),
             Sampler::Normal(s) => out.iter_mut().for_each(|v| {
                 let z: f64 = StandardNormal.sample(rng);
                 *v = s * z
@@ -425,6 +471,21 @@ pub fn sample_layer_into(
                 }
             }
         }
+        InitScheme::Sparse { sparsity, bias: b } => {
+            // per weight: the uniform deciding a zero, then the normal
+            // (drawn only for a nonzero weight); then the biases
+            let s = (2.0 / fan_in as f64).sqrt();
+            for v in weight.iter_mut() {
+                let u: f64 = rng.gen();
+                *v = if u < *sparsity {
+                    0.0
+                } else {
+                    let z: f64 = StandardNormal.sample(rng);
+                    s * z
+                };
+            }
+            b.sampler(fan_in).fill(bias, rng);
+        }
         InitScheme::DataDependent => {
             return Err(Error::input(
                 "the data-dependent initializer is not a per-layer random scheme",
@@ -453,8 +514,10 @@ pub fn sample_neuron(
             weights.sampler(fan_in, fan_out).fill(weight, rng);
             bias.sampler(fan_in).fill(&mut b, rng);
         }
-        // RAI draws neuron by neuron, independently of the fan-out
-        InitScheme::Rai => sample_layer_into(scheme, fan_in, 1, weight, &mut b, rng)?,
+        // RAI and sparse draw neuron by neuron, independently of the fan-out
+        InitScheme::Rai | InitScheme::Sparse { .. } => {
+            sample_layer_into(scheme, fan_in, 1, weight, &mut b, rng)?
+        }
         InitScheme::DataDependent => {
             return Err(Error::input(
                 "the data-dependent initializer is not a per-neuron random scheme",

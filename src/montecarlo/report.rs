@@ -3,7 +3,6 @@
 use super::theory::Agreement;
 use super::{McConfig, McResult};
 use crate::exact::report::sci_log10;
-use crate::init::InitScheme;
 use crate::stats::pvalue::printed_forms;
 use serde_json::{json, Map, Value};
 
@@ -25,9 +24,9 @@ pub fn simulate_json(
     res: &McResult,
     agr: &Agreement,
 ) -> Value {
-    let bias = match cfg.scheme {
-        InitScheme::Random { bias, .. } => bias.name(),
-        _ => "set by the scheme".into(),
+    let bias = match cfg.scheme.bias_law() {
+        Some(bias) => bias.name(),
+        None => "set by the scheme".into(),
     };
     let layers: Vec<Value> = (0..res.widths.len())
         .map(|l| {

@@ -205,7 +205,48 @@ pub fn bias_mode(scheme: &InitScheme) -> Option<BiasMode> {
             bias: BiasInit::Zero,
             ..
         } => Some(BiasMode::Zero),
+        // a constant bias is not symmetric: THM-CHAIN-GENERAL, c = 0 or 1
+        InitScheme::Random {
+            bias: BiasInit::Const(_),
+            ..
+        } => None,
         InitScheme::Random { .. } => Some(BiasMode::Symmetric),
+        _ => None,
+    }
+}
+
+/// c = P(b <= 0) of a bias law (THM-CHAIN-GENERAL).
+fn bias_sign(b: &BiasInit) -> BigRational {
+    match b {
+        BiasInit::Zero => BigRational::one(),
+        BiasInit::Const(v) if *v <= 0.0 => BigRational::one(),
+        BiasInit::Const(_) => BigRational::zero(),
+        BiasInit::Normal(_) | BiasInit::Uniform(_) | BiasInit::FanIn => {
+            BigRational::new(1.into(), 2.into())
+        }
+    }
+}
+
+/// The step law of layers >= 2 of a scheme outside THM-CHAIN's assumptions
+/// (THM-CHAIN-GENERAL): RAI, sparse weights (a = (1 + S)/2, S the f64
+/// sparsity read exactly; the sampler's P(u < S) differs from S by less than
+/// 2^-53), a constant bias (c = 1 for V <= 0, else 0). None for the schemes
+/// THM-CHAIN covers and for the data-dependent one.
+pub fn general_step(scheme: &InitScheme) -> Option<StepLaw> {
+    let half = || BigRational::new(1.into(), 2.into());
+    match scheme {
+        InitScheme::Rai => Some(StepLaw::Rai),
+        InitScheme::Sparse { sparsity, bias } => Some(StepLaw::Signs {
+            weight: (BigRational::one() + from_f64_exact(*sparsity).ok()?) * half(),
+            bias: bias_sign(bias),
+        }),
+        InitScheme::Random {
+            bias: b @ BiasInit::Const(_),
+            ..
+        } => Some(StepLaw::Signs {
+            weight: half(),
+            bias: bias_sign(b),
+        }),
         _ => None,
     }
 }
@@ -336,8 +377,8 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
         born_dead_probability_log10: None,
         born_dead_interval,
     };
-    if *scheme == InitScheme::Rai {
-        // THM-CHAIN-GENERAL: RAI's transitions are known whatever q1
+    if let Some(step) = general_step(scheme) {
+        // THM-CHAIN-GENERAL: the transitions are known whatever q1
         let (pd1, trials1) = res.first_layer_pd();
         let q1 = Q1Info {
             value: pd1 as f64 / trials1 as f64,
@@ -345,15 +386,20 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
             interval: clopper_pearson(pd1, trials1, CONFIDENCE),
             confidence: CONFIDENCE,
         };
+        let law = match &step {
+            StepLaw::Rai => "RAI's step s(p) = (n - p)/(n + 1) 2^-(p+1)".to_string(),
+            s => format!("the step s(p) = c a^p with {}", s.describe()),
+        };
         let mut a = none(
-            "rai: no marginal p-values (q1 is estimated from this run); the transitions \
-             (layers >= 2) are tested against RAI's step s(p) = (n - p)/(n + 1) 2^-(p+1) \
-             (THM-CHAIN-GENERAL)"
-                .into(),
+            format!(
+                "{}: no marginal p-values (q1 is estimated from this run); the transitions \
+                 (layers >= 2) are tested against {law} (THM-CHAIN-GENERAL)",
+                scheme.name()
+            ),
             Some(q1),
         );
         for l in 1..res.widths.len() {
-            a.layers[l].transition = Some(transition_gof_step(res, l, &StepLaw::Rai)?);
+            a.layers[l].transition = Some(transition_gof_step(res, l, &step)?);
         }
         return Ok(a);
     }

@@ -128,9 +128,9 @@ pub fn estimate(
         case: format!(
             "no closed form for {} weights, {} bias, {d}-D data: Monte Carlo",
             scheme.name(),
-            match scheme {
-                InitScheme::Random { bias, .. } => bias.name(),
-                _ => "its own".into(),
+            match scheme.bias_law() {
+                Some(bias) => bias.name(),
+                None => "its own".into(),
             }
         ),
     })

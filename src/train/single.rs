@@ -78,7 +78,7 @@ pub fn train_task(
             let (mode, std) = match bias {
                 BiasInit::Zero => (Some(BiasMode::Zero), 1.0),
                 BiasInit::Normal(s) => (Some(BiasMode::Symmetric), *s),
-                BiasInit::Uniform(_) | BiasInit::FanIn => (None, 0.0),
+                BiasInit::Uniform(_) | BiasInit::FanIn | BiasInit::Const(_) => (None, 0.0),
             };
             match mode {
                 Some(m) => {
