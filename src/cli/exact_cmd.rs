@@ -155,7 +155,7 @@ pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
 fn bias_text(b: &BiasLaw) -> String {
     match b.mode {
         Some(m) if b.c == StepLaw::symmetric(m).bias_sign() => m.name().to_string(),
-        _ => format!("P(b <= 0) = {}", crate::rational::to_pq(&b.c)),
+        _ => format!("P(b <= 0) = {}", b.c),
     }
 }
 
@@ -167,7 +167,10 @@ fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {
         v["q1"].as_str().unwrap_or("")
     )?;
     if let Some(law) = v["law"].as_array() {
-        let l: Vec<&str> = law.iter().filter_map(|x| x.as_str()).collect();
+        let mut l: Vec<&str> = law.iter().filter_map(|x| x.as_str()).collect();
+        if l.windows(2).all(|w| w[0] == w[1]) {
+            l.truncate(1);
+        }
         outln!("layers >= 2: {} (THM-CHAIN-GENERAL)", l.join("; "))?;
     }
     for (l, layer) in v["layers"].as_array().into_iter().flatten().enumerate() {

@@ -7,7 +7,7 @@
 
 use super::{BiasMode, ExactLaw};
 use crate::error::{Error, Result};
-use crate::rational::{parse_user_probability, parse_user_rational, to_pq};
+use crate::rational::{parse_user_probability, parse_user_rational};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
@@ -104,7 +104,7 @@ impl StepLaw {
     pub fn describe(&self) -> String {
         match self {
             StepLaw::Signs { weight, bias } => {
-                format!("signs a = {}, c = {}", to_pq(weight), to_pq(bias))
+                format!("signs a = {weight}, c = {bias}")
             }
             StepLaw::Rai => "rai".into(),
         }
