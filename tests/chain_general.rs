@@ -484,3 +484,26 @@ fn simulated_rai_networks_follow_the_rai_step() {
         }
     }
 }
+
+/// The README's depth claim: under RAI at equal widths a full layer stays
+/// full (s(n) = 0), so P(born dead) never exceeds 1 - P(K_1 = N) =
+/// 1 - (1 - q1)^N at any depth (an independent bound), and it is already
+/// within 1e-12 of its depth-100 value at depth 10; He's grows with depth.
+#[test]
+fn rai_full_layers_are_absorbing() {
+    let q1 = r("871/10000");
+    let bd = |depth: usize, step: StepLaw| {
+        let c = GeneralChain::new(vec![4; depth], q1.clone(), vec![step]).unwrap();
+        relu_trainability::rational::to_f64(&law(&c, None).born_dead())
+    };
+    let bound = 1.0 - (1.0 - 0.0871f64).powi(4);
+    let (d10, d100) = (bd(10, StepLaw::Rai), bd(100, StepLaw::Rai));
+    assert!(d10 <= d100 && d100 <= bound, "{d10} {d100} {bound}");
+    assert!((d100 - d10) / d100 < 1e-12, "{d10} {d100}");
+    // README: 5.905e-5 at width 4 for depths 3, 10, 50, 100
+    for depth in [3, 10, 50, 100] {
+        assert!((bd(depth, StepLaw::Rai) / 5.905e-5 - 1.0).abs() < 1e-3);
+    }
+    let he = StepLaw::symmetric(BiasMode::Zero);
+    assert!(bd(10, he.clone()) < bd(50, he.clone()) && bd(50, he.clone()) < bd(100, he));
+}
