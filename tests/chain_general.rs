@@ -507,3 +507,191 @@ fn rai_full_layers_are_absorbing() {
     let he = StepLaw::symmetric(BiasMode::Zero);
     assert!(bd(10, he.clone()) < bd(50, he.clone()) && bd(50, he.clone()) < bd(100, he));
 }
+
+/// Every row (K_1, ..., K_L) with positive probability and its exact
+/// probability, from the brute-force patterns' step probabilities
+/// (enumerated independently of the engine: neuron_patterns + DEF-PD).
+fn rows_general(
+    widths: &[usize],
+    q1: &BigRational,
+    steps: &[StepLaw],
+) -> Vec<(Vec<usize>, BigRational)> {
+    // per-neuron PD probability given p, from the enumerated patterns
+    let s = |step: &StepLaw, p: usize, n: usize| -> BigRational {
+        // the first p of the n previous neurons are the non-PD ones
+        neuron_patterns(step, n)
+            .into_iter()
+            .filter(|(w, b, _)| p == 0 || (*b && w[..p].iter().all(|&x| x)))
+            .fold(BigRational::zero(), |a, (_, _, q)| a + q)
+    };
+    let binom = |n: usize, k: usize, dead: &BigRational| -> BigRational {
+        let c = relu_trainability::exact::rational_chain::binomial(n, k);
+        BigRational::from_integer(c)
+            * num_traits::pow(BigRational::one() - dead, k)
+            * num_traits::pow(dead.clone(), n - k)
+    };
+    let mut out: Vec<(Vec<usize>, BigRational)> = (0..=widths[0])
+        .map(|k| (vec![k], binom(widths[0], k, q1)))
+        .collect();
+    for l in 1..widths.len() {
+        let mut next = Vec::new();
+        for (row, p) in out {
+            let prev = *row.last().unwrap();
+            let dead = s(&steps[l - 1], prev, widths[l - 1]);
+            for k in 0..=widths[l] {
+                let t = binom(widths[l], k, &dead);
+                if !t.is_zero() && !p.is_zero() {
+                    let mut r = row.clone();
+                    r.push(k);
+                    next.push((r, &p * t));
+                }
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+fn compositions(n: usize, cells: usize, f: &mut impl FnMut(&[usize])) {
+    fn go(h: &mut Vec<usize>, left: usize, cells: usize, f: &mut impl FnMut(&[usize])) {
+        if h.len() + 1 == cells {
+            h.push(left);
+            f(h);
+            h.pop();
+            return;
+        }
+        for o in 0..=left {
+            h.push(o);
+            go(h, left - o, cells, f);
+            h.pop();
+        }
+    }
+    go(&mut Vec::new(), n, cells, f)
+}
+
+/// `check --law`: its false-alarm rate, by exact enumeration of every
+/// possible sample histogram under the general law, is at most alpha
+/// (exact p-values), and the printed bound is alpha.
+#[test]
+fn check_against_a_general_law_keeps_alpha() {
+    use num_traits::ToPrimitive;
+    use relu_trainability::oracle::check::{check_law_with, Kind};
+    use relu_trainability::oracle::check_law::CheckLaw;
+    use relu_trainability::stats::gof::PValues;
+    for (widths, q1, step, n, alpha) in [
+        (vec![1, 2], "1/3", StepLaw::Rai, 30usize, 0.05),
+        (vec![2, 1], "1/4", signs("3/4", "1/2"), 20, 0.05),
+        (vec![2, 2], "1/2", StepLaw::Rai, 25, 0.1),
+    ] {
+        let chain = GeneralChain::new(widths.clone(), r(q1), vec![step.clone()]).unwrap();
+        let rows = rows_general(&widths, &r(q1), &chain.steps);
+        let total = rows.iter().fold(BigRational::zero(), |a, (_, p)| a + p);
+        assert_eq!(total, BigRational::one());
+        let mut rate = BigRational::zero();
+        let mut count = 0;
+        compositions(n, rows.len(), &mut |h| {
+            let samples: Vec<Vec<usize>> = h
+                .iter()
+                .zip(&rows)
+                .flat_map(|(&c, (row, _))| std::iter::repeat(row.clone()).take(c))
+                .collect();
+            let rep = check_law_with(
+                &CheckLaw::General(&chain),
+                &samples,
+                Kind::NonPd,
+                alpha,
+                PValues::Auto,
+            )
+            .unwrap();
+            assert_eq!(
+                rep.false_alarm_bound,
+                Some(alpha),
+                "{widths:?}: {}",
+                rep.false_alarm
+            );
+            if rep.reject {
+                let mut coef = num_bigint::BigInt::one();
+                let mut left = n;
+                let mut p = BigRational::one();
+                for (&c, (_, q)) in h.iter().zip(&rows) {
+                    coef *= relu_trainability::exact::rational_chain::binomial(left, c);
+                    left -= c;
+                    p *= num_traits::pow(q.clone(), c);
+                }
+                rate += p * BigRational::from_integer(coef);
+                count += 1;
+            }
+        });
+        let rate = rate.to_f64().unwrap();
+        eprintln!("{widths:?} {step:?} n {n} alpha {alpha}: exact false-alarm rate {rate:.5} ({count} rejected histograms)");
+        assert!(rate <= alpha, "{widths:?}: rate {rate}");
+        assert!(count > 0, "the check rejects something");
+    }
+}
+
+/// `check --law rai` on samples drawn from RAI's chain (an independent
+/// sampler of the rows above) accepts at alpha 1e-6, and the same samples
+/// are rejected by the default (symmetric) law: the flag is read and used.
+#[test]
+fn check_cli_takes_the_law() {
+    use rand::Rng;
+    let widths = [3usize, 3, 3];
+    let q1 = r("1/5");
+    let rows = rows_general(&widths, &q1, &[StepLaw::Rai, StepLaw::Rai]);
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let probs: Vec<f64> = rows
+        .iter()
+        .map(|(_, p)| relu_trainability::rational::to_f64(p))
+        .collect();
+    let mut text = String::new();
+    for _ in 0..4000 {
+        let mut u: f64 = rng.gen();
+        let mut i = 0;
+        while i + 1 < probs.len() && u >= probs[i] {
+            u -= probs[i];
+            i += 1;
+        }
+        let row: Vec<String> = rows[i].0.iter().map(|k| k.to_string()).collect();
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.csv");
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let (code, out, err) = cli(&[
+        "check",
+        "--widths",
+        "3,3,3",
+        "--q1",
+        "1/5",
+        "--law",
+        "rai",
+        "--samples",
+        p,
+        "--alpha",
+        "1e-6",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out} {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["law"][0], "rai");
+    let (code, _, err) = cli(&[
+        "check",
+        "--widths",
+        "3,3,3",
+        "--q1",
+        "1/5",
+        "--bias",
+        "symmetric",
+        "--samples",
+        p,
+        "--alpha",
+        "1e-6",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = cli(&["check", "--widths", "3,3,3", "--law", "rai", "--power"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--power"), "{err}");
+}

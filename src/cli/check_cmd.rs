@@ -6,11 +6,14 @@ use super::args::{parse_prob, parse_width, print_json, Format};
 use super::out::{out, outln};
 use super::q1_cmd::{describe, load, q1_for};
 use crate::error::{Error, Result};
+use crate::exact::general::{step_law, BiasLaw, GeneralChain, WeightLaw};
 use crate::exact::{BiasMode, ChainSpec};
 use crate::init::InitScheme;
 use crate::io::data::HeaderMode;
 use crate::montecarlo::theory::bias_mode;
+use crate::oracle::check::check_law_with;
 use crate::oracle::check::{check_samples_with, false_alarm, CheckReport, ComponentTest, Kind};
+use crate::oracle::check_law::CheckLaw;
 use crate::oracle::laws::{check_samples_cost, power_cost};
 use crate::oracle::power::{power_rows, render_markdown};
 use crate::oracle::power_active::active_power_rows;
@@ -75,6 +78,13 @@ pub struct CheckArgs {
     /// "asymptotic", beyond) or asymptotic (always the approximation, as scipy's chisquare).
     #[arg(long, value_enum, default_value = "auto")]
     pub p_values: PValues,
+    /// Weight law of layers >= 2 (spec THM-CHAIN-GENERAL): he (symmetric,
+    /// the default), rai, sparse:S or weight-sign:A, one for every layer or
+    /// a comma-separated list, one per layer after the first; with any of
+    /// these or --bias const:V / bias-sign:C the samples are tested against
+    /// the exact general law (not with --q1-from-data or --power).
+    #[arg(long = "law", value_delimiter = ',', default_value = "he")]
+    pub weights: Vec<WeightLaw>,
     /// Instead of testing, print the samples needed for power 0.9 / 0.99 against standard
     /// deviations (q1 +- 0.05, wrong bias mode, a layer one narrower), for the given --kind.
     #[arg(long)]
@@ -91,6 +101,37 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
             "--alpha {} is not in (0, 1)",
             a.alpha
         )));
+    }
+    if let Some(chain) = general_chain(a)? {
+        let path = a
+            .samples
+            .as_ref()
+            .expect("clap requires --samples without --power");
+        check_samples_cost(&chain.widths, a.kind == Kind::NonPd)?;
+        let samples = read_samples_with(path, &chain.widths, a.header)?;
+        let law = CheckLaw::General(&chain);
+        let report = check_law_with(&law, &samples, a.kind, a.alpha, a.p_values)?;
+        match a.format {
+            Format::Json => {
+                let mut v =
+                    serde_json::to_value(&report).map_err(|e| Error::Numerical(e.to_string()))?;
+                v["law"] =
+                    serde_json::json!(chain.steps.iter().map(|s| s.describe()).collect::<Vec<_>>());
+                print_json(&v)?
+            }
+            Format::Table => {
+                outln!(
+                    "law of layers >= 2: {} (THM-CHAIN-GENERAL)\n",
+                    chain
+                        .steps
+                        .first()
+                        .map(|s| s.describe())
+                        .unwrap_or_default()
+                )?;
+                print_table(&report)?
+            }
+        }
+        return Ok(if report.reject { 1 } else { 0 });
     }
     let (bias, q1, derived) = match &a.q1_from_data {
         None => (
@@ -181,6 +222,29 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
         Format::Table => print_table(&report)?,
     }
     Ok(if report.reject { 1 } else { 0 })
+}
+
+/// The general law (THM-CHAIN-GENERAL) when --law or --bias asks for one.
+fn general_chain(a: &CheckArgs) -> Result<Option<GeneralChain>> {
+    let symmetric_weights = a
+        .weights
+        .iter()
+        .all(|w| *w == "he".parse::<WeightLaw>().expect("he"));
+    let bias_text = a.bias.as_deref().unwrap_or("zero");
+    let general_bias = bias_text.parse::<BiasMode>().is_err()
+        && (bias_text.trim().starts_with("const:") || bias_text.trim().starts_with("bias-sign:"));
+    if symmetric_weights && !general_bias {
+        return Ok(None);
+    }
+    if a.q1_from_data.is_some() || a.power {
+        return Err(Error::input(
+            "--law and --bias const:V / bias-sign:C take an explicit --q1 and samples; \
+             --q1-from-data and --power compute THM-CHAIN's laws only",
+        ));
+    }
+    let bias: BiasLaw = bias_text.parse()?;
+    let steps: Vec<_> = a.weights.iter().map(|w| step_law(w, &bias)).collect();
+    GeneralChain::new(a.widths.clone(), a.q1.clone(), steps).map(Some)
 }
 
 /// q1 for --q1-from-data: (bias mode, q1 when exact or bounded, result).

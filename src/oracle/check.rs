@@ -1,12 +1,12 @@
 //! Testing sampled counts from another implementation against the exact law
 //! (spec ALG-CHECK).
 
+use super::check_law::CheckLaw;
 use super::explain::{
     direction, histogram_cells, marginal_label, pair_label, sentence, top_contributions,
     CellContribution, Deviation, HistCell,
 };
-use super::laws::{check_marginals, check_samples_cost, pair_law, renormalize};
-use super::support::{marginal_support, pair_support};
+use super::laws::{check_samples_cost, renormalize};
 use crate::error::{Error, Result};
 use crate::exact::ChainSpec;
 use crate::stats::dominance::one_sided_dominance_masked;
@@ -200,7 +200,16 @@ impl CheckReport {
 }
 
 /// Why a count of layer `layer` (1-based) is impossible under `spec`.
-fn impossible_marginal(spec: &ChainSpec, layer: usize, k: usize) -> String {
+fn impossible_marginal(law: &CheckLaw, layer: usize, k: usize) -> String {
+    let spec = match law {
+        CheckLaw::Chain(s) => *s,
+        CheckLaw::General(_) => {
+            return format!(
+                "layer {layer} count {k} is impossible: it has probability 0 under this law \
+                 (THM-CHAIN-GENERAL: q1, or a step with s(p) = 0 or 1); check --q1, --law and --bias"
+            )
+        }
+    };
     if layer == 1 && spec.q1.is_zero() {
         format!(
             "layer 1 count {k} is impossible: with q1 = 0 (the default of --q1) every first-layer \
@@ -216,24 +225,31 @@ fn impossible_marginal(spec: &ChainSpec, layer: usize, k: usize) -> String {
 }
 
 /// First observed impossible cell of a marginal histogram, explained.
-fn marginal_note(spec: &ChainSpec, layer: usize, h: &[u64], mask: &[bool]) -> Option<String> {
+fn marginal_note(law: &CheckLaw, layer: usize, h: &[u64], mask: &[bool]) -> Option<String> {
     let k = (0..h.len()).find(|&k| h[k] > 0 && !mask[k])?;
-    Some(impossible_marginal(spec, layer, k))
+    Some(impossible_marginal(law, layer, k))
 }
 
 /// First observed impossible pair (p, k) of layers `layer - 1`, `layer`.
 fn pair_note(
-    spec: &ChainSpec,
+    law: &CheckLaw,
     layer: usize,
     h: &[u64],
     mask: &[bool],
     prev_mask: &[bool],
 ) -> Option<String> {
-    let cols = spec.widths[layer - 1] + 1;
+    let cols = law.widths()[layer - 1] + 1;
     let i = (0..h.len()).find(|&i| h[i] > 0 && !mask[i])?;
     let (p, k) = (i / cols, i % cols);
     Some(if !prev_mask[p] {
-        impossible_marginal(spec, layer - 1, p)
+        impossible_marginal(law, layer - 1, p)
+    } else if p >= 1 {
+        format!(
+            "layers {} and {layer}: counts ({p}, {k}) are impossible under this law (from {p} \
+             non-PD neurons the step's PD probability s({p}) is 0 or 1, THM-CHAIN-GENERAL); \
+             check --law and --bias",
+            layer - 1
+        )
     } else {
         format!(
             "layers {} and {layer}: counts ({p}, {k}) are impossible under every law of THM-CHAIN \
@@ -273,13 +289,26 @@ pub fn check_samples_with(
     alpha: f64,
     mode: PValues,
 ) -> Result<CheckReport> {
+    check_law_with(&CheckLaw::Chain(spec), samples, kind, alpha, mode)
+}
+
+/// [`check_samples_with`] against any law: THM-CHAIN's or a general sign
+/// law (THM-CHAIN-GENERAL).
+pub fn check_law_with(
+    law: &CheckLaw,
+    samples: &[Vec<usize>],
+    kind: Kind,
+    alpha: f64,
+    mode: PValues,
+) -> Result<CheckReport> {
+    let widths = law.widths().to_vec();
     if !(alpha > 0.0 && alpha < 1.0) {
         return Err(Error::input(format!("alpha = {alpha} is not in (0, 1)")));
     }
     if samples.is_empty() {
         return Err(Error::input("no samples to check"));
     }
-    let depth = spec.depth();
+    let depth = widths.len();
     for (i, row) in samples.iter().enumerate() {
         if row.len() != depth {
             return Err(Error::input(format!(
@@ -288,26 +317,26 @@ pub fn check_samples_with(
                 row.len()
             )));
         }
-        if let Some(l) = (0..depth).find(|&l| row[l] > spec.widths[l]) {
+        if let Some(l) = (0..depth).find(|&l| row[l] > widths[l]) {
             return Err(Error::input(format!(
                 "sample {}, layer {}: count {} exceeds the width {}",
                 i + 1,
                 l + 1,
                 row[l],
-                spec.widths[l]
+                widths[l]
             )));
         }
     }
-    check_samples_cost(&spec.widths, kind == Kind::NonPd)?;
-    let marg = check_marginals(spec)?;
+    check_samples_cost(&widths, kind == Kind::NonPd)?;
+    let marg = law.marginals()?;
     let n = samples.len() as f64;
     let hists: Vec<Vec<u64>> = (0..depth)
-        .map(|l| histogram(samples.iter().map(|r| r[l]), spec.widths[l] + 1))
+        .map(|l| histogram(samples.iter().map(|r| r[l]), widths[l] + 1))
         .collect();
     let layers: Vec<LayerSummary> = (0..depth)
         .map(|l| LayerSummary {
             layer: l + 1,
-            width: spec.widths[l],
+            width: widths[l],
             mean_observed: samples.iter().map(|r| r[l] as f64).sum::<f64>() / n,
             mean_expected: marg[l].iter().enumerate().map(|(k, p)| k as f64 * p).sum(),
             histogram: histogram_cells(
@@ -320,7 +349,7 @@ pub fn check_samples_with(
         .collect();
     let mut tests = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
-    let masks: Vec<Vec<bool>> = (0..depth).map(|l| marginal_support(spec, l)).collect();
+    let masks: Vec<Vec<bool>> = (0..depth).map(|l| law.marginal_support(l)).collect();
     let mut dominance_top: Vec<Option<CellContribution>> = vec![None; depth];
     let mut pair_hists: Vec<(Vec<u64>, Vec<f64>, Vec<bool>)> = Vec::new();
     let components = match kind {
@@ -329,7 +358,7 @@ pub fn check_samples_with(
     };
     for l in 0..depth {
         let h = &hists[l];
-        if let Some(note) = marginal_note(spec, l + 1, h, &masks[l]) {
+        if let Some(note) = marginal_note(law, l + 1, h, &masks[l]) {
             warnings.push(note);
         }
         match kind {
@@ -362,15 +391,15 @@ pub fn check_samples_with(
     }
     if kind == Kind::NonPd {
         for l in 0..depth.saturating_sub(1) {
-            let cols = spec.widths[l + 1] + 1;
+            let cols = widths[l + 1] + 1;
             let h = histogram(
                 samples.iter().map(|r| r[l] * cols + r[l + 1]),
-                (spec.widths[l] + 1) * cols,
+                (widths[l] + 1) * cols,
             );
-            let mut law = pair_law(spec, &marg, l);
-            renormalize(&mut law);
-            let mask = pair_support(spec, l);
-            if let Some(note) = pair_note(spec, l + 2, &h, &mask, &masks[l]) {
+            let mut pl = law.pair_law(&marg, l);
+            renormalize(&mut pl);
+            let mask = law.pair_support(l);
+            if let Some(note) = pair_note(law, l + 2, &h, &mask, &masks[l]) {
                 if !warnings.contains(&note) {
                     warnings.push(note);
                 }
@@ -378,9 +407,9 @@ pub fn check_samples_with(
             tests.push(component(
                 "transition",
                 l + 2,
-                pearson_test(&h, &law, &mask, mode, &mut exact_node_budget(components))?,
+                pearson_test(&h, &pl, &mask, mode, &mut exact_node_budget(components))?,
             ));
-            pair_hists.push((h, law, mask));
+            pair_hists.push((h, pl, mask));
         }
     }
     for t in &tests {
@@ -407,11 +436,10 @@ pub fn check_samples_with(
         let l = t.layer - 1;
         let mut d = match t.test {
             "transition" => {
-                let (h, law, mask) = &pair_hists[l - 1];
-                let cols = spec.widths[l] + 1;
-                let (mean, var) = conditional_moments(spec, samples, l);
-                let top =
-                    top_contributions(h, law, mask, 3, |a, b| pair_label(t.layer, cols, a, b));
+                let (h, pl, mask) = &pair_hists[l - 1];
+                let cols = widths[l] + 1;
+                let (mean, var) = conditional_moments(law, samples, l);
+                let top = top_contributions(h, pl, mask, 3, |a, b| pair_label(t.layer, cols, a, b));
                 deviation(t.test, t.layer, layers[l].mean_observed, mean, var / n, top)
             }
             _ => {
@@ -487,14 +515,13 @@ fn deviation(
 /// conditional variances over n^2 (0-based `l` is the later layer here:
 /// K_l given K_{l-1}); by THM-CHAIN, K_l | K_{l-1} = p is 0 for p = 0, else
 /// Binomial(N_l, 1 - 2^-(p + beta)).
-fn conditional_moments(spec: &ChainSpec, samples: &[Vec<usize>], l: usize) -> (f64, f64) {
-    let w = spec.widths[l] as f64;
-    let beta = spec.bias.beta() as i32;
+fn conditional_moments(law: &CheckLaw, samples: &[Vec<usize>], l: usize) -> (f64, f64) {
+    let w = law.widths()[l] as f64;
     let (mut mean, mut var) = (0.0, 0.0);
     for r in samples {
         let p = r[l - 1];
         if p > 0 {
-            let dead = 0.5f64.powi(p.min(2000) as i32 + beta);
+            let dead = law.dead(l, p);
             mean += w * (1.0 - dead);
             var += w * (1.0 - dead) * dead;
         }

@@ -4,6 +4,7 @@
 //! ([`vectors`], FMT-VECTORS).
 
 pub mod check;
+pub mod check_law;
 pub mod explain;
 pub mod laws;
 pub mod power;
