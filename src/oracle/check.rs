@@ -159,7 +159,11 @@ pub fn false_alarm(
         .map(|t| format!("{} {}", t.test, t.layer))
         .collect();
     let (bound, what) = if extra > 0.0 {
-        (alpha + extra, format!("alpha + delta = {}", alpha + extra))
+        // the f64 sum rounded up, so that the printed bound is never below
+        // the real alpha + delta; the words show 6 significant digits
+        let sum = alpha + extra;
+        let six: f64 = format!("{sum:.5e}").parse().unwrap_or(sum);
+        (sum.next_up(), format!("alpha + delta = {six}"))
     } else {
         (alpha, format!("alpha = {alpha}"))
     };
