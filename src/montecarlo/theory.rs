@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::exact::general::StepLaw;
 use crate::exact::{marginals_f64_and_born_dead_log10, q1, BiasMode, ChainSpec};
 use crate::init::{BiasInit, InitScheme};
-use crate::oracle::laws::transition_pmf;
+use crate::oracle::laws::{step_pmf, transition_pmf};
 use crate::oracle::support::marginal_support;
 use crate::rational::{from_f64_exact, to_f64};
 use crate::sim::Dataset;
@@ -25,7 +25,6 @@ use num_rational::BigRational;
 use num_traits::{One, Zero};
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
-use statrs::function::factorial::ln_binomial;
 
 /// Confidence of the reported Clopper-Pearson intervals.
 pub const CONFIDENCE: f64 = 0.95;
@@ -108,23 +107,7 @@ impl Step<'_> {
             // every k in 0..=n is possible from p >= 1 (0 < 2^-(p+beta) < 1),
             // even where the f64 pmf underflows
             Step::Beta(beta) => (transition_pmf(n, p + beta), vec![true; n + 1]),
-            Step::General(step) => {
-                let s = step.pd_probability(p, n_prev);
-                let (zero, one) = (s.is_zero(), s.is_one());
-                let possible = (0..=n)
-                    .map(|k| (!one || k == 0) && (!zero || k == n))
-                    .collect();
-                let ln_s = step.ln_pd_probability(p, n_prev);
-                let ln_alive = (-ln_s.exp()).ln_1p();
-                let pmf = (0..=n)
-                    .map(|k| {
-                        let (a, d) = (k as f64, (n - k) as f64);
-                        let t = |c: f64, ln: f64| if c == 0.0 { 0.0 } else { c * ln };
-                        (ln_binomial(n as u64, k as u64) + t(a, ln_alive) + t(d, ln_s)).exp()
-                    })
-                    .collect();
-                (pmf, possible)
-            }
+            Step::General(step) => step_pmf(step, n, p, n_prev),
         }
     }
 }

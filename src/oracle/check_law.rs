@@ -3,14 +3,13 @@
 //! check needs from a law: the widths, the f64 marginals, the exact
 //! supports and the transition pmf from p non-PD neurons.
 
-use super::laws::{check_marginals, pair_law, transition_pmf};
+use super::laws::{check_marginals, pair_law, step_pmf, transition_pmf};
 use super::support::{marginal_support, pair_support};
 use crate::error::Result;
 use crate::exact::general::{self, GeneralChain};
 use crate::exact::ChainSpec;
 use crate::rational::to_f64;
-use num_traits::{One, Zero};
-use statrs::function::factorial::ln_binomial;
+use num_traits::Zero;
 
 /// A law of the non-PD counts.
 #[derive(Clone, Copy, Debug)]
@@ -63,24 +62,7 @@ impl CheckLaw<'_> {
         let n = w[l];
         match self {
             CheckLaw::Chain(s) => (transition_pmf(n, p + s.bias.beta()), vec![true; n + 1]),
-            CheckLaw::General(g) => {
-                let step = &g.steps[l - 1];
-                let s = step.pd_probability(p, w[l - 1]);
-                let (zero, one) = (s.is_zero(), s.is_one());
-                let possible = (0..=n)
-                    .map(|k| (!one || k == 0) && (!zero || k == n))
-                    .collect();
-                let ln_s = step.ln_pd_probability(p, w[l - 1]);
-                let ln_alive = (-ln_s.exp()).ln_1p();
-                let term = |c: usize, ln: f64| if c == 0 { 0.0 } else { c as f64 * ln };
-                let pmf = (0..=n)
-                    .map(|k| {
-                        (ln_binomial(n as u64, k as u64) + term(k, ln_alive) + term(n - k, ln_s))
-                            .exp()
-                    })
-                    .collect();
-                (pmf, possible)
-            }
+            CheckLaw::General(g) => step_pmf(&g.steps[l - 1], n, p, w[l - 1]),
         }
     }
 

@@ -38,6 +38,31 @@ pub fn transition_pmf(n: usize, e: usize) -> Vec<f64> {
         .collect()
 }
 
+/// Binomial(n, 1 - s(p)) pmf of a general step law (THM-CHAIN-GENERAL)
+/// from p >= 1 of `n_prev` non-PD neurons, in log space, and which k are
+/// possible (decided from the exact s(p): only k = 0 when s = 1, only
+/// k = n when s = 0, every k otherwise).
+pub fn step_pmf(
+    step: &crate::exact::general::StepLaw,
+    n: usize,
+    p: usize,
+    n_prev: usize,
+) -> (Vec<f64>, Vec<bool>) {
+    use num_traits::{One, Zero};
+    let s = step.pd_probability(p, n_prev);
+    let (zero, one) = (s.is_zero(), s.is_one());
+    let possible = (0..=n)
+        .map(|k| (!one || k == 0) && (!zero || k == n))
+        .collect();
+    let ln_s = step.ln_pd_probability(p, n_prev);
+    let ln_alive = (-ln_s.exp()).ln_1p();
+    let term = |c: usize, ln: f64| if c == 0 { 0.0 } else { c as f64 * ln };
+    let pmf = (0..=n)
+        .map(|k| (ln_binomial(n as u64, k as u64) + term(k, ln_alive) + term(n - k, ln_s)).exp())
+        .collect();
+    (pmf, possible)
+}
+
 /// Joint law of (K_l, K_{l+1}) for l = 0..depth-2 (0-based layers), as a
 /// flat vector indexed p * (N_{l+1} + 1) + k: P(K_l = p) times the chain
 /// transition (K_{l+1} = 0 when p = 0, else Binomial(N_{l+1}, 1 - 2^-(p + beta))).
