@@ -189,7 +189,8 @@ impl std::str::FromStr for BiasLaw {
             return Ok(BiasLaw { c, mode: None });
         }
         Err(Error::input(format!(
-            "bias {s:?}: expected zero or symmetric (THM-CHAIN), const:V (every bias V) or bias-sign:C (P(b <= 0) = C)"
+            "bias mode {s:?}: expected zero or symmetric (THM-CHAIN), or for a general law \
+             (THM-CHAIN-GENERAL) const:V (every bias V) or bias-sign:C (P(b <= 0) = C)"
         )))
     }
 }
