@@ -1,6 +1,6 @@
 (* Print Assumptions for every main theorem; formal/check.sh parses the
    output and fails on any assumption not in formal/allowed-axioms.txt. *)
-From ReluTrainability Require Import Network Soundness.
+From ReluTrainability Require Import Network Soundness ChainLaw GoldenVectors.
 
 Print Assumptions pd_implies_dead.
 Print Assumptions pd_outputs_zero.
@@ -13,3 +13,64 @@ Print Assumptions pd_sound_from_any_step.
 Print Assumptions pd_set_grows.
 Print Assumptions l2_weights_only_sound.
 Print Assumptions l2_layer1_positive_bias_revives.
+Print Assumptions prob_correct.
+Print Assumptions golden_1.
+Print Assumptions golden_2.
+Print Assumptions golden_3.
+Print Assumptions golden_4.
+Print Assumptions golden_5.
+Print Assumptions golden_6.
+Print Assumptions golden_7.
+Print Assumptions golden_8.
+Print Assumptions golden_9.
+Print Assumptions golden_10.
+Print Assumptions golden_11.
+Print Assumptions golden_12.
+Print Assumptions golden_13.
+Print Assumptions golden_14.
+Print Assumptions golden_15.
+Print Assumptions golden_16.
+Print Assumptions golden_17.
+Print Assumptions golden_18.
+Print Assumptions golden_19.
+Print Assumptions golden_20.
+Print Assumptions golden_21.
+Print Assumptions golden_22.
+Print Assumptions golden_23.
+Print Assumptions golden_24.
+Print Assumptions golden_25.
+Print Assumptions golden_26.
+Print Assumptions golden_27.
+Print Assumptions golden_28.
+Print Assumptions golden_29.
+Print Assumptions golden_30.
+Print Assumptions golden_31.
+Print Assumptions golden_32.
+Print Assumptions golden_33.
+Print Assumptions golden_34.
+Print Assumptions golden_35.
+Print Assumptions golden_36.
+Print Assumptions golden_37.
+Print Assumptions golden_38.
+Print Assumptions golden_39.
+Print Assumptions golden_40.
+Print Assumptions golden_41.
+Print Assumptions golden_42.
+Print Assumptions golden_43.
+Print Assumptions golden_44.
+Print Assumptions golden_45.
+Print Assumptions golden_46.
+Print Assumptions golden_47.
+Print Assumptions golden_48.
+Print Assumptions golden_49.
+Print Assumptions golden_50.
+Print Assumptions golden_51.
+Print Assumptions golden_52.
+Print Assumptions golden_53.
+Print Assumptions golden_54.
+Print Assumptions golden_55.
+Print Assumptions golden_56.
+Print Assumptions golden_57.
+Print Assumptions golden_58.
+Print Assumptions golden_59.
+Print Assumptions golden_60.

@@ -185,3 +185,9 @@ Definition born_dead q1 beta ws : Q := marg q1 beta ws (length ws - 1) 0.
 Definition min_widths_event (ns : list nat) : list (nat -> bool) :=
   map (fun n k => Nat.leb n k) ns.
 Definition trainability q1 beta ws ns : Q := prob q1 beta ws (min_widths_event ns).
+
+(* One golden vector of FMT-VECTORS: the law of every layer, P(born dead)
+   and the trainability for each stated list of minimum widths. *)
+Definition vector (q1 : Q) (beta : nat) (ws : list nat) (nss : list (list nat)) :
+  list (list Q) * Q * list Q :=
+  (law q1 beta ws, born_dead q1 beta ws, map (trainability q1 beta ws) nss).
