@@ -5,6 +5,9 @@ From ReluTrainability Require Import Network Soundness ChainLaw GoldenVectors.
 Print Assumptions pd_implies_dead.
 Print Assumptions pd_outputs_zero.
 Print Assumptions pd_signs.
+Print Assumptions deadP.
+Print Assumptions active_not_pd.
+Print Assumptions active_count_le_K.
 Print Assumptions pd_zero_gradient.
 Print Assumptions pd_zero_outgoing_gradient.
 Print Assumptions pd_sound.

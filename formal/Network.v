@@ -151,4 +151,23 @@ Qed.
 Lemma pd_not_td th l j : pd th l j -> ~ td th l j.
 Proof. by move=> H [_]; rewrite H. Qed.
 
+(* DEF-ACTIVE: a decidable version of dead; active = ~~ deadb. *)
+Definition deadb th l j : bool :=
+  [forall k : 'I_m, [forall k' : 'I_m, act th l j (X k) == act th l j (X k')]].
+
+Lemma deadP th l j : reflect (dead th l j) (deadb th l j).
+Proof.
+apply: (iffP forallP) => [H k k'|H k]; first by move/forallP: (H k) => /(_ k') /eqP.
+by apply/forallP => k'; apply/eqP.
+Qed.
+
+(* THM-ACTIVE-BOUND: an active neuron is not PD, so the number A_l of active
+   neurons of a layer is at most the number K_l of non-PD neurons. *)
+Theorem active_not_pd th l j : ~~ deadb th l j -> ~~ pd th l j.
+Proof. by apply: contra => /pd_implies_dead /deadP. Qed.
+
+Theorem active_count_le_K th l :
+  (#|[pred i : 'I_(n l) | ~~ deadb th l i]| <= K th l)%N.
+Proof. by apply: subset_leq_card; apply/subsetP => i; rewrite !inE; apply: active_not_pd. Qed.
+
 End Network.
