@@ -1,6 +1,6 @@
 (* Print Assumptions for every main theorem; formal/check.sh parses the
    output and fails on any assumption not in formal/allowed-axioms.txt. *)
-From ReluTrainability Require Import Network Soundness ChainLaw GoldenVectors.
+From ReluTrainability Require Import Network Soundness Counting ChainLaw GoldenVectors.
 
 Print Assumptions pd_implies_dead.
 Print Assumptions pd_outputs_zero.
@@ -16,6 +16,12 @@ Print Assumptions pd_sound_from_any_step.
 Print Assumptions pd_set_grows.
 Print Assumptions l2_weights_only_sound.
 Print Assumptions l2_layer1_positive_bias_revives.
+Print Assumptions card_patterns.
+Print Assumptions card_pd_patterns.
+Print Assumptions card_non_pd_patterns.
+Print Assumptions card_hits.
+Print Assumptions card_layer_patterns.
+Print Assumptions card_layer_all.
 Print Assumptions prob_correct.
 Print Assumptions golden_1.
 Print Assumptions golden_2.
