@@ -1,6 +1,6 @@
 (* Print Assumptions for every main theorem; formal/check.sh parses the
    output and fails on any assumption not in formal/allowed-axioms.txt. *)
-From ReluTrainability Require Import Network Soundness Counting ChainLaw GoldenVectors.
+From ReluTrainability Require Import Network Soundness Counting ChainLaw ChainTheorems GoldenVectors.
 
 Print Assumptions pd_implies_dead.
 Print Assumptions pd_outputs_zero.
@@ -23,6 +23,10 @@ Print Assumptions card_hits.
 Print Assumptions card_layer_patterns.
 Print Assumptions card_layer_all.
 Print Assumptions prob_correct.
+Print Assumptions binomial_theorem.
+Print Assumptions bpmf_sum.
+Print Assumptions kernel_sum.
+Print Assumptions zero_absorbing.
 Print Assumptions golden_1.
 Print Assumptions golden_2.
 Print Assumptions golden_3.
