@@ -101,3 +101,87 @@ Proof. apply bpmf_sum. Qed.
 (* THM-BORN-DEAD-LAST, first part: 0 is absorbing. *)
 Theorem zero_absorbing beta N k : (k <> 0)%nat -> kernel beta 0 N k == 0.
 Proof. intros H. cbn. destruct k; [lia|reflexivity]. Qed.
+
+(* ---------- THM-BORN-DEAD-LAST ---------- *)
+
+(* The chain's definition of "born dead": some layer has K_l = 0. *)
+Definition is_zero (k : nat) : bool := Nat.eqb k 0.
+Definition born_dead_def q1 beta ws : Q :=
+  sumQ (map (fun ks => if existsb is_zero ks then pathP q1 beta ws ks else 0) (paths ws)).
+
+Lemma paths_length ws ks : In ks (paths ws) -> length ks = length ws.
+Proof.
+revert ks; induction ws as [|N ws IH]; intros ks H; cbn [paths] in H.
+- destruct H as [<-|[]]. reflexivity.
+- apply in_flat_map in H. destruct H as [k [_ H]]. apply in_map_iff in H.
+  destruct H as [ks' [<- H]]. cbn. rewrite (IH ks' H). reflexivity.
+Qed.
+
+Lemma last_cons (k : nat) ks d : ks <> [] -> last (k :: ks) d = last ks d.
+Proof. destruct ks; [contradiction|reflexivity]. Qed.
+
+Lemma holds_ev_at_last l ks : length ks = S l -> holds (ev_at l 0) ks = is_zero (last ks 0%nat).
+Proof.
+revert ks; induction l as [|l IH]; intros ks H.
+- destruct ks as [|k [|k' ks]]; cbn in H; try lia. cbn. apply andb_true_r.
+- destruct ks as [|k ks]; cbn in H; [lia|].
+  rewrite last_cons by (destruct ks; cbn in H; [lia|discriminate]).
+  cbn [holds ev_at repeat app hdA tl]. rewrite <- IH by lia. reflexivity.
+Qed.
+
+Lemma restP_from_zero beta ws ks :
+  ks <> [] -> last ks 0%nat <> 0%nat -> restP beta 0 ws ks == 0.
+Proof.
+revert ws; induction ks as [|k ks IH]; intros ws Hne Hl; [contradiction|].
+destruct ws as [|N ws]; [reflexivity|]. cbn [restP].
+destruct k as [|k].
+- assert (ks <> []) by (intros ->; apply Hl; reflexivity).
+  rewrite last_cons in Hl by assumption. rewrite IH by assumption. ring.
+- rewrite zero_absorbing by lia. ring.
+Qed.
+
+Lemma restP_dead beta ws ks : forall p,
+  existsb is_zero ks = true -> last ks 0%nat <> 0%nat -> restP beta p ws ks == 0.
+Proof.
+revert ws; induction ks as [|k ks IH]; intros ws p He Hl; [discriminate|].
+destruct ws as [|N ws]; [reflexivity|]. cbn [restP].
+destruct k as [|k].
+- assert (ks <> []) by (intros ->; apply Hl; reflexivity).
+  rewrite last_cons in Hl by assumption. rewrite restP_from_zero by assumption. ring.
+- cbn in He. assert (ks <> []) by (intros ->; discriminate).
+  rewrite last_cons in Hl by assumption. rewrite IH by assumption. ring.
+Qed.
+
+Lemma pathP_dead q1 beta ws ks :
+  existsb is_zero ks = true -> last ks 0%nat <> 0%nat -> pathP q1 beta ws ks == 0.
+Proof.
+intros He Hl. destruct ws as [|N ws], ks as [|k ks]; try discriminate; try reflexivity.
+cbn [pathP]. destruct k as [|k].
+- assert (ks <> []) by (intros ->; apply Hl; reflexivity).
+  rewrite last_cons in Hl by assumption. rewrite restP_from_zero by assumption. ring.
+- cbn in He. assert (ks <> []) by (intros ->; discriminate).
+  rewrite last_cons in Hl by assumption. rewrite restP_dead by assumption. ring.
+Qed.
+
+Lemma last_in (ks : list nat) d : ks <> [] -> In (last ks d) ks.
+Proof.
+induction ks as [|k ks IH]; intros H; [contradiction|].
+destruct ks as [|k' ks]; [left; reflexivity|].
+right. apply IH. discriminate.
+Qed.
+
+(* THM-BORN-DEAD-LAST: P(some K_l = 0) = P(K_last = 0), i.e. the chain's
+   probability of being born dead is the computed born_dead. *)
+Theorem born_dead_last q1 beta ws :
+  ws <> [] -> born_dead q1 beta ws == born_dead_def q1 beta ws.
+Proof.
+intros Hws. unfold born_dead, marg. rewrite prob_correct. unfold prob_def, born_dead_def.
+apply sumQ_ext. intros ks Hin. apply paths_length in Hin.
+assert (Hks : ks <> []) by (intros ->; destruct ws; [contradiction|discriminate]).
+rewrite holds_ev_at_last by (destruct ws; [contradiction|cbn in *; lia]).
+destruct (is_zero (last ks 0%nat)) eqn:Hz.
+- replace (existsb is_zero ks) with true; [reflexivity|].
+  symmetry. apply existsb_exists. exists (last ks 0%nat). split; [apply last_in; exact Hks|exact Hz].
+- destruct (existsb is_zero ks) eqn:He; [|reflexivity].
+  rewrite pathP_dead by (try exact He; intros H; rewrite H in Hz; discriminate). reflexivity.
+Qed.
