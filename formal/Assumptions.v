@@ -27,6 +27,9 @@ Print Assumptions binomial_theorem.
 Print Assumptions bpmf_sum.
 Print Assumptions kernel_sum.
 Print Assumptions zero_absorbing.
+Print Assumptions born_dead_last.
+Print Assumptions minimal_width.
+Print Assumptions minimal_width_lt1.
 Print Assumptions golden_1.
 Print Assumptions golden_2.
 Print Assumptions golden_3.

@@ -185,3 +185,105 @@ destruct (is_zero (last ks 0%nat)) eqn:Hz.
 - destruct (existsb is_zero ks) eqn:He; [|reflexivity].
   rewrite pathP_dead by (try exact He; intros H; rewrite H in Hz; discriminate). reflexivity.
 Qed.
+
+(* ---------- THM-MINIMAL-WIDTH ---------- *)
+
+Fixpoint rest_product (beta p : nat) (ws : list nat) : Q :=
+  match ws with
+  | [] => 1
+  | N :: ws' => qpow (surv beta p) N * rest_product beta N ws'
+  end.
+
+(* (1 - q1)^N_1 prod_{l >= 2} (1 - 2^-(N_{l-1}+beta))^N_l *)
+Definition min_product (q1 : Q) (beta : nat) (ws : list nat) : Q :=
+  match ws with
+  | [] => 1
+  | N :: ws' => qpow (1 - q1) N * rest_product beta N ws'
+  end.
+
+Lemma sum_only_top (f : nat -> Q) N :
+  sumQ (map (fun k => if Nat.leb N k then f k else 0) (states N)) == f N.
+Proof.
+rewrite sum_states_snoc. rewrite Nat.leb_refl.
+transitivity (sumQ (map (fun _ : nat => 0) (seq 0 N)) + f N).
+- apply Qplus_comp; [|reflexivity]. apply sumQ_ext. intros k Hk. apply in_seq in Hk.
+  replace (Nat.leb N k) with false by (symmetry; apply Nat.leb_gt; lia). reflexivity.
+- rewrite sumQ_zero. ring.
+Qed.
+
+Lemma bpmf_top N s : bpmf N s N == qpow s N.
+Proof. unfold bpmf. rewrite binom_nn, Nat.sub_diag. cbn [qpow]. ring. Qed.
+
+Lemma bwd_min beta ws : forall p, (0 < p)%nat -> Forall (fun N => (0 < N)%nat) ws ->
+  bwd beta p ws (min_widths_event ws) == rest_product beta p ws.
+Proof.
+induction ws as [|N ws IH]; intros p Hp Hpos; [reflexivity|].
+inversion Hpos as [|N' ws' HN Hws]; subst.
+cbn [bwd rest_product min_widths_event map hdA tl]. rewrite Qred_correct.
+rewrite (sum_only_top (fun k => kernel beta p N k * bwd beta k ws (min_widths_event ws))).
+destruct p as [|p]; [lia|]. cbn [kernel]. rewrite bpmf_top, IH by assumption. reflexivity.
+Qed.
+
+(* THM-MINIMAL-WIDTH (equality): with n* = widths (all >= 1),
+   T = (1 - q1)^N_1 prod_{l >= 2} (1 - 2^-(N_{l-1}+beta))^N_l. *)
+Theorem minimal_width q1 beta ws : Forall (fun N => (0 < N)%nat) ws ->
+  trainability q1 beta ws ws == min_product q1 beta ws.
+Proof.
+intros Hpos. unfold trainability, prob. destruct ws as [|N ws]; [reflexivity|].
+inversion Hpos as [|N' ws' HN Hws]; subst.
+cbn [min_product min_widths_event map hdA tl]. rewrite Qred_correct.
+rewrite (sum_only_top (fun k => first q1 N k * bwd beta k ws (min_widths_event ws))).
+unfold first. rewrite bpmf_top, bwd_min by assumption. reflexivity.
+Qed.
+
+Lemma qpow_bounds s n : 0 <= s <= 1 -> 0 <= qpow s n <= 1.
+Proof.
+intros Hs. induction n as [|n IH]; cbn [qpow]; [lra|]. nra.
+Qed.
+
+Lemma qpow_pos s n : 0 < s -> 0 < qpow s n.
+Proof. intros Hs. induction n as [|n IH]; cbn [qpow]; [lra|]. nra. Qed.
+
+Lemma qpow_lt1 s n : 0 <= s < 1 -> (0 < n)%nat -> qpow s n < 1.
+Proof.
+intros Hs Hn. destruct n as [|n]; [lia|]. cbn [qpow].
+assert (H := qpow_bounds s n ltac:(lra)). nra.
+Qed.
+
+Lemma surv_bounds beta p : 0 <= surv beta p < 1.
+Proof.
+unfold surv. assert (H1 := qpow_bounds (1 # 2) (p + beta) ltac:(lra)).
+assert (H2 := qpow_pos (1 # 2) (p + beta) ltac:(lra)). lra.
+Qed.
+
+Lemma rest_product_bounds beta p ws : 0 <= rest_product beta p ws <= 1.
+Proof.
+revert p; induction ws as [|N ws IH]; intros p; cbn [rest_product]; [lra|].
+assert (H1 := qpow_bounds (surv beta p) N ltac:(pose proof (surv_bounds beta p); lra)).
+assert (H2 := IH N). nra.
+Qed.
+
+Lemma rest_product_lt1 beta p ws : ws <> [] -> Forall (fun N => (0 < N)%nat) ws ->
+  rest_product beta p ws < 1.
+Proof.
+intros Hne Hpos. destruct ws as [|N ws]; [contradiction|].
+inversion Hpos as [|N' ws' HN Hws]; subst. cbn [rest_product].
+assert (H1 := qpow_lt1 (surv beta p) N (surv_bounds beta p) HN).
+assert (H2 := qpow_bounds (surv beta p) N ltac:(pose proof (surv_bounds beta p); lra)).
+assert (H3 := rest_product_bounds beta N ws). nra.
+Qed.
+
+(* THM-MINIMAL-WIDTH (strict part): T < 1 when q1 > 0 or there are at least
+   two hidden layers (widths >= 1, q1 in [0, 1]). *)
+Theorem minimal_width_lt1 q1 beta ws : 0 <= q1 <= 1 -> Forall (fun N => (0 < N)%nat) ws ->
+  ((0 < q1 /\ ws <> []) \/ (2 <= length ws)%nat) -> trainability q1 beta ws ws < 1.
+Proof.
+intros Hq Hpos Hcase. rewrite minimal_width by exact Hpos.
+destruct ws as [|N ws]; [destruct Hcase as [[_ H]|H]; [contradiction|cbn in H; lia]|].
+inversion Hpos as [|N' ws' HN Hws]; subst. cbn [min_product].
+assert (A := qpow_bounds (1 - q1) N ltac:(lra)).
+assert (B := rest_product_bounds beta N ws).
+destruct Hcase as [[Hq1 _]|Hlen].
+- assert (C := qpow_lt1 (1 - q1) N ltac:(lra) HN). nra.
+- assert (C := rest_product_lt1 beta N ws ltac:(destruct ws; [cbn in Hlen; lia|discriminate]) Hws). nra.
+Qed.
