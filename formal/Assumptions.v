@@ -30,6 +30,11 @@ Print Assumptions zero_absorbing.
 Print Assumptions born_dead_last.
 Print Assumptions minimal_width.
 Print Assumptions minimal_width_lt1.
+Print Assumptions prob_def_mono.
+Print Assumptions trainability_antitone_min_widths.
+Print Assumptions marg_pathP.
+Print Assumptions trainability_append_layer.
+Print Assumptions born_dead_deeper.
 Print Assumptions golden_1.
 Print Assumptions golden_2.
 Print Assumptions golden_3.

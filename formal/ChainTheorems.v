@@ -10,6 +10,8 @@ Arguments Qeq : simpl never.
 Arguments Qred : simpl never.
 Arguments Qplus : simpl never.
 Arguments Qmult : simpl never.
+Arguments Qle : simpl never.
+Arguments Qlt : simpl never.
 
 Lemma sumQ_plus {A} (f g : A -> Q) l :
   sumQ (map (fun x => f x + g x) l) == sumQ (map f l) + sumQ (map g l).
@@ -286,4 +288,178 @@ assert (B := rest_product_bounds beta N ws).
 destruct Hcase as [[Hq1 _]|Hlen].
 - assert (C := qpow_lt1 (1 - q1) N ltac:(lra) HN). nra.
 - assert (C := rest_product_lt1 beta N ws ltac:(destruct ws; [cbn in Hlen; lia|discriminate]) Hws). nra.
+Qed.
+
+(* ---------- Nonnegativity, monotonicity in the event ---------- *)
+
+Lemma binom_nonneg n k : (0 <= binom n k)%Z.
+Proof.
+revert k; induction n as [|n IH]; intros [|k]; cbn; try lia.
+specialize (IH k) as H1. specialize (IH (S k)) as H2. lia.
+Qed.
+
+Lemma bpmf_nonneg N s k : 0 <= s <= 1 -> 0 <= bpmf N s k.
+Proof.
+intros Hs. unfold bpmf.
+assert (H0 : 0 <= inject_Z (binom N k)) by (change (inject_Z 0 <= inject_Z (binom N k)); rewrite <- Zle_Qle; apply binom_nonneg).
+assert (H1 := qpow_bounds s k Hs). assert (H2 := qpow_bounds (1 - s) (N - k) ltac:(lra)).
+apply Qmult_le_0_compat; [apply Qmult_le_0_compat|]; lra.
+Qed.
+
+Lemma kernel_nonneg beta p N k : 0 <= kernel beta p N k.
+Proof.
+destruct p as [|p]; cbn [kernel].
+- destruct (Nat.eqb k 0); lra.
+- apply bpmf_nonneg. pose proof (surv_bounds beta (S p)). lra.
+Qed.
+
+Lemma first_nonneg q1 N k : 0 <= q1 <= 1 -> 0 <= first q1 N k.
+Proof. intros H. apply bpmf_nonneg. lra. Qed.
+
+Lemma restP_nonneg beta ws : forall p ks, 0 <= restP beta p ws ks.
+Proof.
+induction ws as [|N ws IH]; intros p [|k ks]; cbn [restP]; try lra.
+apply Qmult_le_0_compat; [apply kernel_nonneg | apply IH].
+Qed.
+
+Lemma pathP_nonneg q1 beta ws ks : 0 <= q1 <= 1 -> 0 <= pathP q1 beta ws ks.
+Proof.
+intros Hq. destruct ws as [|N ws], ks as [|k ks]; cbn [pathP]; try lra.
+apply Qmult_le_0_compat; [apply first_nonneg; exact Hq | apply restP_nonneg].
+Qed.
+
+Lemma sumQ_le {A} (f g : A -> Q) l :
+  (forall x, In x l -> f x <= g x) -> sumQ (map f l) <= sumQ (map g l).
+Proof.
+induction l as [|a l IH]; intros H; unfold sumQ in *; cbn [map fold_right]; [lra|].
+assert (Ha := H a (or_introl eq_refl)). assert (Hl := IH (fun x Hx => H x (or_intror Hx))). lra.
+Qed.
+
+(* A larger product event has a larger probability. *)
+Theorem prob_def_mono q1 beta ws As Bs : 0 <= q1 <= 1 ->
+  (forall ks, In ks (paths ws) -> holds As ks = true -> holds Bs ks = true) ->
+  prob_def q1 beta ws As <= prob_def q1 beta ws Bs.
+Proof.
+intros Hq H. unfold prob_def. apply sumQ_le. intros ks Hin.
+assert (P := pathP_nonneg q1 beta ws ks Hq).
+destruct (holds As ks) eqn:HA.
+- rewrite (H ks Hin HA). lra.
+- destruct (holds Bs ks); lra.
+Qed.
+
+Lemma holds_nil ks : holds [] ks = true.
+Proof. induction ks as [|k ks IH]; cbn; [reflexivity|exact IH]. Qed.
+
+Lemma holds_min_widths_mono ns ns' : Forall2 le ns ns' ->
+  forall ks, holds (min_widths_event ns') ks = true -> holds (min_widths_event ns) ks = true.
+Proof.
+induction 1 as [|n n' ns ns' Hn Hrest IH]; intros ks H.
+- apply holds_nil.
+- destruct ks as [|k ks]; [reflexivity|]. cbn [holds min_widths_event map hdA tl] in H |- *.
+  apply andb_prop in H. destruct H as [H1 H2]. apply andb_true_intro. split.
+  + apply Nat.leb_le. apply Nat.leb_le in H1. lia.
+  + apply IH. exact H2.
+Qed.
+
+(* THM-MONOTONE (in n-star): trainability is non-increasing in every n*_l. *)
+Theorem trainability_antitone_min_widths q1 beta ws ns ns' : 0 <= q1 <= 1 ->
+  Forall2 le ns ns' -> trainability q1 beta ws ns' <= trainability q1 beta ws ns.
+Proof.
+intros Hq H. unfold trainability. rewrite !prob_correct.
+apply prob_def_mono; [exact Hq|]. intros ks _. apply holds_min_widths_mono. exact H.
+Qed.
+
+(* ---------- Appending a layer: marginalizing the last layer ---------- *)
+
+Lemma sumQ_single (x : Q) : sumQ [x] == x.
+Proof. unfold sumQ; cbn. ring. Qed.
+
+Lemma marg_restP beta N : forall ws p (g : list nat -> Q),
+  sumQ (map (fun ks => g (firstn (length ws) ks) * restP beta p (ws ++ [N]) ks) (paths (ws ++ [N]))) ==
+  sumQ (map (fun ks => g ks * restP beta p ws ks) (paths ws)).
+Proof.
+induction ws as [|M ws IH]; intros p g.
+- cbn [app paths length firstn]. rewrite sumQ_flat_map.
+  transitivity (sumQ (map (fun k => g [] * kernel beta p N k) (states N))).
+  + apply sumQ_ext. intros k _. cbn [map restP]. rewrite sumQ_single. ring.
+  + rewrite sumQ_scale, kernel_sum. unfold sumQ; cbn [map fold_right restP]. ring.
+- cbn [app paths length]. rewrite !sumQ_flat_map. apply sumQ_ext. intros k _.
+  rewrite !map_map. cbn [firstn restP].
+  transitivity (kernel beta p M k *
+    sumQ (map (fun ks => g (k :: firstn (length ws) ks) * restP beta k (ws ++ [N]) ks) (paths (ws ++ [N])))).
+  + rewrite <- sumQ_scale. apply sumQ_ext. intros; ring.
+  + rewrite (IH k (fun ks => g (k :: ks))). rewrite <- sumQ_scale. apply sumQ_ext. intros; ring.
+Qed.
+
+Lemma marg_pathP q1 beta N ws (g : list nat -> Q) :
+  sumQ (map (fun ks => g (firstn (length ws) ks) * pathP q1 beta (ws ++ [N]) ks) (paths (ws ++ [N]))) ==
+  sumQ (map (fun ks => g ks * pathP q1 beta ws ks) (paths ws)).
+Proof.
+destruct ws as [|M ws].
+- cbn [app paths length firstn]. rewrite sumQ_flat_map.
+  transitivity (sumQ (map (fun k => g [] * first q1 N k) (states N))).
+  + apply sumQ_ext. intros k _. cbn [map pathP restP]. rewrite sumQ_single. ring.
+  + rewrite sumQ_scale, first_sum. unfold sumQ; cbn [map fold_right pathP]. ring.
+- cbn [app paths length]. rewrite !sumQ_flat_map. apply sumQ_ext. intros k _.
+  rewrite !map_map. cbn [firstn pathP].
+  transitivity (first q1 M k *
+    sumQ (map (fun ks => g (k :: firstn (length ws) ks) * restP beta k (ws ++ [N]) ks) (paths (ws ++ [N])))).
+  + rewrite <- sumQ_scale. apply sumQ_ext. intros; ring.
+  + rewrite (marg_restP beta N ws k (fun ks => g (k :: ks))). rewrite <- sumQ_scale.
+    apply sumQ_ext. intros; ring.
+Qed.
+
+Definition ind (b : bool) : Q := if b then 1 else 0.
+
+Lemma if_ind (b : bool) x : (if b then x else 0) == ind b * x.
+Proof. destruct b; unfold ind; ring. Qed.
+
+Lemma firstn_In_helper (n : nat) (l : list nat) x : In x (firstn n l) -> In x l.
+Proof.
+revert l; induction n as [|n IH]; intros [|a l] H; cbn in H; try contradiction.
+destruct H as [<-|H]; [left; reflexivity | right; exact (IH l H)].
+Qed.
+
+(* THM-MONOTONE (depth): appending a hidden layer does not increase
+   trainability (n-star extended by one entry, ns as long as ws). *)
+Theorem trainability_append_layer q1 beta ws ns N n : 0 <= q1 <= 1 ->
+  length ns = length ws ->
+  trainability q1 beta (ws ++ [N]) (ns ++ [n]) <= trainability q1 beta ws ns.
+Proof.
+intros Hq Hlen. unfold trainability. rewrite !prob_correct. unfold prob_def.
+rewrite (sumQ_ext (fun ks => if holds (min_widths_event ns) ks then pathP q1 beta ws ks else 0)
+                  (fun ks => ind (holds (min_widths_event ns) ks) * pathP q1 beta ws ks))
+  by (intros; apply if_ind).
+rewrite <- (marg_pathP q1 beta N ws (fun ks => ind (holds (min_widths_event ns) ks))).
+apply sumQ_le. intros ks Hin. rewrite if_ind.
+assert (P := pathP_nonneg q1 beta (ws ++ [N]) ks Hq).
+apply Qmult_le_compat_r; [|exact P].
+assert (Hl : length ks = S (length ws))
+  by (apply paths_length in Hin; rewrite app_length in Hin; cbn in Hin; lia).
+clear Hin P. unfold min_widths_event. rewrite map_app.
+revert ns ws Hlen Hl; induction ks as [|k ks IH]; intros ns ws Hlen Hl; [cbn in Hl; lia|].
+destruct ns as [|n0 ns], ws as [|w ws]; cbn in Hlen, Hl; try lia.
+- destruct ks; [|cbn in Hl; lia]. cbn. destruct (Nat.leb n k); cbn [andb ind]; lra.
+- cbn [app map holds hdA tl firstn length].
+  specialize (IH ns ws ltac:(lia) ltac:(lia)).
+  destruct (Nat.leb n0 k); cbn [andb]; [exact IH|cbn [andb ind]; lra].
+Qed.
+
+(* THM-BORN-DEAD-LAST (depth): P(born dead) is non-decreasing in depth. *)
+Theorem born_dead_deeper q1 beta ws N : 0 <= q1 <= 1 ->
+  born_dead_def q1 beta ws <= born_dead_def q1 beta (ws ++ [N]).
+Proof.
+intros Hq. unfold born_dead_def.
+rewrite (sumQ_ext (fun ks => if existsb is_zero ks then pathP q1 beta ws ks else 0)
+                  (fun ks => ind (existsb is_zero ks) * pathP q1 beta ws ks))
+  by (intros; apply if_ind).
+rewrite <- (marg_pathP q1 beta N ws (fun ks => ind (existsb is_zero ks))).
+apply sumQ_le. intros ks _. rewrite if_ind.
+assert (P := pathP_nonneg q1 beta (ws ++ [N]) ks Hq).
+apply Qmult_le_compat_r; [|exact P].
+assert (H : existsb is_zero (firstn (length ws) ks) = true -> existsb is_zero ks = true).
+{ rewrite !existsb_exists. intros [x [Hx Hz]]. exists x. split; [|exact Hz].
+  exact (firstn_In_helper _ _ _ Hx). }
+destruct (existsb is_zero (firstn (length ws) ks)); [rewrite H by reflexivity|];
+  destruct (existsb is_zero ks); cbn [andb ind]; lra.
 Qed.
