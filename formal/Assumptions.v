@@ -35,6 +35,9 @@ Print Assumptions trainability_antitone_min_widths.
 Print Assumptions marg_pathP.
 Print Assumptions trainability_append_layer.
 Print Assumptions born_dead_deeper.
+Print Assumptions prob_def_total.
+Print Assumptions trainability_ones_born_dead.
+Print Assumptions depth_death.
 Print Assumptions golden_1.
 Print Assumptions golden_2.
 Print Assumptions golden_3.

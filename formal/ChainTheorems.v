@@ -463,3 +463,122 @@ assert (H : existsb is_zero (firstn (length ws) ks) = true -> existsb is_zero ks
 destruct (existsb is_zero (firstn (length ws) ks)); [rewrite H by reflexivity|];
   destruct (existsb is_zero ks); cbn [andb ind]; lra.
 Qed.
+
+(* ---------- Total mass, complement, THM-DEPTH-DEATH ---------- *)
+
+Lemma bwd_true beta ws : forall p, bwd beta p ws [] == 1.
+Proof.
+induction ws as [|N ws IH]; intros p; cbn [bwd]; [reflexivity|]. rewrite Qred_correct.
+cbn [hdA tl]. rewrite (sumQ_ext _ (kernel beta p N)) by (intros k _; rewrite IH; ring).
+apply kernel_sum.
+Qed.
+
+Theorem prob_def_total q1 beta ws : prob_def q1 beta ws [] == 1.
+Proof.
+rewrite <- prob_correct. unfold prob. destruct ws as [|N ws]; [reflexivity|].
+rewrite Qred_correct. cbn [hdA tl].
+rewrite (sumQ_ext _ (first q1 N)) by (intros k _; rewrite bwd_true; ring).
+apply first_sum.
+Qed.
+
+Lemma map_repeat' {A B} (f : A -> B) x n : map f (repeat x n) = repeat (f x) n.
+Proof. induction n as [|n IH]; cbn; [reflexivity|]. rewrite IH. reflexivity. Qed.
+
+Definition nonzero_event (D : nat) : list (nat -> bool) := repeat (fun k => Nat.leb 1 k) D.
+
+Lemma min_widths_ones D : min_widths_event (repeat 1%nat D) = nonzero_event D.
+Proof. unfold min_widths_event, nonzero_event. apply map_repeat'. Qed.
+
+Lemma holds_nonzero ks : holds (nonzero_event (length ks)) ks = negb (existsb is_zero ks).
+Proof.
+induction ks as [|k ks IH]; [reflexivity|]. cbn [length nonzero_event repeat holds hdA tl existsb].
+fold (nonzero_event (length ks)). rewrite IH. destruct k; reflexivity.
+Qed.
+
+(* DEF-TRAINABILITY: 1 - T(1, ..., 1) = P(born dead). *)
+Theorem trainability_ones_born_dead q1 beta ws :
+  trainability q1 beta ws (repeat 1%nat (length ws)) + born_dead_def q1 beta ws == 1.
+Proof.
+unfold trainability. rewrite prob_correct, min_widths_ones. unfold prob_def, born_dead_def.
+rewrite <- sumQ_plus, <- (prob_def_total q1 beta ws). unfold prob_def. apply sumQ_ext.
+intros ks Hin. apply paths_length in Hin. rewrite <- Hin, holds_nonzero, holds_nil.
+destruct (existsb is_zero ks); cbn [negb]; ring.
+Qed.
+
+Lemma qpow_add h a c : qpow h (a + c) == qpow h a * qpow h c.
+Proof. induction a as [|a IH]; cbn [qpow Nat.add]; [ring|]. rewrite IH. ring. Qed.
+
+Lemma qpow_mul h a b : qpow (qpow h a) b == qpow h (a * b).
+Proof.
+induction b as [|b IH]; cbn [qpow]; [rewrite Nat.mul_0_r; reflexivity|].
+rewrite IH. replace (a * S b)%nat with (a + a * b)%nat by lia.
+rewrite qpow_add. reflexivity.
+Qed.
+
+Lemma qpow_antitone h a b : 0 <= h <= 1 -> (a <= b)%nat -> qpow h b <= qpow h a.
+Proof.
+intros Hh Hab. induction Hab as [|b Hab IH]; [lra|]. cbn [qpow].
+assert (H := qpow_bounds h b Hh). nra.
+Qed.
+
+Definition delta (beta N : nat) : Q := qpow (1 # 2) ((N + beta) * N).
+
+Lemma kernel_dies beta p N : (1 <= p <= N)%nat -> delta beta N <= kernel beta p N 0.
+Proof.
+intros Hp. destruct p as [|p]; [lia|]. cbn [kernel]. unfold bpmf, surv, delta.
+rewrite binom_n0, Nat.sub_0_r. cbn [qpow].
+setoid_replace (1 - (1 - qpow (1 # 2) (S p + beta))) with (qpow (1 # 2) (S p + beta)) by ring.
+rewrite qpow_mul.
+assert (H := qpow_antitone (1 # 2) ((S p + beta) * N) ((N + beta) * N) ltac:(lra) ltac:(nia)).
+setoid_replace (inject_Z 1 * 1 * qpow (1 # 2) ((S p + beta) * N)) with (qpow (1 # 2) ((S p + beta) * N))
+  by (unfold inject_Z; ring).
+exact H.
+Qed.
+
+Lemma sum_nonzero_kernel beta p N :
+  sumQ (map (fun k => if Nat.leb 1 k then kernel beta p N k else 0) (states N)) ==
+  1 - kernel beta p N 0.
+Proof.
+rewrite <- (kernel_sum beta p N).
+rewrite (sum_states_cons (fun k => if Nat.leb 1 k then kernel beta p N k else 0)).
+rewrite (sum_states_cons (kernel beta p N)). cbn [Nat.leb]. ring.
+Qed.
+
+Lemma delta_bounds beta N : 0 <= delta beta N <= 1.
+Proof. apply qpow_bounds. lra. Qed.
+
+Lemma bwd_survival beta N D : forall p, (1 <= p <= N)%nat ->
+  bwd beta p (repeat N D) (nonzero_event D) <= qpow (1 - delta beta N) D.
+Proof.
+assert (Hd := delta_bounds beta N).
+induction D as [|D IH]; intros p Hp; cbn [bwd repeat nonzero_event qpow]; [lra|].
+rewrite Qred_correct. cbn [hdA tl]. fold (nonzero_event D).
+apply Qle_trans with (qpow (1 - delta beta N) D *
+  sumQ (map (fun k => if Nat.leb 1 k then kernel beta p N k else 0) (states N))).
+- rewrite <- sumQ_scale. apply sumQ_le. intros k Hk. unfold states in Hk. apply in_seq in Hk.
+  destruct (Nat.leb 1 k) eqn:E; [|lra]. apply Nat.leb_le in E.
+  assert (H1 := IH k ltac:(lia)). assert (H2 := kernel_nonneg beta p N k). nra.
+- rewrite sum_nonzero_kernel. assert (H1 := kernel_dies beta p N Hp).
+  assert (H2 := qpow_bounds (1 - delta beta N) D ltac:(lra)). nra.
+Qed.
+
+(* THM-DEPTH-DEATH: for uniform width N and D+1 hidden layers,
+   1 - P(born dead) <= (1 - 2^-((N+beta) N))^D. *)
+Theorem depth_death q1 beta N D : 0 <= q1 <= 1 ->
+  1 - born_dead_def q1 beta (repeat N (S D)) <= qpow (1 - delta beta N) D.
+Proof.
+intros Hq. assert (Hd := delta_bounds beta N).
+assert (E := trainability_ones_born_dead q1 beta (repeat N (S D))).
+rewrite repeat_length in E.
+apply Qle_trans with (trainability q1 beta (repeat N (S D)) (repeat 1%nat (S D))); [lra|].
+unfold trainability. rewrite min_widths_ones. unfold prob. cbn [repeat nonzero_event].
+rewrite Qred_correct. cbn [hdA tl]. fold (nonzero_event D).
+apply Qle_trans with (qpow (1 - delta beta N) D * sumQ (map (first q1 N) (states N))).
+- rewrite <- sumQ_scale. apply sumQ_le. intros k Hk. unfold states in Hk. apply in_seq in Hk.
+  destruct (Nat.leb 1 k) eqn:E1.
+  + apply Nat.leb_le in E1. assert (H1 := bwd_survival beta N D k ltac:(lia)).
+    assert (H2 := first_nonneg q1 N k Hq). nra.
+  + assert (H1 := first_nonneg q1 N k Hq).
+    assert (H2 := qpow_bounds (1 - delta beta N) D ltac:(lra)). nra.
+- rewrite first_sum. lra.
+Qed.
