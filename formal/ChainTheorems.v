@@ -582,3 +582,93 @@ apply Qle_trans with (qpow (1 - delta beta N) D * sumQ (map (first q1 N) (states
     assert (H2 := qpow_bounds (1 - delta beta N) D ltac:(lra)). nra.
 - rewrite first_sum. lra.
 Qed.
+
+(* ---------- Binomial expectations: Pascal recursion, monotonicity ---------- *)
+
+Definition Ebin (N : nat) (s : Q) (h : nat -> Q) : Q :=
+  sumQ (map (fun k => bpmf N s k * h k) (states N)).
+
+Lemma bpmf_0 N s : bpmf N s 0 == qpow (1 - s) N.
+Proof. unfold bpmf. rewrite binom_n0, Nat.sub_0_r. cbn [qpow]. unfold inject_Z. ring. Qed.
+
+Lemma Ebin_S N s h :
+  Ebin (S N) s h == (1 - s) * Ebin N s h + s * Ebin N s (fun k => h (S k)).
+Proof.
+unfold Ebin.
+rewrite (sum_states_cons (fun k => bpmf (S N) s k * h k)).
+rewrite (sum_states_cons (fun k => bpmf N s k * h k)).
+rewrite (sumQ_ext (fun j => bpmf (S N) s (S j) * h (S j))
+           (fun j => s * (bpmf N s j * h (S j)) +
+                     inject_Z (binom N (S j)) * qpow s (S j) * qpow (1 - s) (N - j) * h (S j)))
+  by (intros; unfold bpmf; cbn [binom qpow Nat.sub]; rewrite inject_Z_plus; ring).
+rewrite sumQ_plus, sumQ_scale. fold (states N).
+rewrite (sum_states_snoc (fun j => inject_Z (binom N (S j)) * qpow s (S j) * qpow (1 - s) (N - j) * h (S j))).
+rewrite (binom_gt N (S N)) by lia.
+rewrite (sumQ_ext (fun j => inject_Z (binom N (S j)) * qpow s (S j) * qpow (1 - s) (N - j) * h (S j))
+           (fun j => (1 - s) * (bpmf N s (S j) * h (S j)))).
+2: { intros j Hj. apply in_seq in Hj. unfold bpmf.
+     replace (N - j)%nat with (S (N - S j)) by lia. cbn [qpow]. ring. }
+rewrite sumQ_scale. rewrite !bpmf_0. cbn [qpow]. unfold states. unfold inject_Z. ring.
+Qed.
+
+Lemma Ebin_0 s h : Ebin 0 s h == h 0%nat.
+Proof. unfold Ebin, states, sumQ, bpmf. cbn. ring. Qed.
+
+Lemma Ebin_ext N s h h' : (forall k, (k <= N)%nat -> h k == h' k) -> Ebin N s h == Ebin N s h'.
+Proof.
+intros H. unfold Ebin. apply sumQ_ext. intros k Hk. unfold states in Hk. apply in_seq in Hk.
+rewrite H by lia. reflexivity.
+Qed.
+
+Lemma Ebin_mono_h N s h h' : 0 <= s <= 1 -> (forall k, (k <= N)%nat -> h k <= h' k) ->
+  Ebin N s h <= Ebin N s h'.
+Proof.
+intros Hs H. unfold Ebin. apply sumQ_le. intros k Hk. unfold states in Hk. apply in_seq in Hk.
+assert (B := bpmf_nonneg N s k Hs). assert (H1 := H k ltac:(lia)). nra.
+Qed.
+
+Lemma Ebin_const N s c : Ebin N s (fun _ => c) == c.
+Proof.
+unfold Ebin. rewrite (sumQ_ext _ (fun k => c * bpmf N s k)) by (intros; ring).
+rewrite sumQ_scale, bpmf_sum. ring.
+Qed.
+
+Definition nondecr (h : nat -> Q) : Prop := forall k, h k <= h (S k).
+
+Lemma nondecr_le h a b : nondecr h -> (a <= b)%nat -> h a <= h b.
+Proof. intros H Hab. induction Hab as [|b Hab IH]; [lra|]. specialize (H b). lra. Qed.
+
+(* Stochastic monotonicity of the binomial in s. *)
+Lemma Ebin_mono_s N : forall s s' h, 0 <= s -> s <= s' -> s' <= 1 -> nondecr h ->
+  Ebin N s h <= Ebin N s' h.
+Proof.
+induction N as [|N IH]; intros s s' h H0 H1 H2 Hh.
+- rewrite !Ebin_0. lra.
+- rewrite !Ebin_S.
+  assert (Hh' : nondecr (fun k => h (S k))) by (intros k; apply Hh).
+  assert (A := IH s s' h H0 H1 H2 Hh). assert (B := IH s s' _ H0 H1 H2 Hh').
+  assert (C : Ebin N s h <= Ebin N s (fun k => h (S k)))
+    by (apply Ebin_mono_h; [lra|intros; apply Hh]).
+  nra.
+Qed.
+
+(* ... and in N. *)
+Lemma Ebin_mono_N N s h : 0 <= s <= 1 -> nondecr h -> Ebin N s h <= Ebin (S N) s h.
+Proof.
+intros Hs Hh. rewrite Ebin_S.
+assert (C : Ebin N s h <= Ebin N s (fun k => h (S k)))
+  by (apply Ebin_mono_h; [lra|intros; apply Hh]).
+nra.
+Qed.
+
+Lemma Ebin_mono_N' N N' s h : 0 <= s <= 1 -> nondecr h -> (N <= N')%nat ->
+  Ebin N s h <= Ebin N' s h.
+Proof.
+intros Hs Hh HN. induction HN as [|N' HN IH]; [lra|].
+assert (H := Ebin_mono_N N' s h Hs Hh). lra.
+Qed.
+
+Lemma Ebin_nondecr N s h : 0 <= s <= 1 -> nondecr h -> nondecr (fun k => Ebin N s (fun j => h (k + j)%nat)).
+Proof.
+intros Hs Hh k. apply Ebin_mono_h; [exact Hs|]. intros j _. cbn. apply Hh.
+Qed.
