@@ -38,6 +38,10 @@ Print Assumptions born_dead_deeper.
 Print Assumptions prob_def_total.
 Print Assumptions trainability_ones_born_dead.
 Print Assumptions depth_death.
+Print Assumptions Ebin_S.
+Print Assumptions Ebin_mono_s.
+Print Assumptions Ebin_mono_N'.
+Print Assumptions trainability_mono_widths.
 Print Assumptions golden_1.
 Print Assumptions golden_2.
 Print Assumptions golden_3.

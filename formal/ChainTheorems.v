@@ -672,3 +672,132 @@ Lemma Ebin_nondecr N s h : 0 <= s <= 1 -> nondecr h -> nondecr (fun k => Ebin N 
 Proof.
 intros Hs Hh k. apply Ebin_mono_h; [exact Hs|]. intros j _. cbn. apply Hh.
 Qed.
+
+(* ---------- THM-MONOTONE in the widths ---------- *)
+
+Definition G (beta p : nat) (ws ns : list nat) : Q := bwd beta p ws (min_widths_event ns).
+
+Lemma tl_min_widths ns : tl (min_widths_event ns) = min_widths_event (tl ns).
+Proof. destruct ns; reflexivity. Qed.
+
+Lemma hdA_upset ns k k' : (k <= k')%nat -> hdA (min_widths_event ns) k = true ->
+  hdA (min_widths_event ns) k' = true.
+Proof.
+destruct ns as [|n ns]; cbn; [reflexivity|]. intros Hk H.
+apply Nat.leb_le in H. apply Nat.leb_le. lia.
+Qed.
+
+Lemma ind_bounds b : 0 <= ind b <= 1.
+Proof. destruct b; cbn [ind]; lra. Qed.
+
+Lemma ind_upset ns : nondecr (fun k => ind (hdA (min_widths_event ns) k)).
+Proof.
+intros k. destruct (hdA (min_widths_event ns) k) eqn:E.
+- rewrite (hdA_upset ns k (S k)) by (lia || exact E). cbn [ind]. lra.
+- pose proof (ind_bounds (hdA (min_widths_event ns) (S k))). cbn [ind]. lra.
+Qed.
+
+Lemma bwd_nonneg beta ws : forall p As, 0 <= bwd beta p ws As.
+Proof.
+induction ws as [|N ws IH]; intros p As; cbn [bwd]; [lra|]. rewrite Qred_correct.
+apply Qle_trans with (sumQ (map (fun _ : nat => 0) (states N))); [rewrite sumQ_zero; lra|].
+apply sumQ_le. intros k _. destruct (hdA As k); [|lra].
+assert (H1 := kernel_nonneg beta p N k). assert (H2 := IH k (tl As)). nra.
+Qed.
+
+Lemma bwd_E beta p N ws As :
+  bwd beta (S p) (N :: ws) As ==
+  Ebin N (surv beta (S p)) (fun k => ind (hdA As k) * bwd beta k ws (tl As)).
+Proof.
+cbn [bwd]. rewrite Qred_correct. unfold Ebin. apply sumQ_ext. intros k _.
+rewrite if_ind. cbn [kernel]. ring.
+Qed.
+
+Lemma bwd_0 beta N ws As :
+  bwd beta 0 (N :: ws) As == ind (hdA As 0%nat) * bwd beta 0 ws (tl As).
+Proof.
+cbn [bwd]. rewrite Qred_correct.
+rewrite (sum_states_cons (fun k => if hdA As k then kernel beta 0 N k * bwd beta k ws (tl As) else 0)).
+rewrite (sumQ_ext _ (fun _ => 0)) by (intros j _; destruct (hdA As (S j)); cbn [kernel Nat.eqb]; ring).
+rewrite sumQ_zero, if_ind. cbn [kernel Nat.eqb]. ring.
+Qed.
+
+Lemma surv_mono beta p : surv beta p <= surv beta (S p).
+Proof.
+unfold surv. assert (H := qpow_antitone (1 # 2) (p + beta) (S p + beta) ltac:(lra) ltac:(lia)). lra.
+Qed.
+
+Lemma surv_bounds_le beta p : 0 <= surv beta p <= 1.
+Proof. pose proof (surv_bounds beta p). lra. Qed.
+
+Lemma prod_nondecr (f g : nat -> Q) : nondecr f -> nondecr g ->
+  (forall k, 0 <= f k) -> (forall k, 0 <= g k) -> nondecr (fun k => f k * g k).
+Proof.
+intros Hf Hg Hf0 Hg0 k. specialize (Hf k). specialize (Hg k).
+specialize (Hf0 k). specialize (Hg0 k). nra.
+Qed.
+
+Lemma G_props beta ws : forall ws' ns, Forall2 le ws ws' ->
+  nondecr (fun p => G beta p ws ns) /\ nondecr (fun p => G beta p ws' ns) /\
+  forall p, G beta p ws ns <= G beta p ws' ns.
+Proof.
+unfold G. induction ws as [|N ws IH]; intros ws' ns H2; inversion H2 as [|N0 N' ws0 ws0' HN Hws]; subst.
+- cbn [bwd]. split; [intros k; lra|]. split; [intros k; lra|]. intros; lra.
+- destruct (IH ws0' (tl ns) Hws) as [Ha [Hb Hc]].
+  set (h := fun k => ind (hdA (min_widths_event ns) k) * bwd beta k ws (min_widths_event (tl ns))).
+  set (h' := fun k => ind (hdA (min_widths_event ns) k) * bwd beta k ws0' (min_widths_event (tl ns))).
+  assert (Hh : nondecr h) by (apply prod_nondecr; [apply ind_upset | exact Ha |
+                               intros; apply ind_bounds | intros; apply bwd_nonneg]).
+  assert (Hh' : nondecr h') by (apply prod_nondecr; [apply ind_upset | exact Hb |
+                               intros; apply ind_bounds | intros; apply bwd_nonneg]).
+  assert (Hhh : forall k, h k <= h' k).
+  { intros k. unfold h, h'. pose proof (ind_bounds (hdA (min_widths_event ns) k)).
+    specialize (Hc k). nra. }
+  assert (Step : forall M (g : nat -> Q) ws1, nondecr g ->
+            (forall k, bwd beta (S k) (M :: ws1) (min_widths_event ns) ==
+                       Ebin M (surv beta (S k)) g) ->
+            bwd beta 0 (M :: ws1) (min_widths_event ns) == g 0%nat ->
+            nondecr (fun p => bwd beta p (M :: ws1) (min_widths_event ns))).
+  { intros M g ws1 Hg HS H0 p. destruct p as [|p].
+    - rewrite H0, HS. rewrite <- (Ebin_const M (surv beta 1) (g 0%nat)) at 1.
+      apply Ebin_mono_h; [apply surv_bounds_le|]. intros k _. apply nondecr_le; [exact Hg|lia].
+    - rewrite !HS. apply Ebin_mono_s; try apply surv_bounds_le; [apply surv_mono|exact Hg]. }
+  split; [|split].
+  + apply (Step N h ws Hh).
+    * intros k. rewrite bwd_E. rewrite tl_min_widths. reflexivity.
+    * rewrite bwd_0, tl_min_widths. reflexivity.
+  + apply (Step N' h' ws0' Hh').
+    * intros k. rewrite bwd_E. rewrite tl_min_widths. reflexivity.
+    * rewrite bwd_0, tl_min_widths. reflexivity.
+  + intros [|p].
+    * rewrite !bwd_0, !tl_min_widths. apply (Hhh 0%nat).
+    * rewrite !bwd_E, !tl_min_widths. fold h. fold h'.
+      apply Qle_trans with (Ebin N (surv beta (S p)) h').
+      -- apply Ebin_mono_h; [apply surv_bounds_le|]. intros; apply Hhh.
+      -- apply Ebin_mono_N'; [apply surv_bounds_le|exact Hh'|exact HN].
+Qed.
+
+(* THM-MONOTONE (widths): trainability is non-decreasing in every width. *)
+Theorem trainability_mono_widths q1 beta ws ws' ns : 0 <= q1 <= 1 -> Forall2 le ws ws' ->
+  trainability q1 beta ws ns <= trainability q1 beta ws' ns.
+Proof.
+intros Hq H2. unfold trainability, prob.
+inversion H2 as [|N N' wr wr' HN Hwr]; subst; [lra|].
+rewrite !Qred_correct.
+destruct (G_props beta wr wr' (tl ns) Hwr) as [_ [Hb Hc]]. unfold G in *.
+set (h := fun k => ind (hdA (min_widths_event ns) k) * bwd beta k wr (min_widths_event (tl ns))).
+set (h' := fun k => ind (hdA (min_widths_event ns) k) * bwd beta k wr' (min_widths_event (tl ns))).
+assert (Hh' : nondecr h') by (apply prod_nondecr; [apply ind_upset | exact Hb |
+                              intros; apply ind_bounds | intros; apply bwd_nonneg]).
+assert (Hhh : forall k, h k <= h' k).
+{ intros k. unfold h, h'. pose proof (ind_bounds (hdA (min_widths_event ns) k)).
+  specialize (Hc k). nra. }
+rewrite !tl_min_widths.
+rewrite (sumQ_ext _ (fun k => bpmf N (1 - q1) k * h k)) by (intros; unfold h, first; rewrite if_ind; ring).
+rewrite (sumQ_ext (fun k => if hdA (min_widths_event ns) k then first q1 N' k * _ else 0)
+                  (fun k => bpmf N' (1 - q1) k * h' k)) by (intros; unfold h', first; rewrite if_ind; ring).
+fold (Ebin N (1 - q1) h). fold (Ebin N' (1 - q1) h').
+apply Qle_trans with (Ebin N (1 - q1) h').
+- apply Ebin_mono_h; [lra|]. intros; apply Hhh.
+- apply Ebin_mono_N'; [lra|exact Hh'|exact HN].
+Qed.
