@@ -42,6 +42,9 @@ Print Assumptions Ebin_S.
 Print Assumptions Ebin_mono_s.
 Print Assumptions Ebin_mono_N'.
 Print Assumptions trainability_mono_widths.
+Print Assumptions tail_antitone.
+Print Assumptions width_sufficient.
+Print Assumptions width_sufficient_one_layer.
 Print Assumptions golden_1.
 Print Assumptions golden_2.
 Print Assumptions golden_3.

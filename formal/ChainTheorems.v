@@ -801,3 +801,130 @@ apply Qle_trans with (Ebin N (1 - q1) h').
 - apply Ebin_mono_h; [lra|]. intros; apply Hhh.
 - apply Ebin_mono_N'; [lra|exact Hh'|exact HN].
 Qed.
+
+(* ---------- THM-WIDTH-SUFFICIENT ---------- *)
+
+(* P(Binomial(N, s) < m). *)
+Definition tail_lt (N : nat) (s : Q) (m : nat) : Q := Ebin N s (fun k => ind (Nat.ltb k m)).
+
+Fixpoint tail_sum (ws ms : list nat) : Q :=
+  match ws, ms with
+  | N :: ws', m :: ms' => tail_lt N (1 # 2) m + tail_sum ws' ms'
+  | _, _ => 0
+  end.
+
+Lemma Ebin_sub1 N s f : Ebin N s (fun k => 1 - f k) == 1 - Ebin N s f.
+Proof.
+unfold Ebin. rewrite (sumQ_ext _ (fun k => bpmf N s k + (-1) * (bpmf N s k * f k))) by (intros; ring).
+rewrite sumQ_plus, sumQ_scale, bpmf_sum. ring.
+Qed.
+
+Lemma Ebin_add_const N s f c : Ebin N s (fun k => f k + c) == Ebin N s f + c.
+Proof.
+unfold Ebin. rewrite (sumQ_ext _ (fun k => bpmf N s k * f k + c * bpmf N s k)) by (intros; ring).
+rewrite sumQ_plus, sumQ_scale, bpmf_sum. ring.
+Qed.
+
+Lemma tail_nonneg N s m : 0 <= s <= 1 -> 0 <= tail_lt N s m.
+Proof.
+intros Hs. unfold tail_lt. rewrite <- (Ebin_const N s 0) at 1.
+apply Ebin_mono_h; [exact Hs|]. intros k _. apply ind_bounds.
+Qed.
+
+Lemma tail_sum_nonneg ws ms : 0 <= tail_sum ws ms.
+Proof.
+revert ms; induction ws as [|N ws IH]; intros [|m ms]; cbn [tail_sum]; try lra.
+assert (H := tail_nonneg N (1 # 2) m ltac:(lra)). specialize (IH ms). lra.
+Qed.
+
+Lemma tail_eq N s m : tail_lt N s m == 1 - Ebin N s (fun k => ind (Nat.leb m k)).
+Proof.
+unfold tail_lt. rewrite <- Ebin_sub1. apply Ebin_ext. intros k _.
+destruct (Nat.ltb_spec k m), (Nat.leb_spec m k); cbn [ind]; try lia; ring.
+Qed.
+
+(* P(Bin(N, s) < m) is non-increasing in s. *)
+Lemma tail_antitone N s s' m : 0 <= s -> s <= s' -> s' <= 1 -> tail_lt N s' m <= tail_lt N s m.
+Proof.
+intros H0 H1 H2. rewrite !tail_eq.
+assert (H := Ebin_mono_s N s s' (fun k => ind (Nat.leb m k)) H0 H1 H2
+               (ind_upset [m])). cbn [min_widths_event map hdA] in H. lra.
+Qed.
+
+Lemma surv_half beta p : (1 <= p)%nat -> 1 # 2 <= surv beta p.
+Proof.
+intros Hp. unfold surv.
+assert (H := qpow_antitone (1 # 2) 1 (p + beta) ltac:(lra) ltac:(lia)). cbn [qpow] in H. lra.
+Qed.
+
+(* Pointwise step of the union bound. *)
+Lemma fail_step (m : nat) (g : nat -> Q) (B : Q) k : (1 <= m)%nat -> 0 <= B ->
+  (forall k, (1 <= k)%nat -> 1 - g k <= B) -> 0 <= g k ->
+  1 - ind (Nat.leb m k) * g k <= ind (Nat.ltb k m) + B.
+Proof.
+intros Hm HB Hg Hg0. destruct (Nat.leb m k) eqn:E.
+- apply Nat.leb_le in E. replace (Nat.ltb k m) with false by (symmetry; apply Nat.ltb_ge; lia).
+  cbn [ind]. specialize (Hg k ltac:(lia)). lra.
+- apply Nat.leb_gt in E. replace (Nat.ltb k m) with true by (symmetry; apply Nat.ltb_lt; lia).
+  cbn [ind]. lra.
+Qed.
+
+Lemma fail_bound beta ws : forall ms p, (1 <= p)%nat -> Forall (fun m => (1 <= m)%nat) ms ->
+  length ms = length ws -> 1 - G beta p ws ms <= tail_sum ws ms.
+Proof.
+unfold G. induction ws as [|N ws IH]; intros ms p Hp Hms Hlen.
+- cbn [bwd tail_sum]. lra.
+- destruct ms as [|m ms]; [discriminate|]. inversion Hms as [|m' ms' Hm Hms']; subst.
+  cbn [tail_sum]. destruct p as [|p]; [lia|]. rewrite bwd_E.
+  cbn [min_widths_event map hdA tl]. fold (min_widths_event ms).
+  rewrite <- Ebin_sub1.
+  apply Qle_trans with (Ebin N (surv beta (S p)) (fun k => ind (Nat.ltb k m) + tail_sum ws ms)).
+  + apply Ebin_mono_h; [apply surv_bounds_le|]. intros k _.
+    cbv beta. apply (fail_step m (fun k => bwd beta k ws (min_widths_event ms)) (tail_sum ws ms) k); [exact Hm | apply tail_sum_nonneg | | apply bwd_nonneg].
+    intros k' Hk'. apply IH; [exact Hk' | exact Hms' | cbn in Hlen; lia].
+  + rewrite Ebin_add_const. fold (tail_lt N (surv beta (S p)) m).
+    assert (H := tail_antitone N (1 # 2) (surv beta (S p)) m ltac:(lra)
+                   (surv_half beta (S p) ltac:(lia)) (proj2 (surv_bounds_le beta (S p)))).
+    lra.
+Qed.
+
+Lemma Forall2_max ns : Forall2 le ns (map (Nat.max 1) ns).
+Proof. induction ns as [|n ns IH]; constructor; [lia|exact IH]. Qed.
+
+Lemma Forall_max ns : Forall (fun m => (1 <= m)%nat) (map (Nat.max 1) ns).
+Proof. induction ns as [|n ns IH]; constructor; [lia|exact IH]. Qed.
+
+(* THM-WIDTH-SUFFICIENT: with m_l = max(n*_l, 1),
+   1 - T(nstar) <= P(Bin(N_1, 1 - q1) < m_1) + sum_{l >= 2} P(Bin(N_l, 1/2) < m_l). *)
+Theorem width_sufficient q1 beta N ws n ns : 0 <= q1 <= 1 -> length ns = length ws ->
+  1 - trainability q1 beta (N :: ws) (n :: ns) <=
+  tail_lt N (1 - q1) (Nat.max 1 n) + tail_sum ws (map (Nat.max 1) ns).
+Proof.
+intros Hq Hlen.
+assert (A := trainability_antitone_min_widths q1 beta (N :: ws) (n :: ns) (map (Nat.max 1) (n :: ns))
+               Hq (Forall2_max (n :: ns))).
+apply Qle_trans with (1 - trainability q1 beta (N :: ws) (map (Nat.max 1) (n :: ns))); [lra|].
+unfold trainability, prob. rewrite Qred_correct.
+cbn [map min_widths_event hdA tl]. fold (min_widths_event (map (Nat.max 1) ns)).
+rewrite (sumQ_ext _ (fun k => bpmf N (1 - q1) k *
+           (ind (Nat.leb (Nat.max 1 n) k) * G beta k ws (map (Nat.max 1) ns))))
+  by (intros; unfold G, first; rewrite if_ind; ring).
+fold (Ebin N (1 - q1) (fun k => ind (Nat.leb (Nat.max 1 n) k) * G beta k ws (map (Nat.max 1) ns))).
+rewrite <- Ebin_sub1.
+apply Qle_trans with (Ebin N (1 - q1) (fun k => ind (Nat.ltb k (Nat.max 1 n)) + tail_sum ws (map (Nat.max 1) ns))).
+- apply Ebin_mono_h; [lra|]. intros k _.
+  cbv beta. apply (fail_step (Nat.max 1 n) (fun k => G beta k ws (map (Nat.max 1) ns)) (tail_sum ws (map (Nat.max 1) ns)) k); [lia | apply tail_sum_nonneg | | apply bwd_nonneg].
+  intros k' Hk'. apply fail_bound; [exact Hk' | apply Forall_max | rewrite map_length; exact Hlen].
+- rewrite Ebin_add_const. unfold tail_lt. lra.
+Qed.
+
+(* THM-WIDTH-SUFFICIENT, one hidden layer: 1 - T(nstar) = P(Bin(N_1, 1 - q1) < n*_1). *)
+Theorem width_sufficient_one_layer q1 beta N n :
+  1 - trainability q1 beta [N] [n] == tail_lt N (1 - q1) n.
+Proof.
+unfold trainability, prob. rewrite Qred_correct. cbn [map min_widths_event hdA tl bwd].
+rewrite (sumQ_ext _ (fun k => bpmf N (1 - q1) k * (1 - ind (Nat.ltb k n))))
+  by (intros k _; unfold first; destruct (Nat.ltb_spec k n), (Nat.leb_spec n k); cbn [ind];
+      try lia; ring).
+fold (Ebin N (1 - q1) (fun k => 1 - ind (Nat.ltb k n))). rewrite Ebin_sub1. unfold tail_lt. ring.
+Qed.
