@@ -38,6 +38,7 @@ Print Assumptions born_dead_deeper.
 Print Assumptions prob_def_total.
 Print Assumptions trainability_ones_born_dead.
 Print Assumptions depth_death.
+Print Assumptions depth_death_limit.
 Print Assumptions Ebin_S.
 Print Assumptions Ebin_mono_s.
 Print Assumptions Ebin_mono_N'.

@@ -1,7 +1,7 @@
 (* Theorems of spec/20-exact-law.md on the chain of ChainLaw.v:
    the one-step laws sum to 1 (binomial theorem), 0 is absorbing,
    THM-BORN-DEAD-LAST and THM-MINIMAL-WIDTH. *)
-From Coq Require Import QArith Qreduction List Lia Lqa Morphisms.
+From Coq Require Import QArith Qreduction Qround List Lia Lqa Morphisms.
 From ReluTrainability Require Import ChainLaw.
 Import ListNotations.
 Open Scope Q_scope.
@@ -927,4 +927,48 @@ rewrite (sumQ_ext _ (fun k => bpmf N (1 - q1) k * (1 - ind (Nat.ltb k n))))
   by (intros k _; unfold first; destruct (Nat.ltb_spec k n), (Nat.leb_spec n k); cbn [ind];
       try lia; ring).
 fold (Ebin N (1 - q1) (fun k => 1 - ind (Nat.ltb k n))). rewrite Ebin_sub1. unfold tail_lt. ring.
+Qed.
+
+(* ---------- THM-DEPTH-DEATH: the limit ---------- *)
+
+Lemma bernoulli_upper d D : 0 <= d <= 1 ->
+  qpow (1 - d) D * (1 + inject_Z (Z.of_nat D) * d) <= 1.
+Proof.
+intros Hd. induction D as [|D IH].
+- cbn [qpow]. unfold inject_Z. cbn [Z.of_nat]. lra.
+- rewrite Nat2Z.inj_succ, <- Z.add_1_r, inject_Z_plus. cbn [qpow].
+  set (x := qpow (1 - d) D) in *. set (n := inject_Z (Z.of_nat D)) in *.
+  assert (Hx : 0 <= x) by (apply qpow_bounds; lra).
+  assert (Hn : 0 <= n) by (unfold n; change 0 with (inject_Z 0); rewrite <- Zle_Qle; lia).
+  assert (E : inject_Z 1 == 1) by reflexivity. rewrite E.
+  assert (H1 : (1 - d) * (1 + (n + 1) * d) <= 1 + n * d) by nra.
+  apply Qle_trans with (x * (1 + n * d)); [|exact IH]. nra.
+Qed.
+
+Lemma archimedes (q : Q) : exists n : nat, q <= inject_Z (Z.of_nat n).
+Proof.
+exists (Z.to_nat (Qceiling q)). apply Qle_trans with (inject_Z (Qceiling q)); [apply Qle_ceiling|].
+rewrite <- Zle_Qle. lia.
+Qed.
+
+(* THM-DEPTH-DEATH (limit): at fixed width N, P(born dead) -> 1 as the
+   depth grows: for every eps > 0, beyond some depth 1 - P(born dead) <= eps. *)
+Theorem depth_death_limit q1 beta N eps : 0 <= q1 <= 1 -> 0 < eps ->
+  exists D0, forall D, (D0 <= D)%nat -> 1 - born_dead_def q1 beta (repeat N (S D)) <= eps.
+Proof.
+intros Hq He. set (d := delta beta N).
+assert (Hd : 0 < d) by (apply qpow_pos; lra).
+assert (Hd1 : d <= 1) by (apply (delta_bounds beta N)).
+destruct (archimedes (/ (eps * d))) as [D0 HD0]. exists D0. intros D HD.
+apply Qle_trans with (qpow (1 - d) D); [apply depth_death; exact Hq|].
+assert (B := bernoulli_upper d D ltac:(lra)).
+assert (Hx : 0 <= qpow (1 - d) D) by (apply qpow_bounds; lra).
+set (x := qpow (1 - d) D) in *. set (n := inject_Z (Z.of_nat D)) in *.
+assert (Hn : inject_Z (Z.of_nat D0) <= n) by (unfold n; rewrite <- Zle_Qle; lia).
+assert (Hed : 0 < eps * d) by (apply Qmult_lt_0_compat; assumption).
+assert (Hinv : 1 <= eps * d * n).
+{ apply Qle_trans with (eps * d * / (eps * d)).
+  - rewrite Qmult_inv_r by (intros H; rewrite H in Hed; discriminate). lra.
+  - apply Qmult_le_l; [exact Hed|]. lra. }
+nra.
 Qed.
