@@ -366,6 +366,9 @@ fn interval_check_keeps_its_bound() {
                 }
             });
             let rate = rate.to_f64().unwrap();
+            eprintln!(
+                "[1,1] interval [{lo}, {hi}] q1 {q1} n {n} alpha {alpha}: exact rate {rate:.6e}"
+            );
             assert!(rate <= alpha, "q1 {q1} n {n} alpha {alpha}: rate {rate}");
         }
     }

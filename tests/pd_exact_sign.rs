@@ -181,3 +181,51 @@ fn monte_carlo_q1_of_subnormal_data_contains_one_half() {
         );
     }
 }
+
+/// `simulate` on sub-normal 1-D data (5e-324 and 1e-323, zero bias): q1 =
+/// 1/2 by THM-Q1-ZERO-1D (all points positive: PD iff w <= 0), and the
+/// census of every sampled network must follow the chain with that q1.
+/// Before ALG-PD-SIGN, w 5e-324 rounded to 0 for |w| < 1/2, so about 0.76
+/// of the first-layer neurons were PD and the run rejected its own law
+/// (log10 p = -339). Here every layer's p-value must exceed 1e-6 (the
+/// false-alarm rate of each assertion), and the first-layer PD fraction
+/// must be within 5 standard deviations of 1/2 (two-sided normal tail
+/// 5.7e-7; companion: 0.76 is 57
+/// standard deviations away, so the check can fail).
+#[test]
+fn simulate_on_subnormal_data_follows_its_law() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.csv");
+    std::fs::write(&p, "5e-324\n1e-323\n").unwrap();
+    let out = Command::cargo_bin("trainability")
+        .unwrap()
+        .args(["simulate", "--input-dim", "1", "--widths", "4,4"])
+        .args(["--init", "he-normal", "--bias", "zero", "--samples", "3000"])
+        .args(["--seed", "3", "--format", "json", "--data"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for l in v["layers"].as_array().unwrap() {
+        let pv = l["gof_p_value"].as_f64().unwrap();
+        assert!(pv > 1e-6, "p = {pv}: {l}");
+    }
+    let h: Vec<u64> = v["layers"][0]["nonpd_histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_u64().unwrap())
+        .collect();
+    let nonpd: u64 = h.iter().enumerate().map(|(k, c)| k as u64 * c).sum();
+    let n = 4.0 * 3000.0;
+    let pd = 1.0 - nonpd as f64 / n;
+    let sd = (0.25 / n).sqrt();
+    assert!((pd - 0.5).abs() < 5.0 * sd, "PD fraction {pd}");
+    assert!((0.76 - 0.5) / sd > 50.0);
+}

@@ -56,7 +56,7 @@ fn json_contract() {
         assert!(p > 1e-6, "p = {p}");
     }
     assert!(v["born_dead_count"].as_u64().is_some());
-    // RAI: no exact law, so no gof_p_value
+    // RAI: no marginal law (q1 unknown), so no gof_p_value
     let v = json(&[
         "--input-dim",
         "2",
@@ -73,6 +73,11 @@ fn json_contract() {
     ]);
     assert!(v["layers"][0].get("gof_p_value").is_none());
     assert!(v["layers"][0].get("nonpd_histogram").is_some());
+    // but its transitions are tested (THM-CHAIN-GENERAL)
+    assert!(
+        v["layers"][1]["transition_gof_p_value"].as_f64().is_some(),
+        "{v}"
+    );
 }
 
 #[test]

@@ -295,9 +295,8 @@ fn non_linear_ambiguous_and_unplaced_tensors_are_named() {
         &[],
         &[
             "ambiguous",
-            "inp,hid_a,hid_b,out",
-            "inp,hid_b,hid_a,out",
-            "--layers",
+            "hid_a [4, 4], hid_b [4, 4], inp [4, 2], out [1, 4]",
+            "--layers NAME,NAME",
         ],
     );
     census_fails(
@@ -481,6 +480,44 @@ fn linear_chain_on_name_shape_lists() {
         .to_string();
     assert!(e.contains("at least one hidden layer"), "{e}");
     assert!(linear_chain(&[], None, None).is_err());
+}
+
+/// The reviewers' case: `inp`, `hidden.0`, `hidden.1`, `out`, all 16 x 16.
+/// Names fix only hidden.0 before hidden.1; the old message suggested
+/// `--layers hidden.0,hidden.1,inp,out`, a wrong order (forward runs inp
+/// first) that gives a wrong census. The message names every layer with
+/// its shape and suggests no order.
+#[test]
+fn an_ambiguous_order_is_not_guessed() {
+    let v: Vec<(String, Vec<usize>)> = ["inp", "hidden.0", "hidden.1", "out"]
+        .iter()
+        .flat_map(|n| {
+            [
+                t(&format!("{n}.weight"), &[16, 16]),
+                t(&format!("{n}.bias"), &[16]),
+            ]
+        })
+        .collect();
+    let e = linear_chain(&v, None, None).unwrap_err().to_string();
+    assert!(e.contains("ambiguous"), "{e}");
+    for n in [
+        "inp [16, 16]",
+        "hidden.0 [16, 16]",
+        "hidden.1 [16, 16]",
+        "out [16, 16]",
+    ] {
+        assert!(e.contains(n), "{n:?} missing in {e}");
+    }
+    // no comma-separated order of the four names appears anywhere
+    let names = ["inp", "hidden.0", "hidden.1", "out"];
+    for a in names {
+        for b in names {
+            assert!(
+                !e.contains(&format!("{a},{b}")),
+                "an order is suggested: {e}"
+            );
+        }
+    }
 }
 
 /// Beyond MAX_SEARCHED_MODULES unnumbered modules the order is not searched

@@ -85,8 +85,19 @@ pub fn model_json(m: &ReadModel) -> Value {
         .iter()
         .map(|k| json!({"weight": k.weight, "bias": k.bias, "shape": [k.out_features, k.in_features]}))
         .collect();
-    json!({ "layers": layers, "ignored": m.chain.ignored, "dtype": m.dtype })
+    json!({
+        "layers": layers,
+        "ignored": m.chain.ignored,
+        "dtype": m.dtype,
+        "assumes": ASSUMES,
+    })
 }
+
+/// What a census of a state_dict assumes and cannot check (FMT-STATE-DICT).
+pub const ASSUMES: &str = "a chain Linear, ReLU, Linear, ..., ReLU, Linear: a state_dict records \
+     neither the activations nor how forward combines the layers, so a model with residual \
+     connections, GELU, LeakyReLU or two Linear layers in a row gets a wrong census here; census \
+     the torch module itself with the Python package (it reads forward and refuses such models)";
 
 fn print_model(m: &ReadModel) -> Result<()> {
     let names: Vec<String> = m
@@ -100,6 +111,7 @@ fn print_model(m: &ReadModel) -> Result<()> {
         })
         .collect();
     outln!("model: {} ({})", names.join(" -> "), m.dtype)?;
+    outln!("  assumes {ASSUMES}")?;
     if m.chain.layers.iter().any(|k| k.bias.is_none()) {
         outln!("  (a Linear without bias is read as bias 0)")?;
     }

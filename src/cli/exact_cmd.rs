@@ -2,7 +2,8 @@
 
 use super::args::{parse_min_widths, parse_prob, parse_width, print_json, Format, MinWidths};
 use super::out::{out, outln};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::exact::general::{step_law, BiasLaw, GeneralChain, StepLaw, WeightLaw};
 use crate::exact::trunc_report::{self, Method};
 use crate::exact::{dyadic_chain, report, BiasMode, ChainSpec};
 use crate::rational::to_pq;
@@ -15,9 +16,18 @@ pub struct LawArgs {
     /// Hidden widths N_1,...,N_{L-1}, e.g. 4,4,4.
     #[arg(long, required = true, value_delimiter = ',', value_parser = parse_width)]
     pub widths: Vec<usize>,
-    /// Bias initialization: zero (beta = 0) or symmetric (beta = 1).
+    /// Bias initialization: zero (beta = 0) or symmetric (beta = 1); for
+    /// `exact` also const:V (every bias V: P(b <= 0) is 1 or 0) or
+    /// bias-sign:C (P(b <= 0) = C), spec THM-CHAIN-GENERAL.
     #[arg(long, default_value = "zero")]
-    pub bias: BiasMode,
+    pub bias: BiasLaw,
+    /// Weight law of layers >= 2 (`exact` only for other than he): he (any
+    /// symmetric law without atom, P(w <= 0) = 1/2), rai, sparse:S (each
+    /// weight 0 with probability S), weight-sign:A (P(w <= 0) = A); one
+    /// for every layer, or a comma-separated list, one per layer after the
+    /// first (spec THM-CHAIN-GENERAL).
+    #[arg(long = "law", value_delimiter = ',', default_value = "he")]
+    pub weights: Vec<WeightLaw>,
     /// First-layer PD probability q1, exact: 1/4, 0.25, 1e-3.
     #[arg(long, default_value = "0", value_parser = parse_prob)]
     pub q1: BigRational,
@@ -30,8 +40,33 @@ pub struct LawArgs {
 }
 
 impl LawArgs {
+    /// The chain of a law other than (A)'s, or None (THM-CHAIN-GENERAL).
+    fn general(&self) -> Result<Option<GeneralChain>> {
+        let steps: Vec<StepLaw> = self
+            .weights
+            .iter()
+            .map(|w| step_law(w, &self.bias))
+            .collect();
+        if self.bias.mode.is_some() && steps.iter().all(|s| s.as_symmetric().is_some()) {
+            return Ok(None);
+        }
+        GeneralChain::new(self.widths.clone(), self.q1.clone(), steps).map(Some)
+    }
+
     fn spec(&self) -> Result<(ChainSpec, Option<Vec<usize>>)> {
-        let spec = ChainSpec::new(self.widths.clone(), self.bias, self.q1.clone())?;
+        let Some(mode) = self.bias.mode else {
+            return Err(Error::input(
+                "this path takes bias zero or symmetric (THM-CHAIN); for other bias laws use \
+                 `trainability exact` (exact rationals, THM-CHAIN-GENERAL)",
+            ));
+        };
+        if self.general()?.is_some() {
+            return Err(Error::input(
+                "the f64 paths take symmetric weights (--law he, THM-CHAIN); for rai, sparse:S or \
+                 weight-sign:A use `trainability exact` (exact rationals, THM-CHAIN-GENERAL)",
+            ));
+        }
+        let spec = ChainSpec::new(self.widths.clone(), mode, self.q1.clone())?;
         let mw = self
             .min_widths
             .as_ref()
@@ -72,6 +107,25 @@ pub struct ApproxArgs {
 
 /// Runs `exact`.
 pub fn run_exact(a: &ExactArgs) -> Result<i32> {
+    if let Some(chain) = a.law.general()? {
+        let mw = a
+            .law
+            .min_widths
+            .as_ref()
+            .map(|m| m.for_depth(chain.widths.len()))
+            .transpose()?;
+        let mut v = report::general_json(&chain, &bias_text(&a.law.bias), mw.as_deref())?;
+        if a.summary {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("layers");
+            }
+        }
+        match a.law.format {
+            Format::Json => print_json(&v)?,
+            Format::Table => print_law_table(&v, true)?,
+        }
+        return Ok(0);
+    }
     let (spec, mw) = a.law.spec()?;
     let v = if a.summary {
         report::exact_summary_json(&spec, mw.as_deref())?
@@ -97,6 +151,14 @@ pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// The bias law as `--bias` spells it, with P(b <= 0).
+fn bias_text(b: &BiasLaw) -> String {
+    match b.mode {
+        Some(m) if b.c == StepLaw::symmetric(m).bias_sign() => m.name().to_string(),
+        _ => format!("P(b <= 0) = {}", crate::rational::to_pq(&b.c)),
+    }
+}
+
 fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {
     outln!(
         "widths {}  bias {}  q1 {}",
@@ -104,6 +166,10 @@ fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {
         v["bias"].as_str().unwrap_or(""),
         v["q1"].as_str().unwrap_or("")
     )?;
+    if let Some(law) = v["law"].as_array() {
+        let l: Vec<&str> = law.iter().filter_map(|x| x.as_str()).collect();
+        outln!("layers >= 2: {} (THM-CHAIN-GENERAL)", l.join("; "))?;
+    }
     for (l, layer) in v["layers"].as_array().into_iter().flatten().enumerate() {
         outln!("\nlayer {} : P(K_{} = k)", l + 1, l + 1)?;
         let f = layer["distribution_f64"]

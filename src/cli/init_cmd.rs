@@ -104,6 +104,7 @@ pub fn run(a: &InitArgs) -> Result<i32> {
                 storage,
                 peel: !a.no_rank,
                 carrier: !a.no_carrier,
+                progress: true,
                 ..Default::default()
             };
             let r = initialize_detailed(&arch, d, &mut rng, &opts)?;

@@ -15,6 +15,7 @@ pub mod cost;
 pub mod depth_search;
 pub mod dyadic_chain;
 pub mod float_chain;
+pub mod general;
 pub mod q1;
 pub mod rational_chain;
 pub mod report;

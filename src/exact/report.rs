@@ -274,3 +274,49 @@ pub fn enclosure_json(lower: Xf128, upper: Xf128, exact: Option<&BigRational>) -
         "upper_log10": widen(upper.log10(), true),
     })
 }
+
+/// The exact report of a general sign law (spec THM-CHAIN-GENERAL): the
+/// fields of [`exact_json_with_logs`], with `bias` the bias law's text and
+/// `law` the step law of every layer after the first.
+pub fn general_json(
+    chain: &super::general::GeneralChain,
+    bias: &str,
+    min_widths: Option<&[usize]>,
+) -> Result<Value> {
+    let law = super::general::law(chain, None);
+    let layers: Vec<Value> = law
+        .layers
+        .iter()
+        .map(|d| {
+            json!({
+                "distribution": d.iter().map(to_pq).collect::<Vec<_>>(),
+                "distribution_f64": d.iter().map(|x| f64_or_null(to_f64(x), x.is_zero())).collect::<Vec<_>>(),
+                "distribution_log10": d.iter().map(rational_log10).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let bd = law.born_dead();
+    let mut v = json!({
+        "widths": chain.widths,
+        "bias": bias,
+        "law": chain.steps.iter().map(|s| s.describe()).collect::<Vec<_>>(),
+        "q1": to_pq(&chain.q1),
+        "layers": layers,
+        "born_dead": to_pq(&bd),
+    });
+    put_exact_prob(&mut v, "born_dead", &bd);
+    if let Some(mw) = min_widths {
+        if mw.len() != chain.widths.len() {
+            return Err(Error::input(format!(
+                "--min-widths has {} entries but the network has {} hidden layers; give one n* per hidden layer",
+                mw.len(),
+                chain.widths.len()
+            )));
+        }
+        let t = super::general::law(chain, Some(mw)).total_mass_last();
+        v["min_widths"] = json!(mw);
+        v["trainability"] = json!(to_pq(&t));
+        put_exact_prob(&mut v, "trainability", &t);
+    }
+    Ok(v)
+}

@@ -26,6 +26,7 @@
 use super::random::{sample_layer_into, Architecture, BiasInit, InitScheme, WeightInit};
 use crate::census::census;
 use crate::error::{Error, Result};
+use crate::montecarlo::progress::Progress;
 use crate::sim::network::{affine, relu};
 use crate::sim::{Dataset, Layer, Network};
 use nalgebra::{DMatrix, DVector};
@@ -120,6 +121,9 @@ pub struct DdOptions {
     pub carrier: bool,
     /// Redraws allowed per neuron (and per layer) before giving up.
     pub max_attempts: usize,
+    /// Show a progress bar (neurons placed) on a terminal for runs longer
+    /// than about 1.5 s.
+    pub progress: bool,
 }
 
 /// How the peel neurons of a layer choose their directions (THM-DD-RANK).
@@ -144,6 +148,7 @@ impl Default for DdOptions {
             peel_direction: PeelDirection::Shared,
             carrier: true,
             max_attempts: 64,
+            progress: false,
         }
     }
 }
@@ -178,6 +183,46 @@ pub const G2_TOLERANCE: f64 = 1e-3;
 
 /// Largest accepted cost m * sum(fan_in * width) (floating-point products).
 pub const MAX_COST: f64 = 2e10;
+
+/// Estimated cost of the data-dependent initializer on `m` points, its
+/// final census included (spec ALG-DD-COST): (core-seconds, peak bytes).
+/// Measured on a 2-core machine, the estimates are 1 to 3.5 times the
+/// measured time and peak resident memory (tests/init_dd_budgets.rs).
+pub fn estimate(arch: &Architecture, m: usize) -> (f64, f64) {
+    let mf = m as f64;
+    let shapes = arch.layer_shapes();
+    let hidden = &shapes[..shapes.len() - 1];
+    let neurons: f64 = hidden.iter().map(|&(_, o)| o as f64).sum();
+    let products: f64 = shapes.iter().map(|&(i, o)| i as f64 * o as f64).sum();
+    // Per neuron and point: its projections, threshold, checks (about
+    // 0.2 microseconds measured); per layer and point: the duplicate
+    // grouping (a sort); the products of the layer passes and the census.
+    let seconds = mf
+        * (DD_SECONDS_PER_NEURON_POINT * neurons
+            + DD_SECONDS_PER_SORT_STEP * hidden.len() as f64 * mf.max(2.0).log2()
+            + 4.0 * products / crate::montecarlo::cost::MULADD_PER_SEC);
+    // Peak: the data, plus either one layer's construction (its inputs,
+    // grouping and row norms: 8 n + 48 bytes per point; projections,
+    // pre-activations and the next inputs: 32 bytes per neuron and point)
+    // or the census (pre- and post-activations of every layer, 16 bytes per
+    // neuron and point, plus one layer's temporary).
+    let all: f64 = shapes.iter().map(|&(_, o)| o as f64).sum();
+    let widest = shapes.iter().map(|&(_, o)| o as f64).fold(0.0, f64::max);
+    let build = hidden
+        .iter()
+        .map(|&(i, o)| 8.0 * i as f64 + 48.0 + 32.0 * o as f64)
+        .fold(0.0, f64::max);
+    let census = 16.0 * (all + widest);
+    let bytes = mf * (8.0 * arch.input_dim as f64 + build.max(census)) + DD_BASE_BYTES;
+    (seconds, bytes)
+}
+
+/// Core-seconds per neuron and point of the construction (ALG-DD-COST).
+pub const DD_SECONDS_PER_NEURON_POINT: f64 = 2.5e-7;
+/// Core-seconds per point, layer and log2(m) of the duplicate grouping.
+pub const DD_SECONDS_PER_SORT_STEP: f64 = 5e-9;
+/// Memory of the process before the data (code, tables): 64 MB.
+pub const DD_BASE_BYTES: f64 = 64e6;
 
 /// The data-dependent initializer in f64 storage (spec ALG-DD-INIT).
 pub fn initialize(arch: &Architecture, data: &Dataset, rng: &mut ChaCha8Rng) -> Result<Network> {
@@ -229,11 +274,14 @@ fn build(
     let arch = Architecture::new(arch.input_dim, arch.hidden.clone(), arch.output_dim)?;
     check_input(&arch, data)?;
     check_storage_range(data, opts.storage)?;
+    check_budget(&arch, data)?;
     let mut layers = Vec::with_capacity(arch.hidden.len() + 1);
     let mut infos = Vec::with_capacity(arch.hidden.len());
+    let total: usize = arch.hidden.iter().sum();
+    let progress = Progress::with_unit(total as u64 + 1, opts.progress, "neurons (and the census)");
     let mut a = data.points().clone();
     for (l, &width) in arch.hidden.iter().enumerate() {
-        let (layer, info) = build_layer(&a, width, l + 1, rng, opts, verify)?;
+        let (layer, info) = build_layer(&a, width, l + 1, rng, opts, verify, &progress)?;
         // Exactly the forward pass (Network::forward): same inputs, same ops.
         a = affine(&a, &layer).map(relu);
         layers.push(layer);
@@ -248,6 +296,8 @@ fn build(
     let network = Network::new(layers)?;
     if verify {
         let c = census(&network, data)?;
+        progress.inc(1);
+        progress.finish();
         if let Some(l) = c.layers.iter().position(|l| l.dead() > 0) {
             return Err(Error::Numerical(format!(
                 "data-dependent initialization left a dead neuron in hidden layer {} (please report)",
@@ -288,8 +338,7 @@ fn check_input(arch: &Architecture, data: &Dataset) -> Result<()> {
             arch.input_dim
         )));
     }
-    let distinct = data.distinct_count();
-    if distinct < 2 {
+    if !data.has_two_distinct() {
         return Err(Error::input(format!(
             "data-dependent initialization needs at least two distinct points; the data have {} point(s), all equal",
             data.len()
@@ -307,6 +356,21 @@ fn check_input(arch: &Architecture, data: &Dataset) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Refuses a construction whose estimated cost exceeds the budgets
+/// (spec ALG-DD-COST, ALG-LIMITS).
+fn check_budget(arch: &Architecture, data: &Dataset) -> Result<()> {
+    let (seconds, bytes) = estimate(arch, data.len());
+    let what = format!(
+        "data-dependent initialization of widths {:?} on {} points",
+        arch.hidden,
+        data.len()
+    );
+    let advice = "use fewer points (a representative subset: every neuron is then active on \
+                  the subset, not necessarily on the rest) or narrower layers";
+    crate::limits::check_bytes(&what, bytes, advice)?;
+    crate::limits::check_seconds(&what, seconds, advice)
 }
 
 /// Data whose scale is far outside the f32 range cannot give an f32 network
@@ -620,6 +684,7 @@ fn build_layer(
     rng: &mut ChaCha8Rng,
     opts: &DdOptions,
     verify: bool,
+    progress: &Progress,
 ) -> Result<(Layer, DdLayerInfo)> {
     let g = groups(a);
     let distinct = g.reps.len();
@@ -652,7 +717,13 @@ fn build_layer(
     } else {
         0
     };
-    let build = |peeled: usize, rng: &mut ChaCha8Rng| place(&ctx, width, peeled, rng, verify);
+    let build = |peeled: usize, rng: &mut ChaCha8Rng| {
+        let r = place(&ctx, width, peeled, rng, verify);
+        if r.is_ok() {
+            progress.inc(width as u64);
+        }
+        r
+    };
     let (layer, peeled, peel_fallback) = match build(peeled, rng) {
         Ok(layer) => (layer, peeled, false),
         // Deep layers: rows too close to peel in this precision; THM-DD-RANK-DEEP

@@ -270,7 +270,7 @@ fn outcomes(a: &DMatrix<f64>, width: usize, l: usize, opts: &DdOptions) -> (usiz
     let (mut err, mut ok, mut fallback) = (0, 0, 0);
     for seed in 0..200u64 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        match build_layer(a, width, l, &mut rng, opts, true) {
+        match build_layer(a, width, l, &mut rng, opts, true, &Progress::new(0, false)) {
             Ok((_, info)) => {
                 ok += 1;
                 fallback += usize::from(info.peel_fallback);

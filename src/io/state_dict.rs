@@ -357,22 +357,17 @@ fn order_by_shapes(
     }
     let orders = all_orders(keys, before, 2);
     if count > 1 || orders.len() != 1 {
-        let show: Vec<String> = orders
-            .iter()
-            .map(|o| {
-                o.iter()
-                    .map(|&i| format!("{prefix}{}", names[i]))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect();
+        // No order is suggested: any one of the valid orders may be the
+        // wrong one, and a wrong order gives a wrong census (issue found
+        // by review: `inp, hidden.0, hidden.1, out`, all 16 x 16).
         return Err(Error::format(
             WHAT,
             format!(
-                "the order of the Linear layers is ambiguous: their names do not fix it and their shapes \
-                 chain in more than one order (e.g. {}); give the order with --layers (e.g. --layers {}), or select one part with --prefix",
-                show.join(" and "),
-                show.first().map_or("", |s| s.as_str())
+                "the order of the Linear layers is ambiguous: a state_dict does not record the order of the \
+                 forward pass, their names do not fix it and their shapes chain in more than one order. The \
+                 Linear layers are: {}. Give the order in which your model's forward applies them with \
+                 --layers NAME,NAME,... (the Python API: layers=[...]), or select one part with --prefix",
+                shapes(full)
             ),
         ));
     }

@@ -16,10 +16,15 @@ pub(crate) struct Progress {
 
 impl Progress {
     pub(crate) fn new(total: u64, wanted: bool) -> Self {
+        Self::with_unit(total, wanted, "networks")
+    }
+
+    /// A bar counting `unit` (e.g. "neurons").
+    pub(crate) fn with_unit(total: u64, wanted: bool, unit: &str) -> Self {
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-            if let Ok(s) = ProgressStyle::with_template("{bar:40} {pos}/{len} networks, eta {eta}")
-            {
+            let template = format!("{{bar:40}} {{pos}}/{{len}} {unit}, eta {{eta}}");
+            if let Ok(s) = ProgressStyle::with_template(&template) {
                 b.set_style(s);
             }
             b

@@ -10,6 +10,7 @@
 
 use super::McResult;
 use crate::error::{Error, Result};
+use crate::exact::general::StepLaw;
 use crate::exact::{marginals_f64_and_born_dead_log10, q1, BiasMode, ChainSpec};
 use crate::init::{BiasInit, InitScheme};
 use crate::oracle::laws::transition_pmf;
@@ -24,6 +25,7 @@ use num_rational::BigRational;
 use num_traits::{One, Zero};
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
+use statrs::function::factorial::ln_binomial;
 
 /// Confidence of the reported Clopper-Pearson intervals.
 pub const CONFIDENCE: f64 = 0.95;
@@ -85,6 +87,49 @@ pub struct TransitionGof {
 
 /// [`TransitionGof`] of 0-based layer `l >= 1` of a run, for bias mode `beta`.
 pub fn transition_gof(res: &McResult, l: usize, beta: usize) -> Result<TransitionGof> {
+    transition_gof_law(res, l, &Step::Beta(beta))
+}
+
+/// [`TransitionGof`] of 0-based layer `l >= 1` against a general step law
+/// (THM-CHAIN-GENERAL): given K_{l-1} = p >= 1, K_l ~ Binomial(N_l, 1 - s(p)).
+pub fn transition_gof_step(res: &McResult, l: usize, step: &StepLaw) -> Result<TransitionGof> {
+    transition_gof_law(res, l, &Step::General(step))
+}
+
+enum Step<'a> {
+    Beta(usize),
+    General(&'a StepLaw),
+}
+
+impl Step<'_> {
+    /// The transition pmf from p >= 1 and which counts are possible.
+    fn pmf(&self, n: usize, p: usize, n_prev: usize) -> (Vec<f64>, Vec<bool>) {
+        match self {
+            // every k in 0..=n is possible from p >= 1 (0 < 2^-(p+beta) < 1),
+            // even where the f64 pmf underflows
+            Step::Beta(beta) => (transition_pmf(n, p + beta), vec![true; n + 1]),
+            Step::General(step) => {
+                let s = step.pd_probability(p, n_prev);
+                let (zero, one) = (s.is_zero(), s.is_one());
+                let possible = (0..=n)
+                    .map(|k| (!one || k == 0) && (!zero || k == n))
+                    .collect();
+                let ln_s = step.ln_pd_probability(p, n_prev);
+                let ln_alive = (-ln_s.exp()).ln_1p();
+                let pmf = (0..=n)
+                    .map(|k| {
+                        let (a, d) = (k as f64, (n - k) as f64);
+                        let t = |c: f64, ln: f64| if c == 0.0 { 0.0 } else { c * ln };
+                        (ln_binomial(n as u64, k as u64) + t(a, ln_alive) + t(d, ln_s)).exp()
+                    })
+                    .collect();
+                (pmf, possible)
+            }
+        }
+    }
+}
+
+fn transition_gof_law(res: &McResult, l: usize, step: &Step) -> Result<TransitionGof> {
     let n = res.widths[l];
     let (mut statistic, mut dof) = (0.0, 0usize);
     for p in 0..=res.widths[l - 1] {
@@ -103,9 +148,8 @@ pub fn transition_gof(res: &McResult, l: usize, beta: usize) -> Result<Transitio
             }
             continue;
         }
-        // every k in 0..=n is possible from p >= 1 (0 < 2^-(p+beta) < 1),
-        // even where the f64 pmf underflows
-        let g = chi_square_gof_masked(h, &transition_pmf(n, p + beta), &vec![true; n + 1])?;
+        let (pmf, possible) = step.pmf(n, p, res.widths[l - 1]);
+        let g = chi_square_gof_masked(h, &pmf, &possible)?;
         if g.p_value == 0.0 && g.statistic.is_infinite() {
             return Ok(TransitionGof {
                 statistic: f64::INFINITY,
@@ -292,6 +336,27 @@ pub fn agreement(scheme: &InitScheme, data: &Dataset, res: &McResult) -> Result<
         born_dead_probability_log10: None,
         born_dead_interval,
     };
+    if *scheme == InitScheme::Rai {
+        // THM-CHAIN-GENERAL: RAI's transitions are known whatever q1
+        let (pd1, trials1) = res.first_layer_pd();
+        let q1 = Q1Info {
+            value: pd1 as f64 / trials1 as f64,
+            source: "monte-carlo".into(),
+            interval: clopper_pearson(pd1, trials1, CONFIDENCE),
+            confidence: CONFIDENCE,
+        };
+        let mut a = none(
+            "rai: no marginal p-values (q1 is estimated from this run); the transitions \
+             (layers >= 2) are tested against RAI's step s(p) = (n - p)/(n + 1) 2^-(p+1) \
+             (THM-CHAIN-GENERAL)"
+                .into(),
+            Some(q1),
+        );
+        for l in 1..res.widths.len() {
+            a.layers[l].transition = Some(transition_gof_step(res, l, &StepLaw::Rai)?);
+        }
+        return Ok(a);
+    }
     let Some(mode) = bias_mode(scheme) else {
         return Ok(none(
             format!(

@@ -75,4 +75,12 @@ impl Dataset {
         rows.dedup();
         rows.len()
     }
+
+    /// Are at least two points different (exact comparison, -0 = +0)? One
+    /// pass, no allocation: what the data-dependent initializer needs,
+    /// where [`Self::distinct_count`] would allocate a vector per point.
+    pub fn has_two_distinct(&self) -> bool {
+        let x = &self.points;
+        (1..x.nrows()).any(|i| (0..x.ncols()).any(|c| x[(i, c)] != x[(0, c)]))
+    }
 }
