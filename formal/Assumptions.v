@@ -12,6 +12,8 @@ Print Assumptions pd_zero_gradient.
 Print Assumptions pd_zero_outgoing_gradient.
 Print Assumptions pd_sound.
 Print Assumptions pd_sound_dead.
+Print Assumptions K_nonincreasing.
+Print Assumptions not_trainable_never_fits.
 Print Assumptions pd_sound_from_any_step.
 Print Assumptions pd_set_grows.
 Print Assumptions l2_weights_only_sound.

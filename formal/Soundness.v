@@ -211,6 +211,29 @@ Qed.
 Corollary pd_sound_dead t l j : pd (th 0) l j -> dead d n X (th t) l j.
 Proof. by move=> /(pd_sound t); apply: pd_implies_dead. Qed.
 
+(* The number K_l of non-PD neurons never exceeds its value at step 0. *)
+Corollary K_nonincreasing t l : (K d n X (th t) l <= K d n X (th 0) l)%N.
+Proof.
+apply: subset_leq_card; apply/subsetP => i; rewrite !inE; apply: contra.
+exact: pd_sound.
+Qed.
+
+(* Core of THM-SUCCESS-BOUND: if the minimum widths nstar are necessary
+   (every network with fewer than nstar_l non-PD neurons in some hidden
+   layer l < H has a positive loss; DEF-MIN-WIDTHS), a network that is not
+   trainable at step 0 has a positive loss at every step. *)
+Theorem not_trainable_never_fits (H : nat) (nstar : nat -> nat) (loss : net R -> R) :
+  (forall th', (exists2 l, (l < H)%N & (K d n X th' l < nstar l)%N) -> 0 < loss th') ->
+  ~ trainable d n X (th 0) H nstar -> forall t, 0 < loss (th t).
+Proof.
+move=> Hnec Hnt t; apply: Hnec.
+case E: [exists l : 'I_H, (K d n X (th 0) l < nstar l)%N].
+  move/existsP: E => [[l Hl] HK]; exists l => //.
+  by apply: leq_ltn_trans (K_nonincreasing t l) HK.
+exfalso; apply: Hnt => l Hl; move/negbT: E; rewrite negb_exists => /forallP /(_ (Ordinal Hl)).
+by rewrite /= -leqNgt.
+Qed.
+
 End Training.
 
 Section Memoryless.
