@@ -5,6 +5,7 @@ From ReluTrainability Require Import Network Soundness Counting ChainLaw ChainTh
 Print Assumptions pd_implies_dead.
 Print Assumptions pd_outputs_zero.
 Print Assumptions pd_signs.
+Print Assumptions born_dead_last_layer.
 Print Assumptions deadP.
 Print Assumptions active_not_pd.
 Print Assumptions active_count_le_K.

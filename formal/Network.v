@@ -151,6 +151,24 @@ Qed.
 Lemma pd_not_td th l j : pd th l j -> ~ td th l j.
 Proof. by move=> H [_]; rewrite H. Qed.
 
+(* An entirely PD layer makes every later layer entirely PD. *)
+Lemma all_pd_succ th l : all_pd th l -> all_pd th l.+1.
+Proof. by move=> H; apply/forallP => i /=; move: H; rewrite /all_pd => ->. Qed.
+
+Lemma all_pd_later th l l' : (l <= l')%N -> all_pd th l -> all_pd th l'.
+Proof.
+elim: l' => [|l' IH]; first by rewrite leqn0 => /eqP ->.
+rewrite leq_eqVlt => /orP [/eqP -> //|Hlt Hl]; apply: all_pd_succ; exact: IH.
+Qed.
+
+(* THM-BORN-DEAD-LAST for one network: born dead iff the last hidden layer
+   is entirely PD. *)
+Theorem born_dead_last_layer th H : (0 < H)%N -> born_dead th H <-> all_pd th H.-1.
+Proof.
+move=> HH; split => [[l Hl Hall]|Hall]; last by exists H.-1; rewrite // prednK.
+by apply: all_pd_later Hall; rewrite -ltnS prednK.
+Qed.
+
 (* DEF-ACTIVE: a decidable version of dead; active = ~~ deadb. *)
 Definition deadb th l j : bool :=
   [forall k : 'I_m, [forall k' : 'I_m, act th l j (X k) == act th l j (X k')]].
