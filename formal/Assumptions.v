@@ -1,6 +1,6 @@
 (* Print Assumptions for every main theorem; formal/check.sh parses the
    output and fails on any assumption not in formal/allowed-axioms.txt. *)
-From ReluTrainability Require Import Network Soundness Counting ChainLaw ChainTheorems GoldenVectors.
+From ReluTrainability Require Import Network Soundness Counting SignLink ChainLaw ChainTheorems GoldenVectors.
 
 Print Assumptions pd_implies_dead.
 Print Assumptions pd_outputs_zero.
@@ -25,6 +25,11 @@ Print Assumptions card_non_pd_patterns.
 Print Assumptions card_hits.
 Print Assumptions card_layer_patterns.
 Print Assumptions card_layer_all.
+Print Assumptions card_pd_on.
+Print Assumptions card_layer_patterns_on.
+Print Assumptions card_layer_patterns_on_binomial.
+Print Assumptions pd_as_sign_pattern.
+Print Assumptions card_relevant.
 Print Assumptions prob_correct.
 Print Assumptions binomial_theorem.
 Print Assumptions bpmf_sum.

@@ -95,3 +95,51 @@ Qed.
 
 Theorem card_layer_all m N : #|{: {ffun 'I_N -> pattern m}}| = 2 ^ (m * N).
 Proof. by rewrite card_ffun card_ord card_patterns expnM. Qed.
+
+(* The same count for the rows of an actual layer: each row has M signs
+   (weights from all N_{l-1} neurons, and the bias), of which only those in
+   S matter (weights from the p non-PD neurons, and the bias when
+   beta = 1: #|S| = p + beta); the other signs are free. *)
+Definition pd_on M (S : {set 'I_M}) (s : pattern M) : bool := [forall i in S, ~~ s i].
+
+Lemma card_pd_on M (S : {set 'I_M}) : #|[set s : pattern M | pd_on S s]| = 2 ^ (M - #|S|).
+Proof.
+have -> : [set s : pattern M | pd_on S s] =
+          [set s in family (fun i => if i \in S then pred1 false else predT)].
+  apply/setP => s; rewrite !inE; apply/forall_inP/familyP => [H i|H i Hi].
+    by case: ifP => [/H /negbTE /= ->|].
+  by move: (H i); rewrite Hi /= => /eqP ->.
+rewrite cardsE card_family foldrE big_map big_enum /= (bigID (mem S)) /=.
+rewrite (eq_bigr (fun _ => 1)); last by move=> i ->; rewrite card1.
+rewrite [X in _ * X](eq_bigr (fun _ => 2)); last first.
+  by move=> i Hi; rewrite (negbTE Hi) /=; rewrite -(card_bool); apply: eq_card.
+rewrite !prod_nat_const exp1n mul1n; congr (_ ^ _).
+have -> : #|(fun i : 'I_M => i \notin S)| = #|~: S| by apply: eq_card => i; rewrite !inE.
+by rewrite cardsCs setCK card_ord.
+Qed.
+
+Theorem card_layer_patterns_on M (S : {set 'I_M}) N k :
+  #|[set f : {ffun 'I_N -> pattern M} | #|[set j | ~~ pd_on S (f j)]| == k]| =
+  'C(N, k) * ((2 ^ M - 2 ^ (M - #|S|)) ^ k * (2 ^ (M - #|S|)) ^ (N - k)).
+Proof.
+have HA : #|[set s : pattern M | ~~ pd_on S s]| = 2 ^ M - 2 ^ (M - #|S|).
+  rewrite cardsCs card_patterns -(card_pd_on S); congr (_ - _).
+  by apply: eq_card => s; rewrite !inE negbK.
+have HC : #|~: [set s : pattern M | ~~ pd_on S s]| = 2 ^ (M - #|S|).
+  by rewrite -(card_pd_on S); apply: eq_card => s; rewrite !inE negbK.
+rewrite -HA -HC -card_hits; apply: eq_card => f; rewrite !inE /hits.
+by congr (_ == k); apply: eq_card => j; rewrite !inE.
+Qed.
+
+(* Dividing by the 2^(M N) sign matrices: with m = #|S| relevant signs,
+   the count is C(N, k) (2^m - 1)^k 2^((M - m) N), i.e.
+   P(k non-PD rows) = C(N, k) (1 - 2^-m)^k (2^-m)^(N - k). *)
+Corollary card_layer_patterns_on_binomial M (S : {set 'I_M}) N k : (k <= N)%N ->
+  #|[set f : {ffun 'I_N -> pattern M} | #|[set j | ~~ pd_on S (f j)]| == k]| =
+  'C(N, k) * (2 ^ #|S| - 1) ^ k * 2 ^ ((M - #|S|) * N).
+Proof.
+move=> HkN; rewrite card_layer_patterns_on -mulnA; congr (_ * _).
+have Hm : (#|S| <= M)%N by rewrite -[M in (_ <= M)%N](card_ord M); apply: max_card.
+have -> : 2 ^ M = 2 ^ #|S| * 2 ^ (M - #|S|) by rewrite -expnD subnKC.
+by rewrite -[X in _ - X]mul1n -mulnBl expnMn -mulnA -expnD subnKC // -expnM.
+Qed.
