@@ -1,6 +1,6 @@
 (* Print Assumptions for every main theorem; formal/check.sh parses the
    output and fails on any assumption not in formal/allowed-axioms.txt. *)
-From ReluTrainability Require Import Network Soundness Counting SignLink ChainCount ChainLaw ChainTheorems GoldenVectors.
+From ReluTrainability Require Import Network Soundness Counting SignLink ChainCount ChainLaw ChainTheorems ChainCountQ GoldenVectors.
 
 Print Assumptions pd_implies_dead.
 Print Assumptions pd_outputs_zero.
@@ -33,6 +33,9 @@ Print Assumptions card_relevant.
 Print Assumptions card_relS.
 Print Assumptions card_step.
 Print Assumptions cnt_closed.
+Print Assumptions step_Q.
+Print Assumptions closed_Q.
+Print Assumptions sign_configurations_law.
 Print Assumptions prob_correct.
 Print Assumptions binomial_theorem.
 Print Assumptions bpmf_sum.
