@@ -60,6 +60,8 @@ Print Assumptions trainability_mono_widths.
 Print Assumptions tail_antitone.
 Print Assumptions width_sufficient.
 Print Assumptions width_sufficient_one_layer.
+Print Assumptions tail_vanishes.
+Print Assumptions width_sufficient_limit.
 Print Assumptions golden_1.
 Print Assumptions golden_2.
 Print Assumptions golden_3.

@@ -972,3 +972,98 @@ assert (Hinv : 1 <= eps * d * n).
   - apply Qmult_le_l; [exact Hed|]. lra. }
 nra.
 Qed.
+
+(* ---------- THM-WIDTH-SUFFICIENT: the limit ---------- *)
+
+Lemma geometric_small s eps : 0 < s <= 1 -> 0 < eps ->
+  exists n0, forall n, (n0 <= n)%nat -> qpow (1 - s) n <= eps.
+Proof.
+intros Hs He. destruct (archimedes (/ (eps * s))) as [n0 Hn0]. exists n0. intros n Hn.
+assert (B := bernoulli_upper s n ltac:(lra)).
+assert (Hx : 0 <= qpow (1 - s) n) by (apply qpow_bounds; lra).
+set (x := qpow (1 - s) n) in *. set (k := inject_Z (Z.of_nat n)) in *.
+assert (Hk : inject_Z (Z.of_nat n0) <= k) by (unfold k; rewrite <- Zle_Qle; lia).
+assert (Hes : 0 < eps * s) by (apply Qmult_lt_0_compat; lra).
+assert (Hinv : 1 <= eps * s * k).
+{ apply Qle_trans with (eps * s * / (eps * s)).
+  - rewrite Qmult_inv_r by (intros H; rewrite H in Hes; discriminate). lra.
+  - apply Qmult_le_l; [exact Hes|]. lra. }
+nra.
+Qed.
+
+Lemma tail_le1 N s m : 0 <= s <= 1 -> tail_lt N s m <= 1.
+Proof.
+intros Hs. unfold tail_lt. apply Qle_trans with (Ebin N s (fun _ => 1)).
+- apply Ebin_mono_h; [exact Hs|]. intros k _. apply ind_bounds.
+- rewrite Ebin_const. lra.
+Qed.
+
+Lemma tail_zero N s : tail_lt N s 0 == 0.
+Proof.
+unfold tail_lt. rewrite (Ebin_ext N s _ (fun _ => 0)) by (intros k _; destruct k; reflexivity).
+apply Ebin_const.
+Qed.
+
+Lemma tail_S N s m : tail_lt (S N) s (S m) == (1 - s) * tail_lt N s (S m) + s * tail_lt N s m.
+Proof. unfold tail_lt. rewrite Ebin_S. reflexivity. Qed.
+
+Lemma contraction (x : nat -> Q) s e N1 : 0 <= s <= 1 -> 0 <= e ->
+  (forall N, x N <= 1) -> (forall N, (N1 <= N)%nat -> x (S N) <= (1 - s) * x N + s * e) ->
+  forall n, x (N1 + n)%nat <= e + qpow (1 - s) n.
+Proof.
+intros Hs He H1 Hstep n. induction n as [|n IH].
+- rewrite Nat.add_0_r. cbn [qpow]. specialize (H1 N1). lra.
+- rewrite Nat.add_succ_r. cbn [qpow].
+  assert (H := Hstep (N1 + n)%nat ltac:(lia)).
+  assert (Hq := qpow_bounds (1 - s) n ltac:(lra)). nra.
+Qed.
+
+(* P(Bin(N, s) < m) -> 0 as N -> infinity, for s > 0. *)
+Lemma tail_vanishes s m : 0 < s <= 1 -> forall eps, 0 < eps ->
+  exists N0, forall N, (N0 <= N)%nat -> tail_lt N s m <= eps.
+Proof.
+intros Hs. induction m as [|m IH]; intros eps He.
+- exists 0%nat. intros N _. rewrite tail_zero. lra.
+- destruct (IH (eps * (1 # 2)) ltac:(lra)) as [N1 HN1].
+  destruct (geometric_small s (eps * (1 # 2)) Hs ltac:(lra)) as [n0 Hn0].
+  exists (N1 + n0)%nat. intros N HN.
+  assert (C := contraction (fun N => tail_lt N s (S m)) s (eps * (1 # 2)) N1 ltac:(lra) ltac:(lra)
+                 (fun N => tail_le1 N s (S m) ltac:(lra))).
+  assert (Hc : forall N', (N1 <= N')%nat ->
+            tail_lt (S N') s (S m) <= (1 - s) * tail_lt N' s (S m) + s * (eps * (1 # 2))).
+  { intros N' HN'. rewrite tail_S. assert (H := HN1 N' HN'). nra. }
+  specialize (C Hc (N - N1)%nat). replace (N1 + (N - N1))%nat with N in C by lia.
+  assert (H := Hn0 (N - N1)%nat ltac:(lia)). lra.
+Qed.
+
+Lemma tail_sum_vanishes ms : forall eps, 0 < eps -> exists N0, forall ws,
+  length ws = length ms -> Forall (fun N => (N0 <= N)%nat) ws -> tail_sum ws ms <= eps.
+Proof.
+induction ms as [|m ms IH]; intros eps He.
+- exists 0%nat. intros [|N ws] Hl _; cbn in Hl |- *; [lra|discriminate].
+- destruct (tail_vanishes (1 # 2) m ltac:(lra) (eps * (1 # 2)) ltac:(lra)) as [Na Ha].
+  destruct (IH (eps * (1 # 2)) ltac:(lra)) as [Nb Hb].
+  exists (Nat.max Na Nb). intros [|N ws] Hl Hf; [discriminate|].
+  inversion Hf as [|N' ws' HN Hws]; subst. cbn [tail_sum].
+  assert (A := Ha N ltac:(lia)).
+  assert (B := Hb ws ltac:(cbn in Hl; lia) ltac:(eapply Forall_impl; [|exact Hws]; cbv beta; intros; lia)).
+  lra.
+Qed.
+
+(* THM-WIDTH-SUFFICIENT (limit): for fixed depth, n* and q1 < 1, the
+   trainability tends to 1 as every width grows. *)
+Theorem width_sufficient_limit q1 beta n ns : 0 <= q1 < 1 -> forall eps, 0 < eps ->
+  exists N0, forall N ws, length ws = length ns -> (N0 <= N)%nat ->
+    Forall (fun N' => (N0 <= N')%nat) ws ->
+    1 - trainability q1 beta (N :: ws) (n :: ns) <= eps.
+Proof.
+intros Hq eps He.
+destruct (tail_vanishes (1 - q1) (Nat.max 1 n) ltac:(lra) (eps * (1 # 2)) ltac:(lra)) as [Na Ha].
+destruct (tail_sum_vanishes (map (Nat.max 1) ns) (eps * (1 # 2)) ltac:(lra)) as [Nb Hb].
+exists (Nat.max Na Nb). intros N ws Hl HN Hws.
+assert (W := width_sufficient q1 beta N ws n ns ltac:(lra) (eq_sym Hl)).
+assert (A := Ha N ltac:(lia)).
+assert (B := Hb ws ltac:(rewrite map_length; exact Hl)
+               ltac:(eapply Forall_impl; [|exact Hws]; cbv beta; intros; lia)).
+lra.
+Qed.
