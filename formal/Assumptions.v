@@ -1,6 +1,6 @@
 (* Print Assumptions for every main theorem; formal/check.sh parses the
    output and fails on any assumption not in formal/allowed-axioms.txt. *)
-From ReluTrainability Require Import Network Soundness Counting SignLink ChainCount ChainLaw ChainTheorems ChainCountQ GoldenVectors.
+From ReluTrainability Require Import Network Soundness Q1 Counting SignLink ChainCount ChainLaw ChainTheorems ChainCountQ GoldenVectors.
 
 Print Assumptions pd_implies_dead.
 Print Assumptions pd_outputs_zero.
@@ -9,6 +9,11 @@ Print Assumptions born_dead_last_layer.
 Print Assumptions deadP.
 Print Assumptions active_not_pd.
 Print Assumptions active_count_le_K.
+Print Assumptions pd_1d_zero_bias.
+Print Assumptions q1_zero_1d_both_signs.
+Print Assumptions q1_zero_1d_nonneg.
+Print Assumptions q1_zero_1d_all_zero.
+Print Assumptions q1_zero_antipodal.
 Print Assumptions pd_zero_gradient.
 Print Assumptions pd_zero_outgoing_gradient.
 Print Assumptions pd_sound.
