@@ -1,6 +1,6 @@
 (* Print Assumptions for every main theorem; formal/check.sh parses the
    output and fails on any assumption not in formal/allowed-axioms.txt. *)
-From ReluTrainability Require Import Network Soundness Q1 Counting SignLink ChainCount ChainLaw ChainTheorems ChainCountQ GoldenVectors.
+From ReluTrainability Require Import Network Soundness Q1 Counting Iid SignLink ChainCount ChainLaw ChainTheorems ChainCountQ GoldenVectors.
 
 Print Assumptions pd_implies_dead.
 Print Assumptions pd_outputs_zero.
@@ -31,6 +31,7 @@ Print Assumptions card_hits.
 Print Assumptions card_layer_patterns.
 Print Assumptions card_layer_all.
 Print Assumptions card_pd_on.
+Print Assumptions binomial_of_iid.
 Print Assumptions card_layer_patterns_on.
 Print Assumptions card_layer_patterns_on_binomial.
 Print Assumptions pd_as_sign_pattern.
