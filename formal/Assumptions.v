@@ -23,6 +23,7 @@ Print Assumptions not_trainable_never_fits.
 Print Assumptions pd_sound_from_any_step.
 Print Assumptions pd_set_grows.
 Print Assumptions l2_weights_only_sound.
+Print Assumptions l2_layer1_pd_iff.
 Print Assumptions l2_layer1_positive_bias_revives.
 Print Assumptions card_patterns.
 Print Assumptions card_pd_patterns.

@@ -309,6 +309,50 @@ apply: (@pd_sound R d n m X th U (fun _ => 1 - 2 * lr * lam) (fun _ => 1)) => //
 - by right.
 Qed.
 
+Lemma l2_hW : forall s l j i,
+  (forall s', (s' <= s)%N -> gradW d n X (th s') (U s' l j) l j i = 0) ->
+  W (th s.+1) l j i = (1 - 2 * lr * lam) * W (th s) l j i.
+Proof.
+move=> s l j i /(_ s (leqnn s)) Hg.
+by rewrite hW Hg add0r mulrBl mul1r !mulrA [lr * 2]mulrC.
+Qed.
+
+Lemma l2_hb : forall s l j,
+  (forall s', (s' <= s)%N -> gradb d n X (th s') (U s' l j) l j = 0) ->
+  b (th s.+1) l j = 1 * b (th s) l j.
+Proof. by move=> s l j /(_ s (leqnn s)) Hg; rewrite hb Hg mulr0 subr0 mul1r. Qed.
+
+(* Exactly when a first-layer neuron stays PD under weights-only L2 (the
+   spec's statement for layer 1): it is PD at every step s <= t iff
+   c^s (w.x) + b <= 0 on X for every s <= t, with (w, b) its parameters at
+   step 0 and c = 1 - 2 lr lambda: its weights shrink by c per step, its
+   bias stays, as long as it is PD. *)
+Theorem l2_layer1_pd_iff t j :
+  (forall s, (s <= t)%N -> pd d n X (th s) 0 j) <->
+  (forall s, (s <= t)%N -> forall k,
+     cprod (fun _ => 1 - 2 * lr * lam) s * (\sum_(i < d) W (th 0) 0 j i * X k i) + b (th 0) 0 j <= 0).
+Proof.
+have Hpre s : (forall s', (s' < s)%N -> forall k, pre d n (th s') 0 j (X k) <= 0) ->
+    forall k, pre d n (th s) 0 j (X k) =
+      cprod (fun _ => 1 - 2 * lr * lam) s * (\sum_(i < d) W (th 0) 0 j i * X k i) + b (th 0) 0 j.
+  move=> H k.
+  have [HW Hb] := scaled_of_zero l2_hW l2_hb H.
+  rewrite /= Hb big_distrr /=; congr (_ + _); last first.
+    elim: (s) => [|s' IH] /=; first by rewrite mul1r.
+    by rewrite mul1r IH.
+  by apply: eq_bigr => i _; rewrite HW mulrA.
+split=> [H s Hs k|H s Hs].
+  rewrite -Hpre; first by move/forallP: (H s Hs) => /(_ k).
+  by move=> s' Hs' k'; move/forallP: (H s' (ltnW (leq_trans Hs' Hs))) => /(_ k').
+elim: s {-2}s (leqnn s) Hs => [|s IH] s0 Hs0 Hst.
+  rewrite leqn0 in Hs0; move/eqP: Hs0 => ->; apply/forallP => k.
+  by rewrite (Hpre 0%N) //; move: (H 0%N (leq0n t) k).
+have Hprev s' : (s' < s0)%N -> forall k, pre d n (th s') 0 j (X k) <= 0.
+  move=> Hs' k; have := IH s' _ (ltnW (leq_trans Hs' Hst)).
+  by move=> /(_ (leq_trans (ltnSn _) (leq_trans Hs' Hs0))) /forallP /(_ k).
+by apply/forallP => k; rewrite (Hpre s0 Hprev k); apply: H.
+Qed.
+
 (* With a positive bias the first-layer PD neuron revives once the weights
    are small enough: at any weight scale 0 < s < s0 (s0 > 0 depending on the
    neuron and X), w.x + b becomes > 0 on every x of X.  Under the update
