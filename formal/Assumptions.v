@@ -33,6 +33,8 @@ Print Assumptions card_layer_patterns.
 Print Assumptions card_layer_all.
 Print Assumptions card_pd_on.
 Print Assumptions binomial_of_iid.
+Print Assumptions pd_weight_independent_signs.
+Print Assumptions total_weight_independent_signs.
 Print Assumptions card_layer_patterns_on.
 Print Assumptions card_layer_patterns_on_binomial.
 Print Assumptions pd_as_sign_pattern.

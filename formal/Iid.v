@@ -40,4 +40,27 @@ rewrite sumr_const -mulrA mulr_natl; congr (_ *+ _).
 by rewrite -[in RHS](card_ord N) -card_draws; apply: eq_card => S; rewrite !inE.
 Qed.
 
+(* THM-CHAIN-GENERAL, independent signs: the m relevant parameters of a
+   neuron are independently nonpositive with weights a_i (positive with
+   1 - a_i).  The outcomes in which the neuron is PD (all relevant signs
+   nonpositive) have total weight prod_i a_i, i.e. c a^p for p weights of
+   law a and a bias of law c; the weights of all outcomes sum to 1. *)
+Theorem pd_weight_independent_signs (m : nat) (a : 'I_m -> R) :
+  \sum_(s : {ffun 'I_m -> bool} | [forall i, ~~ s i]) \prod_i (if s i then 1 - a i else a i) =
+  \prod_i a i.
+Proof.
+rewrite (big_pred1 [ffun _ => false]); last first.
+  move=> s /=; apply/forallP/eqP => [H|-> i]; last by rewrite ffunE.
+  by apply/ffunP => i; rewrite ffunE; apply/negbTE.
+by apply: eq_bigr => i _; rewrite ffunE.
+Qed.
+
+Theorem total_weight_independent_signs (m : nat) (a : 'I_m -> R) :
+  \sum_(s : {ffun 'I_m -> bool}) \prod_i (if s i then 1 - a i else a i) = 1.
+Proof.
+rewrite -(bigA_distr_bigA (fun i (v : bool) => if v then 1 - a i else a i)) /=.
+rewrite (eq_bigr (fun _ => 1)) ?big1_eq // => i _.
+by rewrite big_bool /= subrK.
+Qed.
+
 End Iid.
