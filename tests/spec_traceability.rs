@@ -424,3 +424,72 @@ fn spec_test_name_parser() {
         ]
     );
 }
+
+/// `Machine-checked: formal/FILE.v, lemma NAME[; formal/FILE.v, lemma NAME]`
+/// lines of spec/ name existing Coq files that state `Lemma NAME`,
+/// `Theorem NAME` or `Corollary NAME`; `Formal definition: formal/FILE.v,
+/// definition NAME[; ...]` lines name a `Definition`, `Fixpoint` or `Record`.
+#[test]
+fn every_machine_checked_lemma_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let kinds: [(&str, &str, &[&str]); 2] = [
+        (
+            "Machine-checked:",
+            ", lemma ",
+            &["Lemma", "Theorem", "Corollary"],
+        ),
+        (
+            "Formal definition:",
+            ", definition ",
+            &["Definition", "Fixpoint", "Record"],
+        ),
+    ];
+    let mut n = 0;
+    let mut bad = vec![];
+    for (f, text) in spec_texts() {
+        for line in text.lines() {
+            for (marker, sep, keywords) in kinds {
+                let Some(i) = line.find(marker) else {
+                    continue;
+                };
+                let rest = line[i + marker.len()..].trim().trim_end_matches('.');
+                for item in rest.split(';') {
+                    let item = item.trim();
+                    let parsed = item.split_once(sep).and_then(|(file, name)| {
+                        let ok = file.starts_with("formal/")
+                            && file.ends_with(".v")
+                            && !name.is_empty()
+                            && name
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '\'');
+                        ok.then_some((file, name))
+                    });
+                    let Some((file, name)) = parsed else {
+                        bad.push(format!("{}: malformed {item:?}", f.display()));
+                        continue;
+                    };
+                    let Ok(coq) = fs::read_to_string(root.join(file)) else {
+                        bad.push(format!("{}: no file {file}", f.display()));
+                        continue;
+                    };
+                    let found = keywords.iter().any(|kw| {
+                        coq.lines().any(|l| {
+                            l.trim_start()
+                                .strip_prefix(kw)
+                                .and_then(|r| r.strip_prefix(' '))
+                                .and_then(|r| r.strip_prefix(name))
+                                .is_some_and(|r| r.is_empty() || r.starts_with([' ', ':', '(']))
+                        })
+                    });
+                    if found {
+                        n += usize::from(marker == "Machine-checked:");
+                    } else {
+                        bad.push(format!("{}: {file} has no {sep:?} {name}", f.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+    assert!(n >= 8, "only {n} machine-checked lemmas cited in spec/");
+}
