@@ -185,8 +185,10 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
                 let (kind, how) = match a.kind {
                     Kind::NonPd => (
                         "nonpd",
-                        "noncentral chi-square; each n is the smallest from which the power stays \
-                         >= the target for every n' up to 1e9",
+                        "noncentral chi-square, the power of `check --p-values asymptotic` (the \
+                         default's exact p-values are conservative; their power is not computed); \
+                         each n is the smallest from which the power stays >= the target for every \
+                         n' up to 1e9",
                     ),
                     Kind::Active => (
                         "active",
