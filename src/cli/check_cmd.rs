@@ -103,35 +103,13 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
         )));
     }
     if let Some(chain) = general_chain(a)? {
-        let path = a
-            .samples
-            .as_ref()
-            .expect("clap requires --samples without --power");
-        check_samples_cost(&chain.widths, a.kind == Kind::NonPd)?;
-        let samples = read_samples_with(path, &chain.widths, a.header)?;
         let law = CheckLaw::General(&chain);
-        let report = check_law_with(&law, &samples, a.kind, a.alpha, a.p_values)?;
-        match a.format {
-            Format::Json => {
-                let mut v =
-                    serde_json::to_value(&report).map_err(|e| Error::Numerical(e.to_string()))?;
-                v["law"] =
-                    serde_json::json!(chain.steps.iter().map(|s| s.describe()).collect::<Vec<_>>());
-                print_json(&v)?
-            }
-            Format::Table => {
-                outln!(
-                    "law of layers >= 2: {} (THM-CHAIN-GENERAL)\n",
-                    chain
-                        .steps
-                        .first()
-                        .map(|s| s.describe())
-                        .unwrap_or_default()
-                )?;
-                print_table(&report)?
-            }
-        }
-        return Ok(if report.reject { 1 } else { 0 });
+        let steps: Vec<String> = chain.steps.iter().map(|s| s.describe()).collect();
+        let head = format!(
+            "law of layers >= 2: {} (THM-CHAIN-GENERAL)\n\n",
+            steps.first().cloned().unwrap_or_default()
+        );
+        return test_and_print(a, &law, ("law", serde_json::json!(steps)), &head);
     }
     let (bias, q1, derived) = match &a.q1_from_data {
         None => (
@@ -205,23 +183,42 @@ pub fn run(a: &CheckArgs) -> Result<i32> {
         }
         return Ok(0);
     }
+    let extra = match &derived {
+        Some(r) => ("q1_from_data", r.to_json()),
+        None => ("", serde_json::Value::Null),
+    };
+    test_and_print(a, &CheckLaw::Chain(&spec), extra, "")
+}
+
+/// Reads the samples, tests them against `law` and prints the report (the
+/// JSON gets `extra` when its name is not empty, the table `head` first);
+/// exit 0 accept, 1 reject.
+fn test_and_print(
+    a: &CheckArgs,
+    law: &CheckLaw,
+    extra: (&str, serde_json::Value),
+    head: &str,
+) -> Result<i32> {
     let path = a
         .samples
         .as_ref()
         .expect("clap requires --samples without --power");
-    check_samples_cost(&spec.widths, a.kind == Kind::NonPd)?;
-    let samples = read_samples_with(path, &spec.widths, a.header)?;
-    let report = check_samples_with(&spec, &samples, a.kind, a.alpha, a.p_values)?;
+    check_samples_cost(law.widths(), a.kind == Kind::NonPd)?;
+    let samples = read_samples_with(path, law.widths(), a.header)?;
+    let report = check_law_with(law, &samples, a.kind, a.alpha, a.p_values)?;
     match a.format {
         Format::Json => {
             let mut v =
                 serde_json::to_value(&report).map_err(|e| Error::Numerical(e.to_string()))?;
-            if let Some(r) = &derived {
-                v["q1_from_data"] = r.to_json();
+            if !extra.0.is_empty() {
+                v[extra.0] = extra.1;
             }
             print_json(&v)?
         }
-        Format::Table => print_table(&report)?,
+        Format::Table => {
+            out!("{head}")?;
+            print_table(&report)?
+        }
     }
     Ok(if report.reject { 1 } else { 0 })
 }
