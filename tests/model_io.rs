@@ -184,7 +184,7 @@ fn malformed_files_give_clear_errors() {
     assert!(err(&good[..6]).contains("not a valid safetensors"));
     assert!(err(b"hello world, not a model").contains("not a valid safetensors"));
     // Wrong dtypes.
-    for dt in [Dtype::I64, Dtype::F16] {
+    for dt in [Dtype::I64] {
         let b = fixture(&[
             ("layers.0.weight", dt, vec![1, 1], vec![1.0]),
             ("layers.0.bias", Dtype::F32, vec![1], vec![0.0]),
@@ -192,7 +192,10 @@ fn malformed_files_give_clear_errors() {
             ("layers.2.bias", Dtype::F32, vec![1], vec![0.0]),
         ]);
         let e = err(&b);
-        assert!(e.contains("dtype") && e.contains("only F32 and F64"), "{e}");
+        assert!(
+            e.contains("dtype") && e.contains("F16, BF16, F32 and F64 are read"),
+            "{e}"
+        );
     }
     // A weight without bias is nn.Linear(..., bias=False): read as bias 0
     // (FMT-STATE-DICT); positions with gaps (Dropout between) are fine.
@@ -307,4 +310,97 @@ fn f32_file_evaluated_in_f32_arithmetic_keeps_neurons_active() {
             a = next;
         }
     }
+}
+
+/// A fixture tensor from raw 16-bit patterns.
+fn raw16(
+    name: &str,
+    dt: Dtype,
+    shape: Vec<usize>,
+    bits: &[u16],
+) -> (String, Dtype, Vec<usize>, Vec<u8>) {
+    let b: Vec<u8> = bits.iter().flat_map(|v| v.to_le_bytes()).collect();
+    (name.to_string(), dt, shape, b)
+}
+
+fn serialize_raw(t: &[(String, Dtype, Vec<usize>, Vec<u8>)]) -> Vec<u8> {
+    let views: Vec<(String, TensorView)> = t
+        .iter()
+        .map(|(n, dt, s, b)| (n.clone(), TensorView::new(*dt, s.clone(), b).unwrap()))
+        .collect();
+    safetensors::serialize(views, &None).unwrap()
+}
+
+/// F16 and BF16 tensors (what `model.half()` / `model.bfloat16()` save)
+/// are read exactly: the expected values are the standard bit patterns'
+/// values (IEEE binary16: 0x3800 = 0.5, 0xBD00 = -1.25, 0x0001 = 2^-24 the
+/// smallest subnormal, 0x7BFF = 65504 the largest; bfloat16 = the top 16
+/// bits of an f32: 0x3FC0 = 1.5, 0xBC00 = -2^-7, 0x4040 = 3), and an f16
+/// infinity is refused as non-finite.
+#[test]
+fn half_precision_tensors_are_read_exactly() {
+    let f16 = serialize_raw(&[
+        raw16(
+            "layers.0.weight",
+            Dtype::F16,
+            vec![2, 2],
+            &[0x3800, 0xBD00, 0x0001, 0x7BFF],
+        ),
+        raw16("layers.0.bias", Dtype::F16, vec![2], &[0x4200, 0x8000]),
+        raw16("layers.2.weight", Dtype::F16, vec![1, 2], &[0x3C00, 0x3C00]),
+        raw16("layers.2.bias", Dtype::F16, vec![1], &[0x0000]),
+    ]);
+    let net = from_safetensors_bytes(&f16).unwrap();
+    let w = &net.layers()[0].weight;
+    assert_eq!(
+        (w[(0, 0)], w[(0, 1)], w[(1, 0)], w[(1, 1)]),
+        (0.5, -1.25, 2f64.powi(-24), 65504.0)
+    );
+    assert_eq!(net.layers()[0].bias.as_slice(), &[3.0, -0.0]);
+    let bf16 = serialize_raw(&[
+        raw16(
+            "layers.0.weight",
+            Dtype::BF16,
+            vec![1, 2],
+            &[0x3FC0, 0xBC00],
+        ),
+        raw16("layers.0.bias", Dtype::BF16, vec![1], &[0x4040]),
+        raw16("layers.2.weight", Dtype::BF16, vec![1, 1], &[0x3F80]),
+        raw16("layers.2.bias", Dtype::BF16, vec![1], &[0x0000]),
+    ]);
+    let net = from_safetensors_bytes(&bf16).unwrap();
+    assert_eq!(net.layers()[0].weight.as_slice(), &[1.5, -0.0078125]);
+    assert_eq!(net.layers()[0].bias[0], 3.0);
+    let inf = serialize_raw(&[
+        raw16("layers.0.weight", Dtype::F16, vec![1, 1], &[0x7C00]),
+        raw16("layers.0.bias", Dtype::F16, vec![1], &[0]),
+        raw16("layers.2.weight", Dtype::F16, vec![1, 1], &[0x3C00]),
+        raw16("layers.2.bias", Dtype::F16, vec![1], &[0]),
+    ]);
+    assert!(err(&inf).contains("non-finite"), "{}", err(&inf));
+}
+
+/// Files of other frameworks are named, with the conversion, instead of
+/// "not a valid safetensors file (HeaderTooLarge)": torch.save's zip and
+/// legacy pickle, HDF5 (Keras), ONNX. Nothing is unpickled.
+#[test]
+fn other_formats_are_named_with_the_conversion() {
+    let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00archive/data.pkl...".to_vec();
+    let e = err(&zip);
+    assert!(
+        e.contains("torch.save") && e.contains("save_file(torch.load("),
+        "{e}"
+    );
+    let pickle = b"\x80\x02}q\x00(X\x06\x00\x00\x00fc.weightq\x01".to_vec();
+    let e = err(&pickle);
+    assert!(
+        e.contains("pickle") && e.contains("weights_only=True"),
+        "{e}"
+    );
+    let h5 = b"\x89HDF\r\n\x1a\n\x00\x00\x00\x00".to_vec();
+    assert!(err(&h5).contains("HDF5"), "{}", err(&h5));
+    let onnx = b"\x08\x07\x12\x07pytorch\x1a\x032.0:\x9a\x01\n\x05onnx".to_vec();
+    assert!(err(&onnx).contains("ONNX"), "{}", err(&onnx));
+    // and garbage stays "not a valid safetensors file"
+    assert!(err(b"hello world, not a model").contains("not a valid safetensors"));
 }

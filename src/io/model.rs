@@ -245,8 +245,10 @@ pub fn from_safetensors_bytes(bytes: &[u8]) -> Result<Network> {
 
 /// Parses safetensors bytes with an explicit selection.
 pub fn read_bytes_with(bytes: &[u8], select: &Select) -> Result<ReadModel> {
-    let st = SafeTensors::deserialize(bytes)
-        .map_err(|e| Error::format(WHAT, format!("not a valid safetensors file ({e:?})")))?;
+    let st = SafeTensors::deserialize(bytes).map_err(|e| match other_format(bytes) {
+        Some(advice) => Error::format(WHAT, advice),
+        None => Error::format(WHAT, format!("not a valid safetensors file ({e:?})")),
+    })?;
     let (_, meta) = SafeTensors::read_metadata(bytes)
         .map_err(|e| Error::format(WHAT, format!("not a valid safetensors file ({e:?})")))?;
     let metadata: BTreeMap<String, String> = meta
@@ -295,7 +297,60 @@ pub fn read_bytes_with(bytes: &[u8], select: &Select) -> Result<ReadModel> {
     })
 }
 
-/// Shape and f64 values (row-major) of a tensor stored as F32 or F64.
+/// What a file that is not safetensors probably is, with the one-line
+/// conversion (FMT-SAFETENSORS): a `torch.save` file (a zip archive, or a
+/// bare pickle), a Keras / HDF5 file, or an ONNX model. Nothing is
+/// unpickled or executed.
+fn other_format(bytes: &[u8]) -> Option<String> {
+    let torch = "convert it once with: python -c \"import torch; from safetensors.torch import \
+                 save_file; save_file(torch.load('model.pt', weights_only=True), 'model.safetensors')\"";
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(format!(
+            "not a safetensors file but a zip archive: a torch.save file (model.pt) or a Keras \
+             .keras file; this tool does not read pickles. For PyTorch, {torch}; for Keras, save \
+             the weights of the Dense layers as safetensors in the PyTorch layout (W as (out, in))"
+        ));
+    }
+    if bytes.first() == Some(&0x80) && bytes.get(1).is_some_and(|&v| (2..=5).contains(&v)) {
+        return Some(format!(
+            "not a safetensors file but a Python pickle (a legacy torch.save file); this tool \
+             does not unpickle. {torch}"
+        ));
+    }
+    if bytes.starts_with(b"\x89HDF\r\n\x1a\n") {
+        return Some(
+            "not a safetensors file but HDF5 (a Keras .h5 / .weights.h5 file); save the Dense \
+             layers' weights as safetensors in the PyTorch layout (W as (out, in))"
+                .into(),
+        );
+    }
+    // ONNX: a protobuf ModelProto, field 1 (ir_version, varint) first
+    if bytes.first() == Some(&0x08) && bytes.windows(4).take(4096).any(|w| w == b"onnx") {
+        return Some(
+            "not a safetensors file but (probably) an ONNX model, which is not read; export the \
+             torch state_dict with safetensors.torch.save_file(model.state_dict(), \
+             'model.safetensors')"
+                .into(),
+        );
+    }
+    None
+}
+
+/// An IEEE binary16 value as f64, exactly (every f16 is an f64).
+fn f16_to_f64(h: u16) -> f64 {
+    let sign = if h >> 15 == 1 { -1.0 } else { 1.0 };
+    let exp = ((h >> 10) & 0x1f) as i32;
+    let frac = (h & 0x3ff) as f64;
+    match exp {
+        0 => sign * frac * 2f64.powi(-24),
+        31 if frac == 0.0 => sign * f64::INFINITY,
+        31 => f64::NAN,
+        e => sign * (1024.0 + frac) * 2f64.powi(e - 25),
+    }
+}
+
+/// Shape and f64 values (row-major) of a tensor stored as F16, BF16, F32
+/// or F64 (every such value is an f64: the conversion is exact).
 fn tensor(st: &SafeTensors, name: &str) -> Result<(Vec<usize>, Vec<f64>, String)> {
     let t = st
         .tensor(name)
@@ -311,10 +366,18 @@ fn tensor(st: &SafeTensors, name: &str) -> Result<(Vec<usize>, Vec<f64>, String)
             .chunks_exact(8)
             .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
             .collect(),
+        Dtype::F16 => data
+            .chunks_exact(2)
+            .map(|c| f16_to_f64(u16::from_le_bytes([c[0], c[1]])))
+            .collect(),
+        Dtype::BF16 => data
+            .chunks_exact(2)
+            .map(|c| f64::from(f32::from_bits((u16::from_le_bytes([c[0], c[1]]) as u32) << 16)))
+            .collect(),
         other => {
             return Err(Error::format(
                 WHAT,
-                format!("{name} has dtype {other:?}; only F32 and F64 are supported (convert with tensor.float() or .double())"),
+                format!("{name} has dtype {other:?}; F16, BF16, F32 and F64 are read (convert with tensor.float() or .double())"),
             ))
         }
     };
