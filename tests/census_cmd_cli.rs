@@ -258,7 +258,10 @@ fn bad_models_and_data_exit_2_with_a_clear_message() {
             ("layers.2.bias", Dtype::I64, vec![1], vec![0.0]),
         ],
     );
-    fails_with(&mut census(&i64m, &data2), "F16, BF16, F32 and F64 are read");
+    fails_with(
+        &mut census(&i64m, &data2),
+        "F16, BF16, F32 and F64 are read",
+    );
     // A Linear layer without bias is read (bias 0); a 1-D weight is refused
     // with its name.
     let nob = dir.path().join("nobias.safetensors");

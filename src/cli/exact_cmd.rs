@@ -42,6 +42,18 @@ pub struct LawArgs {
 impl LawArgs {
     /// The chain of a law other than (A)'s, or None (THM-CHAIN-GENERAL).
     fn general(&self) -> Result<Option<GeneralChain>> {
+        self.general_with(GeneralChain::new)
+    }
+
+    /// As [`Self::general`], for the scaled-f64 path (its own budget).
+    fn general_f64(&self) -> Result<Option<GeneralChain>> {
+        self.general_with(GeneralChain::new_f64)
+    }
+
+    fn general_with(
+        &self,
+        make: fn(Vec<usize>, BigRational, Vec<StepLaw>) -> Result<GeneralChain>,
+    ) -> Result<Option<GeneralChain>> {
         let steps: Vec<StepLaw> = self
             .weights
             .iter()
@@ -50,7 +62,7 @@ impl LawArgs {
         if self.bias.mode.is_some() && steps.iter().all(|s| s.as_symmetric().is_some()) {
             return Ok(None);
         }
-        GeneralChain::new(self.widths.clone(), self.q1.clone(), steps).map(Some)
+        make(self.widths.clone(), self.q1.clone(), steps).map(Some)
     }
 
     fn spec(&self) -> Result<(ChainSpec, Option<Vec<usize>>)> {
@@ -62,8 +74,9 @@ impl LawArgs {
         };
         if self.general()?.is_some() {
             return Err(Error::input(
-                "the f64 paths take symmetric weights (--law he, THM-CHAIN); for rai, sparse:S or \
-                 weight-sign:A use `trainability exact` (exact rationals, THM-CHAIN-GENERAL)",
+                "this path takes symmetric weights (--law he, THM-CHAIN); for rai, sparse:S or \
+                 weight-sign:A use `trainability exact` (exact rationals) or `trainability approx` \
+                 (scaled f64 with an error bound), THM-CHAIN-GENERAL",
             ));
         }
         let spec = ChainSpec::new(self.widths.clone(), mode, self.q1.clone())?;
@@ -141,6 +154,28 @@ pub fn run_exact(a: &ExactArgs) -> Result<i32> {
 
 /// Runs `approx`.
 pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
+    if let Some(chain) = a.law.general_f64()? {
+        if a.method == Method::Truncated || a.drop_below_log2.is_some() {
+            return Err(Error::input(
+                "the truncated path takes symmetric weights (THM-CHAIN); under a general law \
+                 `approx` runs the dense scaled-f64 path (BOUND-F64-GENERAL): drop --method \
+                 truncated / --drop-below-log2",
+            ));
+        }
+        let mw = a
+            .law
+            .min_widths
+            .as_ref()
+            .map(|m| m.for_depth(chain.widths.len()))
+            .transpose()?;
+        let v =
+            report::general_approx_json(&chain, &bias_text(&a.law.bias), mw.as_deref(), a.summary)?;
+        match a.law.format {
+            Format::Json => print_json(&v)?,
+            Format::Table => print_law_table(&v, false)?,
+        }
+        return Ok(0);
+    }
     let (spec, mw) = a.law.spec()?;
     let v =
         trunc_report::approx_json(&spec, mw.as_deref(), a.method, a.summary, a.drop_below_log2)?;
@@ -249,6 +284,16 @@ fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {
                 show(&v["trainability_f64"], &v["trainability_log10"]),
                 num(&v["trainability_rel_error_bound"]),
                 v["min_widths"]
+            )?;
+        }
+        if v.get("one_minus_trainability_rel_error_bound").is_some() {
+            outln!(
+                "1 - T         ~ {}  (relative error <= {:.2e})",
+                show(
+                    &v["one_minus_trainability_f64"],
+                    &v["one_minus_trainability_log10"]
+                ),
+                num(&v["one_minus_trainability_rel_error_bound"])
             )?;
         }
     }

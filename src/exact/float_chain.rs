@@ -63,7 +63,7 @@ impl FloatDist {
 }
 
 /// Binomial(n, p) with p = alive, 1 - p = dead, both already rounded once.
-fn binomial_law(n: usize, alive: Xf64, dead: Xf64) -> Vec<Xf64> {
+pub(crate) fn binomial_law(n: usize, alive: Xf64, dead: Xf64) -> Vec<Xf64> {
     let mut out = Vec::with_capacity(n + 1);
     let mut c = Xf64::ONE;
     let mut a_pow = Xf64::ONE;

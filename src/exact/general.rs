@@ -227,6 +227,36 @@ impl GeneralChain {
     /// Validated constructor; the same law for every layer >= 2 when
     /// `steps` has one entry.
     pub fn new(widths: Vec<usize>, q1: BigRational, steps: Vec<StepLaw>) -> Result<Self> {
+        let chain = Self::validated(widths, q1, steps)?;
+        let entries: f64 = chain
+            .widths
+            .windows(2)
+            .map(|w| w[0] as f64 * (w[1] as f64 + 1.0))
+            .sum();
+        if entries > MAX_TRANSITION_ENTRIES {
+            return Err(Error::TooCostly(format!(
+                "the exact law of widths {} under a general sign law needs {entries:.1e} \
+                 rational transition entries (limit {MAX_TRANSITION_ENTRIES:.0e}); use \
+                 `trainability approx` (scaled f64 with an error bound), or narrower or fewer layers",
+                super::cost::describe_widths(&chain.widths)
+            )));
+        }
+        Ok(chain)
+    }
+
+    /// Validated constructor for the scaled-f64 path (BOUND-F64-GENERAL):
+    /// the budget of `cost::check_f64` instead of the rational one.
+    pub fn new_f64(widths: Vec<usize>, q1: BigRational, steps: Vec<StepLaw>) -> Result<Self> {
+        let chain = Self::validated(widths, q1, steps)?;
+        super::cost::check_f64(&super::ChainSpec::new(
+            chain.widths.clone(),
+            BiasMode::Zero,
+            chain.q1.clone(),
+        )?)?;
+        Ok(chain)
+    }
+
+    fn validated(widths: Vec<usize>, q1: BigRational, steps: Vec<StepLaw>) -> Result<Self> {
         // the width and q1 checks of the symmetric chain
         super::ChainSpec::new(widths.clone(), BiasMode::Zero, q1.clone())?;
         let steps = match steps.len() {
@@ -247,16 +277,6 @@ impl GeneralChain {
                     }
                 }
             }
-        }
-        let entries: f64 = widths
-            .windows(2)
-            .map(|w| w[0] as f64 * (w[1] as f64 + 1.0))
-            .sum();
-        if entries > MAX_TRANSITION_ENTRIES {
-            return Err(Error::TooCostly(format!(
-                "the exact law of widths {widths:?} under a general sign law needs {entries:.1e} \
-                 rational transition entries (limit {MAX_TRANSITION_ENTRIES:.0e}); use narrower or fewer layers"
-            )));
         }
         Ok(GeneralChain { widths, q1, steps })
     }

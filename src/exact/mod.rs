@@ -16,6 +16,8 @@ pub mod depth_search;
 pub mod dyadic_chain;
 pub mod float_chain;
 pub mod general;
+pub mod general_float;
+pub mod general_search;
 pub mod q1;
 pub mod rational_chain;
 pub mod report;

@@ -320,3 +320,67 @@ pub fn general_json(
     }
     Ok(v)
 }
+
+/// The scaled-f64 report of a general chain (BOUND-F64-GENERAL, FMT-APPROX
+/// fields of the dense path plus `law` and `one_minus_trainability_*`).
+pub fn general_approx_json(
+    chain: &super::general::GeneralChain,
+    bias: &str,
+    min_widths: Option<&[usize]>,
+    summary: bool,
+) -> Result<Value> {
+    let entries = cost::f64_entries(&chain.widths);
+    if !summary && entries > MAX_APPROX_ENTRIES {
+        return Err(Error::TooCostly(format!(
+            "the f64 report of widths {} would print {entries:.1e} probabilities (limit {MAX_APPROX_ENTRIES:.0e}); \
+             use `--summary` for P(born dead) and trainability, or fewer/narrower layers",
+            cost::describe_widths(&chain.widths)
+        )));
+    }
+    let fl = super::general_float::law(chain, None);
+    let layers: Vec<Value> = fl
+        .layers
+        .iter()
+        .map(|d| {
+            json!({
+                "distribution_f64": d.probs.iter().map(|x| f64_or_null(x.to_f64(), *x == Xf64::ZERO)).collect::<Vec<_>>(),
+                "distribution_log10": d.probs.iter().map(|x| finite_or_null(x.log10())).collect::<Vec<_>>(),
+                "rel_error_bound": d.rel_error_bound(),
+            })
+        })
+        .collect();
+    let last = fl.layers.last().expect("one layer");
+    let mut v = json!({
+        "widths": chain.widths,
+        "bias": bias,
+        "law": chain.steps.iter().map(|s| s.describe()).collect::<Vec<_>>(),
+        "q1": to_pq(&chain.q1),
+        "method": "dense",
+        "layers": layers,
+        "born_dead_f64": f64_or_null(last.probs[0].to_f64(), last.probs[0] == Xf64::ZERO),
+        "born_dead_log10": finite_or_null(last.probs[0].log10()),
+        "born_dead_rel_error_bound": last.rel_error_bound(),
+    });
+    if summary {
+        v.as_object_mut().expect("object").remove("layers");
+    }
+    if let Some(mw) = min_widths {
+        ChainSpec::new(
+            chain.widths.clone(),
+            super::BiasMode::Zero,
+            chain.q1.clone(),
+        )?
+        .check_min_widths(mw)?;
+        let floored = super::general_float::law(chain, Some(mw));
+        let (t, r) = floored.layers.last().expect("one layer").tail_mass(0);
+        v["min_widths"] = json!(mw);
+        v["trainability_f64"] = f64_or_null(t.to_f64().min(1.0), t == Xf64::ZERO);
+        v["trainability_log10"] = finite_or_null(t.log10().min(0.0));
+        v["trainability_rel_error_bound"] = json!(float_chain::gamma(r));
+        let f = floored.failure;
+        v["one_minus_trainability_f64"] = f64_or_null(f.to_f64().min(1.0), f == Xf64::ZERO);
+        v["one_minus_trainability_log10"] = finite_or_null(f.log10().min(0.0));
+        v["one_minus_trainability_rel_error_bound"] = json!(floored.failure_rel);
+    }
+    Ok(v)
+}
