@@ -273,7 +273,7 @@ fn cli(args: &[&str]) -> (i32, String, String) {
 /// `exact --law` and `--bias` presets print the brute-force values;
 /// the f64 paths refuse general laws instead of answering with (A)'s law.
 #[test]
-fn cli_exact_takes_the_law_and_the_f64_paths_refuse_it() {
+fn cli_exact_and_approx_take_the_law_and_the_truncated_path_refuses_it() {
     for (law_arg, bias, step) in [
         ("rai", "zero", StepLaw::Rai),
         ("sparse:0.2", "const:0.01", signs("3/5", "0")),
@@ -299,16 +299,24 @@ fn cli_exact_takes_the_law_and_the_f64_paths_refuse_it() {
     }
     for cmd in ["approx", "exact"] {
         let (code, _, err) = cli(&[cmd, "--widths", "2,3", "--law", "rai", "--summary"]);
-        if cmd == "approx" {
-            assert_eq!(code, 2, "{err}");
-            assert!(
-                err.starts_with("error:") && err.contains("trainability exact"),
-                "{err}"
-            );
-        } else {
-            assert_eq!(code, 0, "{err}");
-        }
+        assert_eq!(code, 0, "{err}");
     }
+    // the truncated f64 path takes THM-CHAIN's law only (BOUND-F64-GENERAL)
+    let (code, _, err) = cli(&[
+        "approx",
+        "--widths",
+        "2,3",
+        "--law",
+        "rai",
+        "--summary",
+        "--method",
+        "truncated",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("error:") && err.contains("dense scaled-f64 path"),
+        "{err}"
+    );
     let (code, _, err) = cli(&["exact", "--widths", "2", "--law", "sparse:2"]);
     assert_eq!(code, 2);
     assert!(err.contains("sparsity"), "{err}");

@@ -3,7 +3,7 @@
 use super::args::{parse_min_widths, parse_prob, parse_width, print_json, Format, MinWidths};
 use super::out::{out, outln};
 use crate::error::{Error, Result};
-use crate::exact::general::{step_law, BiasLaw, GeneralChain, StepLaw, WeightLaw};
+use crate::exact::general::{chain_of, BiasLaw, GeneralChain, WeightLaw};
 use crate::exact::trunc_report::{self, Method};
 use crate::exact::{dyadic_chain, report, BiasMode, ChainSpec};
 use crate::rational::to_pq;
@@ -42,27 +42,24 @@ pub struct LawArgs {
 impl LawArgs {
     /// The chain of a law other than (A)'s, or None (THM-CHAIN-GENERAL).
     fn general(&self) -> Result<Option<GeneralChain>> {
-        self.general_with(GeneralChain::new)
+        chain_of(
+            self.widths.clone(),
+            self.q1.clone(),
+            &self.weights,
+            &self.bias,
+            false,
+        )
     }
 
     /// As [`Self::general`], for the scaled-f64 path (its own budget).
     fn general_f64(&self) -> Result<Option<GeneralChain>> {
-        self.general_with(GeneralChain::new_f64)
-    }
-
-    fn general_with(
-        &self,
-        make: fn(Vec<usize>, BigRational, Vec<StepLaw>) -> Result<GeneralChain>,
-    ) -> Result<Option<GeneralChain>> {
-        let steps: Vec<StepLaw> = self
-            .weights
-            .iter()
-            .map(|w| step_law(w, &self.bias))
-            .collect();
-        if self.bias.mode.is_some() && steps.iter().all(|s| s.as_symmetric().is_some()) {
-            return Ok(None);
-        }
-        make(self.widths.clone(), self.q1.clone(), steps).map(Some)
+        chain_of(
+            self.widths.clone(),
+            self.q1.clone(),
+            &self.weights,
+            &self.bias,
+            true,
+        )
     }
 
     fn spec(&self) -> Result<(ChainSpec, Option<Vec<usize>>)> {
@@ -127,7 +124,7 @@ pub fn run_exact(a: &ExactArgs) -> Result<i32> {
             .as_ref()
             .map(|m| m.for_depth(chain.widths.len()))
             .transpose()?;
-        let mut v = report::general_json(&chain, &bias_text(&a.law.bias), mw.as_deref())?;
+        let mut v = report::general_json(&chain, &a.law.bias.describe(), mw.as_deref())?;
         if a.summary {
             if let Some(o) = v.as_object_mut() {
                 o.remove("layers");
@@ -169,7 +166,7 @@ pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
             .map(|m| m.for_depth(chain.widths.len()))
             .transpose()?;
         let v =
-            report::general_approx_json(&chain, &bias_text(&a.law.bias), mw.as_deref(), a.summary)?;
+            report::general_approx_json(&chain, &a.law.bias.describe(), mw.as_deref(), a.summary)?;
         match a.law.format {
             Format::Json => print_json(&v)?,
             Format::Table => print_law_table(&v, false)?,
@@ -184,14 +181,6 @@ pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
         Format::Table => print_law_table(&v, false)?,
     }
     Ok(0)
-}
-
-/// The bias law as `--bias` spells it, with P(b <= 0).
-fn bias_text(b: &BiasLaw) -> String {
-    match b.mode {
-        Some(m) if b.c == StepLaw::symmetric(m).bias_sign() => m.name().to_string(),
-        _ => format!("P(b <= 0) = {}", b.c),
-    }
 }
 
 fn print_law_table(v: &serde_json::Value, exact: bool) -> Result<()> {

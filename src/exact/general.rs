@@ -195,6 +195,40 @@ impl std::str::FromStr for BiasLaw {
     }
 }
 
+impl BiasLaw {
+    /// The bias law as `--bias` spells it: "zero", "symmetric", or
+    /// "P(b <= 0) = C".
+    pub fn describe(&self) -> String {
+        match self.mode {
+            Some(m) if self.c == StepLaw::symmetric(m).bias_sign() => m.name().to_string(),
+            _ => format!("P(b <= 0) = {}", self.c),
+        }
+    }
+}
+
+/// The chain of `widths` under per-layer weight laws and a bias law, or
+/// None when that is THM-CHAIN's law (he weights, bias zero or symmetric:
+/// use the THM-CHAIN engines). `for_f64` picks the scaled-f64 budget
+/// (BOUND-F64-GENERAL) instead of the rational one. The CLI's `--law` /
+/// `--bias` and the Python package's `law=` / `bias=` both land here.
+pub fn chain_of(
+    widths: Vec<usize>,
+    q1: BigRational,
+    weights: &[WeightLaw],
+    bias: &BiasLaw,
+    for_f64: bool,
+) -> Result<Option<GeneralChain>> {
+    let steps: Vec<StepLaw> = weights.iter().map(|w| step_law(w, bias)).collect();
+    if bias.mode.is_some() && steps.iter().all(|s| s.as_symmetric().is_some()) {
+        return Ok(None);
+    }
+    if for_f64 {
+        GeneralChain::new_f64(widths, q1, steps).map(Some)
+    } else {
+        GeneralChain::new(widths, q1, steps).map(Some)
+    }
+}
+
 /// The step law of layers >= 2 from a weight and a bias law (RAI ignores
 /// the bias law: its bias is one of its n + 1 entries).
 pub fn step_law(w: &WeightLaw, b: &BiasLaw) -> StepLaw {
