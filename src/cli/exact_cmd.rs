@@ -40,25 +40,15 @@ pub struct LawArgs {
 }
 
 impl LawArgs {
-    /// The chain of a law other than (A)'s, or None (THM-CHAIN-GENERAL).
-    fn general(&self) -> Result<Option<GeneralChain>> {
+    /// The chain of a law other than (A)'s, or None (THM-CHAIN-GENERAL);
+    /// `for_f64`: with the scaled-f64 path's budget.
+    fn general(&self, for_f64: bool) -> Result<Option<GeneralChain>> {
         chain_of(
             self.widths.clone(),
             self.q1.clone(),
             &self.weights,
             &self.bias,
-            false,
-        )
-    }
-
-    /// As [`Self::general`], for the scaled-f64 path (its own budget).
-    fn general_f64(&self) -> Result<Option<GeneralChain>> {
-        chain_of(
-            self.widths.clone(),
-            self.q1.clone(),
-            &self.weights,
-            &self.bias,
-            true,
+            for_f64,
         )
     }
 
@@ -69,7 +59,7 @@ impl LawArgs {
                  `trainability exact` (exact rationals, THM-CHAIN-GENERAL)",
             ));
         };
-        if self.general()?.is_some() {
+        if self.general(false)?.is_some() {
             return Err(Error::input(
                 "this path takes symmetric weights (--law he, THM-CHAIN); for rai, sparse:S or \
                  weight-sign:A use `trainability exact` (exact rationals) or `trainability approx` \
@@ -117,7 +107,7 @@ pub struct ApproxArgs {
 
 /// Runs `exact`.
 pub fn run_exact(a: &ExactArgs) -> Result<i32> {
-    if let Some(chain) = a.law.general()? {
+    if let Some(chain) = a.law.general(false)? {
         let mw = a
             .law
             .min_widths
@@ -151,7 +141,7 @@ pub fn run_exact(a: &ExactArgs) -> Result<i32> {
 
 /// Runs `approx`.
 pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
-    if let Some(chain) = a.law.general_f64()? {
+    if let Some(chain) = a.law.general(true)? {
         if a.method == Method::Truncated || a.drop_below_log2.is_some() {
             return Err(Error::input(
                 "the truncated path takes symmetric weights (THM-CHAIN); under a general law \

@@ -144,16 +144,7 @@ pub fn approx_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Val
         )));
     }
     let law = float_chain::law(spec, None);
-    let layers: Vec<Value> = law
-        .iter()
-        .map(|d| {
-            json!({
-                "distribution_f64": d.probs.iter().map(|x| f64_or_null(x.to_f64(), *x == Xf64::ZERO)).collect::<Vec<_>>(),
-                "distribution_log10": d.probs.iter().map(|x| finite_or_null(x.log10())).collect::<Vec<_>>(),
-                "rel_error_bound": d.rel_error_bound(),
-            })
-        })
-        .collect();
+    let layers = float_layers_json(&law);
     let last = law.last().expect("one layer");
     let mut v = json!({
         "widths": spec.widths,
@@ -174,6 +165,20 @@ pub fn approx_json(spec: &ChainSpec, min_widths: Option<&[usize]>) -> Result<Val
         v["trainability_rel_error_bound"] = json!(bound);
     }
     Ok(v)
+}
+
+/// The per-layer fields of a scaled-f64 law (FMT-APPROX):
+/// `distribution_f64`, `distribution_log10`, `rel_error_bound`.
+fn float_layers_json(law: &[float_chain::FloatDist]) -> Vec<Value> {
+    law.iter()
+        .map(|d| {
+            json!({
+                "distribution_f64": d.probs.iter().map(|x| f64_or_null(x.to_f64(), *x == Xf64::ZERO)).collect::<Vec<_>>(),
+                "distribution_log10": d.probs.iter().map(|x| finite_or_null(x.log10())).collect::<Vec<_>>(),
+                "rel_error_bound": d.rel_error_bound(),
+            })
+        })
+        .collect()
 }
 
 fn finite_or_null(x: f64) -> Value {
@@ -338,17 +343,7 @@ pub fn general_approx_json(
         )));
     }
     let fl = super::general_float::law(chain, None);
-    let layers: Vec<Value> = fl
-        .layers
-        .iter()
-        .map(|d| {
-            json!({
-                "distribution_f64": d.probs.iter().map(|x| f64_or_null(x.to_f64(), *x == Xf64::ZERO)).collect::<Vec<_>>(),
-                "distribution_log10": d.probs.iter().map(|x| finite_or_null(x.log10())).collect::<Vec<_>>(),
-                "rel_error_bound": d.rel_error_bound(),
-            })
-        })
-        .collect();
+    let layers = float_layers_json(&fl.layers);
     let last = fl.layers.last().expect("one layer");
     let mut v = json!({
         "widths": chain.widths,
