@@ -67,12 +67,16 @@ impl LawArgs {
             ));
         }
         let spec = ChainSpec::new(self.widths.clone(), mode, self.q1.clone())?;
-        let mw = self
-            .min_widths
-            .as_ref()
-            .map(|m| m.for_depth(spec.depth()))
-            .transpose()?;
+        let mw = self.floors(spec.depth())?;
         Ok((spec, mw))
+    }
+
+    /// `--min-widths` expanded to `depth` hidden layers, when given.
+    fn floors(&self, depth: usize) -> Result<Option<Vec<usize>>> {
+        self.min_widths
+            .as_ref()
+            .map(|m| m.for_depth(depth))
+            .transpose()
     }
 }
 
@@ -108,12 +112,7 @@ pub struct ApproxArgs {
 /// Runs `exact`.
 pub fn run_exact(a: &ExactArgs) -> Result<i32> {
     if let Some(chain) = a.law.general(false)? {
-        let mw = a
-            .law
-            .min_widths
-            .as_ref()
-            .map(|m| m.for_depth(chain.widths.len()))
-            .transpose()?;
+        let mw = a.law.floors(chain.widths.len())?;
         let mut v = report::general_json(&chain, &a.law.bias.describe(), mw.as_deref())?;
         if a.summary {
             if let Some(o) = v.as_object_mut() {
@@ -149,12 +148,7 @@ pub fn run_approx(a: &ApproxArgs) -> Result<i32> {
                  truncated / --drop-below-log2",
             ));
         }
-        let mw = a
-            .law
-            .min_widths
-            .as_ref()
-            .map(|m| m.for_depth(chain.widths.len()))
-            .transpose()?;
+        let mw = a.law.floors(chain.widths.len())?;
         let v =
             report::general_approx_json(&chain, &a.law.bias.describe(), mw.as_deref(), a.summary)?;
         match a.law.format {

@@ -248,13 +248,7 @@ fn symmetric(w: &WeightLaw, b: &BiasLaw) -> Option<BiasMode> {
 /// `lower_log10`, `upper_log10` (outward).
 fn bounded_json(b: &Bounded) -> serde_json::Value {
     let l = b.value.log10();
-    let widen = |x: f64, up: bool| {
-        if !x.is_finite() {
-            return serde_json::Value::Null;
-        }
-        let d = 2e-15 * x.abs().max(1.0);
-        json!(if up { x + d } else { x - d })
-    };
+    let widen = crate::exact::report::widen_log10;
     json!({
         "f64": crate::exact::report::f64_or_null(b.value.to_f64(), b.value == crate::exact::float_chain::Xf64::ZERO),
         "log10": if l.is_finite() { json!(l) } else { serde_json::Value::Null },
@@ -276,12 +270,7 @@ fn show_bounded(b: &Bounded) -> String {
 }
 
 fn law_text(w: &WeightLaw, b: &BiasLaw) -> (StepLaw, String) {
-    let s = step_law(w, b);
-    let bias = match b.mode {
-        Some(m) => m.name().to_string(),
-        None => format!("P(b <= 0) = {}", b.c),
-    };
-    (s, bias)
+    (step_law(w, b), b.describe())
 }
 
 fn run_width_general(a: &WidthArgs, mw: &[usize]) -> Result<i32> {

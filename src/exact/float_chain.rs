@@ -80,10 +80,11 @@ pub(crate) fn binomial_law(n: usize, alive: Xf64, dead: Xf64) -> Vec<Xf64> {
     out
 }
 
-fn first_layer(spec: &ChainSpec, floor: usize) -> FloatDist {
-    let n = spec.widths[0];
-    let alive = Xf64::from_rational(&(BigRational::one() - &spec.q1));
-    let dead = Xf64::from_rational(&spec.q1);
+/// Layer 1: Binomial(N_1, 1 - q1), r_1 = 4 N_1 + 2; entries below `floor`
+/// set to 0.
+pub(crate) fn first_layer(n: usize, q1: &BigRational, floor: usize) -> FloatDist {
+    let alive = Xf64::from_rational(&(BigRational::one() - q1));
+    let dead = Xf64::from_rational(q1);
     let mut probs = binomial_law(n, alive, dead);
     probs.iter_mut().take(floor).for_each(|x| *x = Xf64::ZERO);
     FloatDist {
@@ -145,7 +146,7 @@ pub fn step(prev: &FloatDist, n: usize, beta: usize, floor: usize) -> FloatDist 
 pub fn law(spec: &ChainSpec, floors: Option<&[usize]>) -> Vec<FloatDist> {
     let floor = |l: usize| floors.map_or(0, |f| f[l]);
     let beta = spec.bias.beta();
-    let mut out = vec![first_layer(spec, floor(0))];
+    let mut out = vec![first_layer(spec.widths[0], &spec.q1, floor(0))];
     for l in 1..spec.depth() {
         let next = step(out.last().unwrap(), spec.widths[l], beta, floor(l));
         out.push(next);
@@ -156,7 +157,7 @@ pub fn law(spec: &ChainSpec, floors: Option<&[usize]>) -> Vec<FloatDist> {
 /// P(born dead) and its relative error bound.
 pub fn born_dead(spec: &ChainSpec) -> (Xf64, f64) {
     let beta = spec.bias.beta();
-    let mut d = first_layer(spec, 0);
+    let mut d = first_layer(spec.widths[0], &spec.q1, 0);
     for &n in &spec.widths[1..] {
         d = step(&d, n, beta, 0);
     }

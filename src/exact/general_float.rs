@@ -9,6 +9,7 @@
 //! count as in BOUND-F64 (<= 4 N_l + 2) and a layer adds the same
 //! r_l - r_{l-1} = 4 N_l + 2 N_{l-1} + 5.
 
+pub(crate) use super::float_chain::first_layer;
 use super::float_chain::{binomial_law, gamma, FloatDist, Xf64};
 use super::general::{GeneralChain, StepLaw};
 use num_rational::BigRational;
@@ -18,18 +19,6 @@ use std::borrow::Cow;
 
 /// Number of p values per parallel chunk (fixed: determinism).
 const P_CHUNK: usize = 64;
-
-/// Layer 1: Binomial(N_1, 1 - q1), r_1 = 4 N_1 + 2.
-pub fn first_layer(n: usize, q1: &BigRational, floor: usize) -> FloatDist {
-    let alive = Xf64::from_rational(&(BigRational::one() - q1));
-    let dead = Xf64::from_rational(q1);
-    let mut probs = binomial_law(n, alive, dead);
-    probs.iter_mut().take(floor).for_each(|x| *x = Xf64::ZERO);
-    FloatDist {
-        probs,
-        roundings: 4 * n as u64 + 2,
-    }
-}
 
 /// The PD probabilities of a step law as rounded pairs (s(p), 1 - s(p)),
 /// each correctly rounded once from its exact rational value. For sign
@@ -78,12 +67,6 @@ impl PdPairs {
             }
         }
     }
-}
-
-/// The exact PD probabilities s(1), ..., s(m) of a step from a layer of
-/// width m (entry p - 1 is s(p)).
-pub fn pd_probabilities(law: &StepLaw, m: usize) -> Vec<BigRational> {
-    (1..=m).map(|p| law.pd_probability(p, m)).collect()
 }
 
 /// The transition rows of one step: `rows[p - 1][k]` = P(k non-PD | p)

@@ -5,12 +5,9 @@
 
 use super::float_chain::{gamma, Xf64};
 use super::general::{GeneralChain, StepLaw};
-use super::general_float::{
-    enclosure, first_layer, law_with, pd_probabilities, step, transition_rows, PdPairs,
-};
+use super::general_float::{enclosure, first_layer, law_with, step, transition_rows, PdPairs};
 use crate::error::{Error, Result};
 use num_rational::BigRational;
-use num_traits::Zero;
 
 /// A probability known to lie in [lo, hi] (exact rationals), with the
 /// computed value it was derived from.
@@ -95,11 +92,15 @@ fn check_width(n: usize) -> Result<()> {
 }
 
 /// States p >= 1 from which 0 can be reached in a uniform-width chain
-/// with these PD probabilities (s[p - 1] = s(p)): every p with s(p) > 0,
-/// and when s(n) > 0 all of them (s(p) = 0 sends p to n surely).
-fn reaches_zero(s: &[BigRational]) -> Vec<bool> {
-    let n_reaches = s.last().is_some_and(|x| !x.is_zero());
-    s.iter().map(|x| n_reaches || !x.is_zero()).collect()
+/// with these rounded pairs (s(p), 1 - s(p)) (`pairs[p - 1]`; a rounded
+/// s(p) is 0 exactly when s(p) is): every p with s(p) > 0, and when s(n) >
+/// 0 all of them (s(p) = 0 sends p to n surely).
+fn reaches_zero(pairs: &[(Xf64, Xf64)]) -> Vec<bool> {
+    let n_reaches = pairs.last().is_some_and(|&(s, _)| s != Xf64::ZERO);
+    pairs
+        .iter()
+        .map(|&(s, _)| n_reaches || s != Xf64::ZERO)
+        .collect()
 }
 
 /// The largest depth D with P(born dead) <= eps at uniform width `n` under
@@ -114,9 +115,9 @@ pub fn max_depth(
     let per_layer = n as f64 * (n as f64 + 1.0);
     let budget = super::cost::F64_STEPS_PER_MINUTE * super::cost::max_seconds() / 60.0;
     let max_layers = ((budget / per_layer) as usize).clamp(1, MAX_GENERAL_DEPTH);
-    let s = pd_probabilities(law_, n);
-    let rows = transition_rows(n, &PdPairs::new(law_).upto(n));
-    let reach = reaches_zero(&s);
+    let pairs = PdPairs::new(law_).upto(n);
+    let rows = transition_rows(n, &pairs);
+    let reach = reaches_zero(&pairs);
     let mut d = first_layer(n, q1, 0);
     let eps_f = crate::rational::to_f64(eps);
     let bounded = |x: Xf64, rel: f64| Bounded::new(x, rel);

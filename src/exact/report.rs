@@ -189,6 +189,16 @@ fn finite_or_null(x: f64) -> Value {
     }
 }
 
+/// A computed log10 widened outward by 2e-15 max(1, |x|) (more than its
+/// rounding error), null when not finite.
+pub fn widen_log10(x: f64, up: bool) -> Value {
+    if !x.is_finite() {
+        return Value::Null;
+    }
+    let d = 2e-15 * x.abs().max(1.0);
+    json!(if up { x + d } else { x - d })
+}
+
 /// f64 rendering of a probability for JSON: the value when it is zero or a
 /// normal f64, null when it would be subnormal or would underflow to zero
 /// while the truth is not zero (the `_log10` companion carries it then).
@@ -248,13 +258,7 @@ pub fn sci_log10(l: f64, digits: usize) -> String {
 /// 10^`log10`, relative to the truth), `lower_log10`, `upper_log10`
 /// (outward-rounded ends).
 pub fn enclosure_json(lower: Xf128, upper: Xf128, exact: Option<&BigRational>) -> Value {
-    let widen = |x: f64, up: bool| {
-        if !x.is_finite() {
-            return Value::Null;
-        }
-        let d = 2e-15 * x.abs().max(1.0);
-        json!(if up { x + d } else { x - d })
-    };
+    let widen = widen_log10;
     let rel = if lower.is_zero() {
         if upper.is_zero() {
             Some(0.0)

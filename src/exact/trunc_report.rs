@@ -76,9 +76,7 @@ fn finite_or_null(x: f64) -> Value {
 
 /// Outward-rounded log10 of an Xf64 (null for 0).
 fn log10_out(x: Xf64, up: bool) -> Value {
-    let l = x.log10();
-    let d = 2e-15 * l.abs().max(1.0);
-    finite_or_null(if up { l + d } else { l - d })
+    report::widen_log10(x.log10(), up)
 }
 
 /// `{name}_f64`, `{name}_log10`, `{name}_rel_error_bound` (null unless the
