@@ -17,16 +17,8 @@ use relu_trainability::io::data::load_data;
 use relu_trainability::montecarlo::theory::{agreement, transition_gof, transition_gof_step};
 use relu_trainability::montecarlo::{run, McConfig};
 
-fn r(s: &str) -> BigRational {
-    relu_trainability::rational::parse_user_rational(s).unwrap()
-}
-
-fn signs(a: &str, c: &str) -> StepLaw {
-    StepLaw::Signs {
-        weight: r(a),
-        bias: r(c),
-    }
-}
+mod law_support;
+use law_support::{r, signs};
 
 /// One neuron's possible sign patterns with their probabilities: for each
 /// pattern, which of the n incoming weights are <= 0 and whether the bias

@@ -17,16 +17,8 @@ use relu_trainability::exact::general_float;
 use relu_trainability::exact::general_search::{max_depth, min_width, DepthAnswer};
 use relu_trainability::exact::{search, BiasMode};
 
-fn r(s: &str) -> BigRational {
-    relu_trainability::rational::parse_user_rational(s).unwrap()
-}
-
-fn signs(a: &str, c: &str) -> StepLaw {
-    StepLaw::Signs {
-        weight: r(a),
-        bias: r(c),
-    }
-}
+mod law_support;
+use law_support::{r, signs};
 
 /// s(p) from the statement of THM-CHAIN-GENERAL, written out here.
 fn s_of(law: &StepLaw, p: usize, n_prev: usize) -> BigRational {
